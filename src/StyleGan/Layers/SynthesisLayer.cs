@@ -1,0 +1,77 @@
+using TorchSharp;
+using StyleGan.Ops;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace StyleGan.Layers;
+
+/// <summary>One StyleGAN2 synthesis convolution: style affine, modulated 3x3 conv (optionally upsampling), noise, bias, activation.</summary>
+public sealed class SynthesisLayer : nn.Module
+{
+    readonly FullyConnectedLayer affine;
+    readonly Parameter weight;
+    readonly Parameter? noise_strength;
+    readonly Tensor? noise_const;
+    readonly Parameter bias;
+    readonly Tensor resample_filter;
+    readonly int resolution;
+    readonly int up;
+    readonly int padding;
+    readonly Activation activation;
+    readonly double? convClamp;
+
+    /// <param name="inChannels">Number of input channels.</param>
+    /// <param name="outChannels">Number of output channels.</param>
+    /// <param name="wDim">Dimensionality of the intermediate latent w.</param>
+    /// <param name="resolution">Output resolution of this layer.</param>
+    /// <param name="kernelSize">Convolution kernel size.</param>
+    /// <param name="up">Integer upsampling factor (2 for the first layer of a block).</param>
+    /// <param name="useNoise">Whether to add per-pixel noise with a learned strength.</param>
+    /// <param name="activation">Activation after the bias.</param>
+    /// <param name="resampleFilter">Taps of the FIR resampling filter.</param>
+    /// <param name="convClamp">Clamp the output to ±this value, or no clamping.</param>
+    public SynthesisLayer(long inChannels, long outChannels, long wDim, int resolution, int kernelSize = 3, int up = 1, bool useNoise = true,
+        Activation activation = Activation.Lrelu, float[]? resampleFilter = null, double? convClamp = null) : base(nameof(SynthesisLayer))
+    {
+        this.resolution = resolution;
+        this.up = up;
+        this.activation = activation;
+        this.convClamp = convClamp;
+        padding = kernelSize / 2;
+        resample_filter = Upfirdn2d.SetupFilter(resampleFilter);
+        affine = new FullyConnectedLayer(wDim, inChannels, biasInit: 1);
+        weight = new Parameter(randn(outChannels, inChannels, kernelSize, kernelSize));
+        bias = new Parameter(zeros(outChannels));
+
+        register_buffer("resample_filter", resample_filter);
+        register_module("affine", affine);
+        register_parameter("weight", weight);
+        if (useNoise)
+        {
+            register_buffer("noise_const", noise_const = randn(resolution, resolution));
+            register_parameter("noise_strength", noise_strength = new Parameter(zeros(Array.Empty<long>())));
+        }
+        register_parameter("bias", bias);
+    }
+
+    /// <param name="x">Input [N, I, H, W].</param>
+    /// <param name="w">Latent [N, w_dim] for this layer.</param>
+    /// <param name="noiseMode">Random, constant or no noise.</param>
+    /// <param name="fusedModconv">Grouped-convolution path or activation-scaling path.</param>
+    /// <param name="gain">Extra output gain (sqrt(0.5) in residual blocks); also scales the clamp.</param>
+    /// <param name="noiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
+    public Tensor forward(Tensor x, Tensor w, NoiseMode noiseMode, bool fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null)
+    {
+        var styles = affine.forward(w);
+        Tensor? noise = null;
+        if (noise_strength is not null && noiseMode == NoiseMode.Random)
+            noise = randn(new long[] { x.shape[0], 1, resolution, resolution }, device: x.device, generator: noiseGenerator) * noise_strength;
+        if (noise_strength is not null && noiseMode == NoiseMode.Const)
+            noise = noise_const! * noise_strength;
+
+        bool flipWeight = up == 1; // slightly faster, as in the official code
+        x = ModulatedConv2d.Apply(x, weight, styles, noise, up: up, padding: padding, resampleFilter: resample_filter,
+            flipWeight: flipWeight, fusedModconv: fusedModconv);
+        return BiasAct.Apply(x, bias.to(x.dtype), act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain);
+    }
+}

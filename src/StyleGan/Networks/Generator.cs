@@ -1,0 +1,40 @@
+using TorchSharp;
+using StyleGan.Layers;
+using static TorchSharp.torch;
+
+namespace StyleGan.Networks;
+
+/// <summary>The StyleGAN2 generator: mapping z -> w, then synthesis w -> image. Parameter names follow the official state dict.</summary>
+public sealed class Generator : nn.Module
+{
+    public GeneratorConfig Config { get; }
+    public MappingNetwork Mapping { get; }
+    public SynthesisNetwork Synthesis { get; }
+
+    /// <param name="config">Latent sizes, resolution, channels, mapping and synthesis arguments.</param>
+    public Generator(GeneratorConfig config) : base(nameof(Generator))
+    {
+        Config = config;
+        Synthesis = new SynthesisNetwork(config.WDim, config.ImgResolution, config.ImgChannels, config.SynthesisKwargs);
+        Mapping = new MappingNetwork(config.ZDim, config.CDim, config.WDim, Synthesis.NumWs, config.MappingKwargs);
+        register_module("synthesis", Synthesis);
+        register_module("mapping", Mapping);
+    }
+
+    /// <summary>Number of ws the synthesis network consumes.</summary>
+    public int NumWs => Synthesis.NumWs;
+
+    /// <param name="z">Latents [N, z_dim].</param>
+    /// <param name="c">Labels [N, c_dim] (null when unconditional).</param>
+    /// <param name="truncationPsi">1 = no truncation.</param>
+    /// <param name="truncationCutoff">Truncate only the first this-many ws.</param>
+    /// <param name="noiseMode">Random, constant or no noise.</param>
+    /// <param name="fusedModconv">Grouped-convolution path or not (default: fused in eval mode).</param>
+    /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
+    public Tensor forward(Tensor z, Tensor? c, double truncationPsi = 1, int? truncationCutoff = null, NoiseMode noiseMode = NoiseMode.Random,
+        bool? fusedModconv = null, torch.Generator? noiseGenerator = null)
+    {
+        var ws = Mapping.forward(z, c, truncationPsi, truncationCutoff);
+        return Synthesis.forward(ws, noiseMode, fusedModconv, noiseGenerator);
+    }
+}

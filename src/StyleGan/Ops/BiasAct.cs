@@ -1,0 +1,37 @@
+using static TorchSharp.torch;
+
+namespace StyleGan.Ops;
+
+/// <summary>Activation functions of the networks, as named in StyleGAN2-ADA (bias_act.activation_funcs).</summary>
+public enum Activation { Linear, Relu, Lrelu }
+
+/// <summary>Bias, activation, gain and clamp in one call (reference path of StyleGAN2-ADA's bias_act).</summary>
+public static class BiasAct
+{
+    /// <summary>The gain that keeps activations' magnitude: sqrt(2) after a ReLU-like function, 1 otherwise.</summary>
+    public static double DefaultGain(Activation act) => act == Activation.Linear ? 1 : Math.Sqrt(2);
+
+    /// <summary>The default negative slope: 0.2 for leaky ReLU.</summary>
+    public static double DefaultAlpha(Activation act) => act == Activation.Lrelu ? 0.2 : 0;
+
+    /// <summary>x + b (broadcast along <paramref name="dim"/>), then the activation, times gain, clamped to ±clamp.</summary>
+    public static Tensor Apply(Tensor x, Tensor? b = null, int dim = 1, Activation act = Activation.Linear, double? alpha = null, double? gain = null, double? clamp = null)
+    {
+        if (b is not null)
+        {
+            var shape = Enumerable.Range(0, (int)x.ndim).Select(i => i == dim ? -1L : 1L).ToArray();
+            x = x + b.reshape(shape);
+        }
+        x = act switch
+        {
+            Activation.Linear => x,
+            Activation.Relu => nn.functional.relu(x),
+            Activation.Lrelu => nn.functional.leaky_relu(x, alpha ?? DefaultAlpha(act)),
+            _ => throw new ArgumentOutOfRangeException(nameof(act), act, null),
+        };
+        double g = gain ?? DefaultGain(act);
+        if (g != 1) x = x * g;
+        if (clamp is double c && c >= 0) x = x.clamp(-c, c);
+        return x;
+    }
+}

@@ -1,0 +1,53 @@
+using static TorchSharp.torch;
+
+namespace StyleGan.Ops;
+
+/// <summary>
+/// StyleGAN2's modulated convolution: scale the weight's input channels by per-sample styles, optionally
+/// demodulate (normalize each output channel to unit norm), then convolve. Two equivalent paths:
+/// fused (one grouped convolution with per-sample weights) and non-fused (scale activations around a shared conv).
+/// </summary>
+public static class ModulatedConv2d
+{
+    /// <param name="x">Input activations [N, I, H, W].</param>
+    /// <param name="weight">Shared weight [O, I, kh, kw].</param>
+    /// <param name="styles">Per-sample input channel scales [N, I].</param>
+    /// <param name="noise">Optional noise added to the output, broadcastable to [N, O, H', W'].</param>
+    /// <param name="up">Integer upsampling factor.</param>
+    /// <param name="down">Integer downsampling factor.</param>
+    /// <param name="padding">Padding with respect to the upsampled image.</param>
+    /// <param name="resampleFilter">FIR filter for resampling (Upfirdn2d.SetupFilter).</param>
+    /// <param name="demodulate">Normalize output channels (StyleGAN2's replacement of AdaIN).</param>
+    /// <param name="flipWeight">False = true convolution, true = correlation.</param>
+    /// <param name="fusedModconv">Grouped-convolution path (faster for inference) or activation-scaling path.</param>
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, Tensor? noise = null, int up = 1, int down = 1, int padding = 0,
+        Tensor? resampleFilter = null, bool demodulate = true, bool flipWeight = true, bool fusedModconv = true)
+    {
+        long batch = x.shape[0];
+        long outChannels = weight.shape[0], inChannels = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3];
+
+        Tensor? w = null, dcoefs = null;
+        if (demodulate || fusedModconv)
+            w = weight.unsqueeze(0) * styles.reshape(batch, 1, -1, 1, 1);  // [N, O, I, kh, kw]
+        if (demodulate)
+            dcoefs = (w!.square().sum(new long[] { 2, 3, 4 }) + 1e-8).rsqrt(); // [N, O]
+        if (demodulate && fusedModconv)
+            w = w! * dcoefs!.reshape(batch, -1, 1, 1, 1);
+
+        if (!fusedModconv)
+        {
+            x = x * styles.to(x.dtype).reshape(batch, -1, 1, 1);
+            x = Conv2dResample.Apply(x, weight.to(x.dtype), resampleFilter, up, down, padding, flipWeight: flipWeight);
+            if (demodulate) x = x * dcoefs!.to(x.dtype).reshape(batch, -1, 1, 1);
+            if (noise is not null) x = x + noise.to(x.dtype);
+            return x;
+        }
+
+        x = x.reshape(1, batch * inChannels, x.shape[2], x.shape[3]);
+        var grouped = w!.reshape(batch * outChannels, inChannels, kh, kw);
+        x = Conv2dResample.Apply(x, grouped.to(x.dtype), resampleFilter, up, down, padding, groups: (int)batch, flipWeight: flipWeight);
+        x = x.reshape(batch, outChannels, x.shape[2], x.shape[3]);
+        if (noise is not null) x = x + noise;
+        return x;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace StyleGan.Serialization;
+
+/// <summary>A safetensors file in memory: named tensors plus string metadata.</summary>
+public sealed class SafetensorsFile : IDisposable
+{
+    public Dictionary<string, Tensor> Tensors { get; } = new();
+    public Dictionary<string, string> Metadata { get; } = new();
+
+    public Tensor this[string name] => Tensors.TryGetValue(name, out var t) ? t
+        : throw new KeyNotFoundException($"No tensor named '{name}' in the file.");
+
+    public void Dispose()
+    {
+        foreach (var t in Tensors.Values) t.Dispose();
+        Tensors.Clear();
+    }
+}
+
+/// <summary>
+/// Reader and writer of the safetensors format (8-byte little-endian header length, JSON header, raw
+/// little-endian data). Every size is checked against the file before anything is allocated.
+/// </summary>
+public static class Safetensors
+{
+    static readonly Dictionary<string, ScalarType> DTypes = new()
+    {
+        ["F64"] = ScalarType.Float64, ["F32"] = ScalarType.Float32, ["F16"] = ScalarType.Float16, ["BF16"] = ScalarType.BFloat16,
+        ["I64"] = ScalarType.Int64, ["I32"] = ScalarType.Int32, ["I16"] = ScalarType.Int16, ["I8"] = ScalarType.Int8,
+        ["U8"] = ScalarType.Byte, ["BOOL"] = ScalarType.Bool,
+    };
+
+    const long MaxHeaderBytes = 100_000_000;
+
+    public static SafetensorsFile Load(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
+        }
+        return Parse(bytes, path);
+    }
+
+    /// <summary>Parses a whole file; <paramref name="source"/> names it in error messages.</summary>
+    public static SafetensorsFile Parse(byte[] bytes, string source)
+    {
+        InvalidDataException Bad(string why) => new($"{source}: not a valid safetensors file: {why}.");
+        if (bytes.Length < 8) throw Bad($"only {bytes.Length} bytes, the header length alone takes 8 (truncated?)");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLength > MaxHeaderBytes || (long)headerLength > bytes.Length - 8)
+            throw Bad($"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length (truncated or corrupt)");
+
+        JsonObject header;
+        try { header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength))?.AsObject() ?? throw Bad("empty header"); }
+        catch (JsonException e) { throw Bad($"the header is not JSON ({e.Message})"); }
+
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = bytes.Length - dataStart;
+        var file = new SafetensorsFile();
+        try
+        {
+            foreach (var (name, node) in header)
+            {
+                if (name == "__metadata__")
+                {
+                    foreach (var (key, value) in node?.AsObject() ?? new JsonObject())
+                        file.Metadata[key] = value?.GetValue<string>() ?? "";
+                    continue;
+                }
+                var entry = node?.AsObject() ?? throw Bad($"tensor '{name}' has no description");
+                string dtypeName = entry["dtype"]?.GetValue<string>() ?? throw Bad($"tensor '{name}' has no dtype");
+                if (!DTypes.TryGetValue(dtypeName, out var dtype)) throw Bad($"tensor '{name}' has unsupported dtype {dtypeName}");
+                long[] shape = entry["shape"]?.AsArray().Select(v => v!.GetValue<long>()).ToArray() ?? throw Bad($"tensor '{name}' has no shape");
+                var offsets = entry["data_offsets"]?.AsArray().Select(v => v!.GetValue<long>()).ToArray();
+                if (offsets is not { Length: 2 }) throw Bad($"tensor '{name}' has no data_offsets");
+                long begin = offsets[0], end = offsets[1];
+                long expected = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype);
+                if (shape.Any(d => d < 0) || begin < 0 || end < begin || end > dataLength || end - begin != expected)
+                    throw Bad($"tensor '{name}' has offsets [{begin}, {end}) that do not fit its shape [{string.Join(", ", shape)}] {dtypeName} or the {dataLength} data bytes (truncated or corrupt)");
+
+                var tensor = empty(shape, dtype);
+                if (expected > 0) tensor.bytes = bytes.AsSpan((int)(dataStart + begin), (int)expected);
+                file.Tensors[name] = tensor;
+            }
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+        return file;
+    }
+
+    /// <summary>Writes tensors and metadata to a temporary file beside <paramref name="path"/>, then renames it into place.</summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var header = new JsonObject();
+        if (metadata is { Count: > 0 })
+            header["__metadata__"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
+        var blobs = new List<byte[]>();
+        long offset = 0;
+        foreach (var (name, tensor) in tensors)
+        {
+            using var cpuTensor = tensor.detach().cpu().contiguous();
+            byte[] data = cpuTensor.bytes.ToArray();
+            string dtypeName = DTypes.First(kv => kv.Value == cpuTensor.dtype).Key;
+            header[name] = new JsonObject
+            {
+                ["dtype"] = dtypeName,
+                ["shape"] = new JsonArray(cpuTensor.shape.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
+                ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + data.Length)),
+            };
+            blobs.Add(data);
+            offset += data.Length;
+        }
+
+        byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
+        int padding = (8 - headerBytes.Length % 8) % 8; // keep the data 8-byte aligned, as the reference writer does
+        headerBytes = headerBytes.Concat(Enumerable.Repeat((byte)' ', padding)).ToArray();
+
+        AtomicFile.Write(path, stream =>
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
+            stream.Write(length);
+            stream.Write(headerBytes);
+            foreach (var blob in blobs) stream.Write(blob);
+        });
+    }
+
+    static long ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
+    };
+}
