@@ -1,0 +1,95 @@
+using StyleGan.Layers;
+using StyleGan.Networks;
+using StyleGan.Serialization;
+using static TorchSharp.torch;
+using Generator = StyleGan.Networks.Generator;
+
+namespace StyleGan.Tests.Networks;
+
+public sealed class GeneratorReferenceTests : IDisposable
+{
+    readonly SafetensorsFile reference = ReferenceData.Load("generator");
+    readonly Generator generator;
+
+    public GeneratorReferenceTests()
+    {
+        generator = new Generator(GeneratorConfig.FromJson(reference.Metadata["config"]));
+        StateDict.Load(generator, reference.Tensors, prefix: "param.");
+        generator.eval();
+    }
+
+    public void Dispose()
+    {
+        generator.Dispose();
+        reference.Dispose();
+    }
+
+    Tensor Ref(string name) => reference[name];
+    Tensor? Labels => reference.Tensors.GetValueOrDefault("in.c");
+
+    [Fact]
+    public void LoadsEveryTensorUnderItsOfficialName()
+    {
+        var report = StateDict.Load(generator, reference.Tensors, prefix: "param.", strict: false);
+        Assert.Empty(report.Missing);
+        Assert.Empty(report.Unexpected);
+        Assert.Equal(int.Parse(reference.Metadata["num_ws"]), generator.NumWs);
+    }
+
+    [Fact]
+    public void MappingMatchesReference()
+    {
+        using var _ = no_grad();
+        Close.Assert(Ref("out.ws"), generator.Mapping.forward(Ref("in.z"), Labels), "mapping ws");
+    }
+
+    [Fact]
+    public void TruncationMatchesReference()
+    {
+        using var _ = no_grad();
+        Close.Assert(Ref("out.ws_psi0.7"), generator.Mapping.forward(Ref("in.z"), Labels, truncationPsi: 0.7), "ws psi 0.7");
+        Close.Assert(Ref("out.ws_psi0.5_cutoff2"), generator.Mapping.forward(Ref("in.z"), Labels, truncationPsi: 0.5, truncationCutoff: 2),
+            "ws psi 0.5 cutoff 2");
+    }
+
+    [Theory]
+    [InlineData("out.img_const", NoiseMode.Const, true)]
+    [InlineData("out.img_none", NoiseMode.None, true)]
+    [InlineData("out.img_const_unfused", NoiseMode.Const, false)]
+    public void SynthesisMatchesReference(string name, NoiseMode noiseMode, bool fused)
+    {
+        using var _ = no_grad();
+        var img = generator.Synthesis.forward(Ref("out.ws"), noiseMode, fused);
+        Close.Assert(Ref(name), img, name);
+    }
+
+    [Fact]
+    public void SynthesisOfIndependentWsPerLayerMatchesReference()
+    {
+        using var _ = no_grad();
+        Close.Assert(Ref("out.img_ws_random"), generator.Synthesis.forward(Ref("in.ws_random"), NoiseMode.Const), "img_ws_random");
+    }
+
+    [Fact]
+    public void GeneratorForwardEqualsMappingThenSynthesis()
+    {
+        using var _ = no_grad();
+        Close.Assert(Ref("out.img_const"), generator.forward(Ref("in.z"), Labels, noiseMode: NoiseMode.Const), "G(z)");
+    }
+
+    [Fact]
+    public void ParameterGradientsMatchReference()
+    {
+        generator.train();
+        var ws = generator.Mapping.forward(Ref("in.z"), Labels, skipWAvgUpdate: true);
+        var loss = (generator.Synthesis.forward(ws, NoiseMode.Const) * Ref("in.grad_probe")).sum();
+        loss.backward();
+        Close.Assert(Ref("out.loss").reshape(Array.Empty<long>()), loss, "loss");
+
+        var parameters = generator.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var expected = ReferenceData.WithPrefix(reference, "grad.");
+        Assert.Equal(expected.Keys.OrderBy(k => k), parameters.Keys.OrderBy(k => k));
+        foreach (var (name, grad) in expected)
+            Close.Assert(grad, parameters[name].grad ?? throw new Xunit.Sdk.XunitException($"{name} got no gradient"), $"grad {name}");
+    }
+}
