@@ -1,3 +1,4 @@
+using TorchSharp;
 using StyleGan.Layers;
 using StyleGan.Networks;
 using StyleGan.Serialization;
@@ -77,12 +78,19 @@ public sealed class GeneratorReferenceTests : IDisposable
         Close.Assert(Ref("out.img_const"), generator.forward(Ref("in.z"), Labels, noiseMode: NoiseMode.Const), "G(z)");
     }
 
+    /// <remarks>
+    /// Computed in float64: a gradient is a sum over whole images, and a small one built from large cancelling terms
+    /// carries ~1e-4 of float32 rounding in any implementation (seen on a conditional 64x64 set: b32.conv0.noise_strength
+    /// is 0.882017 exactly, 0.881989 in the float32 reference, 0.882111 in our float32). In float64 only the reference's
+    /// own rounding is left; the float32 forward path is checked by the output tests above.
+    /// </remarks>
     [Fact]
     public void ParameterGradientsMatchReference()
     {
-        generator.train();
-        var ws = generator.Mapping.forward(Ref("in.z"), Labels, skipWAvgUpdate: true);
-        var loss = (generator.Synthesis.forward(ws, NoiseMode.Const) * Ref("in.grad_probe")).sum();
+        generator.to(float64);
+        // Eval mode, as the reference was made: the fused modconv path.
+        var ws = generator.Mapping.forward(Ref("in.z").to(float64), Labels?.to(float64));
+        var loss = (generator.Synthesis.forward(ws, NoiseMode.Const) * Ref("in.grad_probe").to(float64)).sum();
         loss.backward();
         Close.Assert(Ref("out.loss").reshape(Array.Empty<long>()), loss, "loss");
 

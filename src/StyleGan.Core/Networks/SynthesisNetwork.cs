@@ -47,7 +47,7 @@ public sealed class SynthesisNetwork : nn.Module
         if (ws.ndim != 3 || ws.shape[1] != NumWs || ws.shape[2] != wDim)
             throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));
         bool fused = fusedModconv ?? !training;
-        ws = ws.to(float32);
+        ws = ws.to(blocks[0].Block.DType);
         Tensor? x = null, img = null;
         int wIndex = 0;
         foreach (var (_, block) in blocks)

@@ -56,10 +56,11 @@ public sealed class MappingNetwork : nn.Module
     public Tensor forward(Tensor? z, Tensor? c, double truncationPsi = 1, int? truncationCutoff = null, bool skipWAvgUpdate = false)
     {
         Tensor? x = null;
-        if (zDim > 0) x = Normalization.NormalizeSecondMoment(Required(z, "z").to(float32));
+        var dtype = layers[0].DType;
+        if (zDim > 0) x = Normalization.NormalizeSecondMoment(Required(z, "z").to(dtype));
         if (cDim > 0)
         {
-            var y = Normalization.NormalizeSecondMoment(embed!.forward(Required(c, "c").to(float32)));
+            var y = Normalization.NormalizeSecondMoment(embed!.forward(Required(c, "c").to(dtype)));
             x = x is null ? y : cat(new[] { x, y }, 1);
         }
         foreach (var layer in layers) x = layer.forward(x!);

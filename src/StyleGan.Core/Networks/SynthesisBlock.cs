@@ -24,6 +24,9 @@ public sealed class SynthesisBlock : nn.Module
     /// <summary>Number of toRGB layers (each takes one w).</summary>
     public int NumToRgb { get; }
 
+    /// <summary>The dtype the block's parameters are stored in (float32 unless the network was converted).</summary>
+    public ScalarType DType => conv1.DType;
+
     /// <param name="inChannels">Channels of the previous block (0 for the first block, which starts from a learned constant).</param>
     /// <param name="outChannels">Channels of this block.</param>
     /// <param name="wDim">Intermediate latent size.</param>

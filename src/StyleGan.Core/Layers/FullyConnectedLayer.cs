@@ -31,6 +31,9 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
         if (this.bias is not null) register_parameter("bias", this.bias);
     }
 
+    /// <summary>The dtype the layer's parameters are stored in (float32 unless the network was converted).</summary>
+    public ScalarType DType => weight.dtype;
+
     public override Tensor forward(Tensor x)
     {
         var w = weight.to(x.dtype) * weightGain;

@@ -54,6 +54,9 @@ public sealed class SynthesisLayer : nn.Module
         register_parameter("bias", bias);
     }
 
+    /// <summary>The dtype the layer's parameters are stored in.</summary>
+    public ScalarType DType => weight.dtype;
+
     /// <param name="x">Input [N, I, H, W].</param>
     /// <param name="w">Latent [N, w_dim] for this layer.</param>
     /// <param name="noiseMode">Random, constant or no noise.</param>

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Spectre.Console;
+using StyleGan.Bench;
+using StyleGan.Layers;
+using StyleGan.Networks;
+using StyleGan.Runtime;
+using StyleGan.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using Generator = StyleGan.Networks.Generator;
+
+// Measures images/s of the generator's forward pass and of one training step on the two shapes.
+// Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
+var options = BenchOptions.Parse(args);
+TorchRuntime.EnsureLoaded();
+int threads = TorchRuntime.SetThreads(options.Threads);
+manual_seed(0);
+
+double matmulGflops = Measure.MatmulGflops();
+var rows = new List<BenchResult>();
+foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name)))
+{
+    using var generator = new Generator(shape.G);
+    using var discriminator = new Discriminator(shape.D);
+
+    generator.eval();
+    var forward = Measure.Seconds(options.Warmup, options.Iters, () =>
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        generator.forward(randn(options.Batch, shape.G.ZDim), null, noiseMode: NoiseMode.Const);
+    });
+    rows.Add(new BenchResult(shape.Name, "G forward, eval, noise const", options.Batch, threads, forward, FlopCount.GeneratorForward(shape.G)));
+
+    generator.train();
+    var random = new torch.Generator(0);
+    var loss = new StyleGan2Loss(generator, discriminator, random, r1Gamma: 0, plWeight: 0);
+    var phases = TrainingPhase.Schedule(generator, discriminator, gRegInterval: null, dRegInterval: null);
+    var reals = rand(options.Batch, shape.G.ImgChannels, shape.G.ImgResolution, shape.G.ImgResolution) * 2 - 1;
+    var train = Measure.Seconds(options.Warmup, options.Iters, () =>
+    {
+        foreach (var phase in phases)
+        {
+            using var scope = NewDisposeScope();
+            phase.Run(loss, reals, null, randn(options.Batch, shape.G.ZDim), null);
+        }
+    });
+    rows.Add(new BenchResult(shape.Name, "train step: G then D, no reg", options.Batch, threads, train, FlopCount.TrainingStep(shape.G, shape.D)));
+}
+
+var table = new Table().Title($"StyleGAN bench: {Environment.ProcessorCount} cores, {threads} threads, matmul {matmulGflops:F1} GFLOP/s (2048x2048 fp32)");
+foreach (var column in new[] { "shape", "workload", "batch", "threads", "s/iter", "images/s", "GFLOP/image", "GFLOP/s", "% of matmul" })
+    table.AddColumn(column);
+foreach (var r in rows)
+    table.AddRow(r.Shape, r.Workload, r.Batch.ToString(), r.Threads.ToString(), $"{r.SecondsPerIter:F3}", $"{r.ImagesPerSecond:F2}",
+        $"{r.FlopsPerImage / 1e9:F2}", $"{r.Gflops:F1}", $"{100 * r.Gflops / matmulGflops:F0}%");
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // keep the table readable in logs
+AnsiConsole.Write(table);
+
+Directory.CreateDirectory(options.OutDir);
+var file = Path.Combine(options.OutDir, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+var report = new
+{
+    date = DateTime.UtcNow.ToString("o"),
+    machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = Measure.CpuModel() },
+    versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
+    threads,
+    matmul_gflops = matmulGflops,
+    results = rows,
+};
+File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+Console.WriteLine($"wrote {file}");
+
+sealed record BenchResult(string Shape, string Workload, int Batch, int Threads, double SecondsPerIter, double FlopsPerImage)
+{
+    public double ImagesPerSecond => Batch / SecondsPerIter;
+    public double Gflops => FlopsPerImage * Batch / SecondsPerIter / 1e9;
+}
+
+sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"));
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            o = args[i] switch
+            {
+                "--shapes" => o with { Shapes = Next().Split(',').ToHashSet() },
+                "--batch" => o with { Batch = int.Parse(Next()) },
+                "--warmup" => o with { Warmup = int.Parse(Next()) },
+                "--iters" => o with { Iters = int.Parse(Next()) },
+                "--threads" => o with { Threads = int.Parse(Next()) },
+                "--out" => o with { OutDir = Next() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes --batch --warmup --iters --threads --out"),
+            };
+        }
+        return o;
+    }
+}
+
+static class Measure
+{
+    /// <summary>Median seconds of <paramref name="iters"/> runs after <paramref name="warmup"/> unmeasured ones.</summary>
+    public static double Seconds(int warmup, int iters, Action body)
+    {
+        for (int i = 0; i < warmup; i++) body();
+        var times = new List<double>();
+        for (int i = 0; i < iters; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            body();
+            times.Add(watch.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    /// <summary>The machine's float32 matrix-multiply rate with the current thread count: the ceiling to compare with.</summary>
+    public static double MatmulGflops(int n = 2048)
+    {
+        using var scope = NewDisposeScope();
+        var a = randn(n, n);
+        var b = randn(n, n);
+        double seconds = Seconds(2, 5, () => { using var s = NewDisposeScope(); a.matmul(b); });
+        return 2.0 * n * n * n / seconds / 1e9;
+    }
+
+    public static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown";
+        }
+        catch (IOException) { return "unknown"; }
+    }
+}

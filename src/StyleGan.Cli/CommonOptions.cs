@@ -1,0 +1,29 @@
+using System.CommandLine;
+using StyleGan.Runtime;
+using static TorchSharp.torch;
+
+namespace StyleGan.Cli;
+
+/// <summary>Options every computing command takes: --threads and --device.</summary>
+public static class CommonOptions
+{
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "libtorch CPU threads (0: all cores)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, cuda or cuda:N (cuda needs a build with -p:TorchBackend=cuda)",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    /// <summary>Loads libtorch, applies --threads, resolves --device.</summary>
+    public static Device Setup(int threads, string deviceName)
+    {
+        TorchRuntime.EnsureLoaded();
+        TorchRuntime.SetThreads(threads);
+        return TorchRuntime.ParseDevice(deviceName);
+    }
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using StyleGan.Cli.Commands;
+
+namespace StyleGan.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("StyleGAN for .NET: train style-based GANs, generate and control images, measure their quality.");
+        root.Subcommands.Add(InfoCommand.Create());
+        return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+}

@@ -1,0 +1,66 @@
+using System.Reflection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StyleGan.Runtime;
+
+/// <summary>Loading libtorch, choosing the device and thread count: the process-wide settings every command shares.</summary>
+public static class TorchRuntime
+{
+    /// <summary>
+    /// Loads libtorch, or throws one clear message with the fix. The usual cause on Debian 12 / Ubuntu 22.04 is a
+    /// libLibTorchSharp.so that was not patched by our build (it asks for GLIBCXX_3.4.32).
+    /// </summary>
+    public static void EnsureLoaded()
+    {
+        try
+        {
+            InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or BadImageFormatException)
+        {
+            throw new TorchUnavailableException(
+                "libtorch could not be loaded (" + Innermost(e).Message.Split('\n')[0].Trim() + "). " +
+                "Build with `dotnet build` (it marks libLibTorchSharp.so's GLIBCXX_3.4.32 need as weak for older libstdc++), " +
+                "or install a libstdc++ that provides GLIBCXX_3.4.32 (GCC 13+).", e);
+        }
+    }
+
+    /// <summary>Parses "cpu", "cuda" or "cuda:N" and checks that the device exists in this build.</summary>
+    public static Device ParseDevice(string name)
+    {
+        var normalized = name.Trim().ToLowerInvariant();
+        if (normalized == "cpu") return CPU;
+        if (normalized == "cuda" || normalized.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            if (!cuda.is_available())
+                throw new ArgumentException($"Device '{name}' is not available: this build uses TorchSharp-cpu or no GPU is visible. " +
+                    "Build with -p:TorchBackend=cuda on a machine with CUDA, or use --device cpu.");
+            return device(normalized);
+        }
+        throw new ArgumentException($"Unknown device '{name}': use cpu, cuda or cuda:N.");
+    }
+
+    /// <summary>Sets libtorch's intra-op threads (0 or less: all cores).</summary>
+    public static int SetThreads(int threads)
+    {
+        int count = threads > 0 ? threads : Environment.ProcessorCount;
+        set_num_threads(count);
+        return count;
+    }
+
+    /// <summary>Versions of the pieces that compute: this library, TorchSharp, libtorch, .NET.</summary>
+    public static IReadOnlyList<(string Name, string Value)> Versions() => new[]
+    {
+        ("stylegan", typeof(TorchRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?"),
+        ("TorchSharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
+        ("libtorch", __version__),
+        (".NET", Environment.Version.ToString()),
+        ("OS", System.Runtime.InteropServices.RuntimeInformation.OSDescription),
+    };
+
+    static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}
+
+/// <summary>libtorch cannot be loaded in this process; the message says why and how to fix it.</summary>
+public sealed class TorchUnavailableException(string message, Exception inner) : Exception(message, inner);
