@@ -25,13 +25,17 @@ foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name))
     using var discriminator = new Discriminator(shape.D);
 
     generator.eval();
-    var forward = Measure.Seconds(options.Warmup, options.Iters, () =>
+    foreach (bool fused in new[] { true, false })
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        generator.forward(randn(options.Batch, shape.G.ZDim), null, noiseMode: NoiseMode.Const);
-    });
-    rows.Add(new BenchResult(shape.Name, "G forward, eval, noise const", options.Batch, threads, forward, FlopCount.GeneratorForward(shape.G)));
+        var forward = Measure.Seconds(options.Warmup, options.Iters, () =>
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            generator.forward(randn(options.Batch, shape.G.ZDim), null, noiseMode: NoiseMode.Const, fusedModconv: fused);
+        });
+        var name = fused ? "G forward, eval, noise const (fused modconv, official default)" : "G forward, eval, noise const (unfused modconv)";
+        rows.Add(new BenchResult(shape.Name, name, options.Batch, threads, forward, FlopCount.GeneratorForward(shape.G)));
+    }
 
     generator.train();
     var random = new torch.Generator(0);

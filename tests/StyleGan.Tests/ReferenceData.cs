@@ -14,19 +14,28 @@ public static class ReferenceData
         get
         {
             var fromEnvironment = Environment.GetEnvironmentVariable("STYLEGAN_REFERENCE_DIR");
-            if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
+            return string.IsNullOrEmpty(fromEnvironment) ? Path.Combine(RepositoryRoot.Parent!.FullName, "shared", "reference") : fromEnvironment;
+        }
+    }
+
+    /// <summary>A folder under tests/fixtures.</summary>
+    public static string Fixture(string name) => Path.Combine(RepositoryRoot.FullName, "tests", "fixtures", name);
+
+    public static DirectoryInfo RepositoryRoot
+    {
+        get
+        {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "StyleGan.slnx")))
-                    return Path.Combine(dir.Parent!.FullName, "shared", "reference");
-            }
+                if (File.Exists(Path.Combine(dir.FullName, "StyleGan.slnx"))) return dir;
             throw new DirectoryNotFoundException("Cannot find the repository root (StyleGan.slnx); set STYLEGAN_REFERENCE_DIR.");
         }
     }
 
-    public static SafetensorsFile Load(string name)
+    public static SafetensorsFile Load(string name) => Load(Directory, name);
+
+    public static SafetensorsFile Load(string directory, string name)
     {
-        var path = Path.Combine(Directory, name + ".safetensors");
+        var path = Path.Combine(directory, name + ".safetensors");
         Assert.True(File.Exists(path), $"Reference file {path} is missing; set STYLEGAN_REFERENCE_DIR to the folder holding it.");
         return Safetensors.Load(path);
     }

@@ -29,7 +29,7 @@ public sealed class Generator : nn.Module
     /// <param name="truncationPsi">1 = no truncation.</param>
     /// <param name="truncationCutoff">Truncate only the first this-many ws.</param>
     /// <param name="noiseMode">Random, constant or no noise.</param>
-    /// <param name="fusedModconv">Grouped-convolution path or not (default: fused in eval mode).</param>
+    /// <param name="fusedModconv">Grouped-convolution path or not (default: see SynthesisNetwork.forward).</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
     public Tensor forward(Tensor z, Tensor? c, double truncationPsi = 1, int? truncationCutoff = null, NoiseMode noiseMode = NoiseMode.Random,
         bool? fusedModconv = null, torch.Generator? noiseGenerator = null)

@@ -5,13 +5,21 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Networks;
 
-public sealed class DiscriminatorReferenceTests : IDisposable
+/// <summary>The official reference set of ../shared/reference (or STYLEGAN_REFERENCE_DIR).</summary>
+public sealed class DiscriminatorSharedReferenceTests() : DiscriminatorReferenceTests(ReferenceData.Directory);
+
+/// <summary>A conditional 64x64 set with three mapping layers, made by the official code (tests/fixtures).</summary>
+public sealed class DiscriminatorConditional64ReferenceTests() : DiscriminatorReferenceTests(ReferenceData.Fixture("reference-conditional64"));
+
+/// <summary>Our discriminator against a reference set; every size comes from the set's config.</summary>
+public abstract class DiscriminatorReferenceTests : IDisposable
 {
-    readonly SafetensorsFile reference = ReferenceData.Load("discriminator");
+    readonly SafetensorsFile reference;
     readonly Discriminator discriminator;
 
-    public DiscriminatorReferenceTests()
+    protected DiscriminatorReferenceTests(string directory)
     {
+        reference = ReferenceData.Load(directory, "discriminator");
         discriminator = new Discriminator(DiscriminatorConfig.FromJson(reference.Metadata["config"]));
         StateDict.Load(discriminator, reference.Tensors, prefix: "param.");
     }

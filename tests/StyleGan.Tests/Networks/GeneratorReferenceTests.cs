@@ -7,13 +7,21 @@ using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Tests.Networks;
 
-public sealed class GeneratorReferenceTests : IDisposable
+/// <summary>The official reference set of ../shared/reference (or STYLEGAN_REFERENCE_DIR).</summary>
+public sealed class GeneratorSharedReferenceTests() : GeneratorReferenceTests(ReferenceData.Directory);
+
+/// <summary>A conditional 64x64 set with three mapping layers, made by the official code (tests/fixtures).</summary>
+public sealed class GeneratorConditional64ReferenceTests() : GeneratorReferenceTests(ReferenceData.Fixture("reference-conditional64"));
+
+/// <summary>Our generator against a reference set; every size comes from the set's config.</summary>
+public abstract class GeneratorReferenceTests : IDisposable
 {
-    readonly SafetensorsFile reference = ReferenceData.Load("generator");
+    readonly SafetensorsFile reference;
     readonly Generator generator;
 
-    public GeneratorReferenceTests()
+    protected GeneratorReferenceTests(string directory)
     {
+        reference = ReferenceData.Load(directory, "generator");
         generator = new Generator(GeneratorConfig.FromJson(reference.Metadata["config"]));
         StateDict.Load(generator, reference.Tensors, prefix: "param.");
         generator.eval();

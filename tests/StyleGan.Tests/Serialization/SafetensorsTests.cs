@@ -1,0 +1,76 @@
+using StyleGan.Serialization;
+using static TorchSharp.torch;
+
+namespace StyleGan.Tests.Serialization;
+
+public sealed class SafetensorsTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("safetensors-test").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    string Save()
+    {
+        var path = Path.Combine(folder, "a.safetensors");
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["w"] = arange(12, dtype: float32).reshape(3, 4),
+            ["scalar"] = tensor(2.5f),
+            ["counts"] = tensor(new long[] { 7, -3 }),
+            ["half"] = ones(2, dtype: float16),
+        };
+        Safetensors.Save(path, tensors, new Dictionary<string, string> { ["config"] = "{\"z_dim\": 4}" });
+        return path;
+    }
+
+    [Fact]
+    public void RoundTripsTensorsDtypesShapesAndMetadata()
+    {
+        using var file = Safetensors.Load(Save());
+        Assert.Equal("{\"z_dim\": 4}", file.Metadata["config"]);
+        Assert.Equal(new long[] { 3, 4 }, file["w"].shape);
+        Assert.Equal(66f, file["w"].sum().item<float>());
+        Assert.Empty(file["scalar"].shape);
+        Assert.Equal(2.5f, file["scalar"].item<float>());
+        Assert.Equal(new long[] { 7, -3 }, file["counts"].data<long>().ToArray());
+        Assert.Equal(ScalarType.Float16, file["half"].dtype);
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp*"));
+    }
+
+    [Fact]
+    public void TruncatedFileIsRefusedNamingTheFile()
+    {
+        var path = Save();
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^5]);
+        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Fact]
+    public void HeaderLongerThanTheFileIsRefused()
+    {
+        var path = Path.Combine(folder, "bad.safetensors");
+        File.WriteAllBytes(path, BitConverter.GetBytes(1_000_000UL).Concat("{}"u8.ToArray()).ToArray());
+        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        Assert.Contains("header claims 1000000 bytes", error.Message);
+    }
+
+    [Fact]
+    public void GarbageHeaderIsRefused()
+    {
+        var path = Path.Combine(folder, "garbage.safetensors");
+        File.WriteAllBytes(path, BitConverter.GetBytes(4UL).Concat("nope"u8.ToArray()).ToArray());
+        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        Assert.Contains("not JSON", error.Message);
+    }
+
+    [Fact]
+    public void MissingFileIsAClearError()
+    {
+        var path = Path.Combine(folder, "absent.safetensors");
+        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        Assert.Contains(path, error.Message);
+    }
+}
