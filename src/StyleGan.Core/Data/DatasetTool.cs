@@ -1,0 +1,213 @@
+using System.IO.Compression;
+using System.Numerics;
+using System.Text;
+using SkiaSharp;
+using StyleGan.Images;
+using StyleGan.Serialization;
+
+namespace StyleGan.Data;
+
+/// <summary>
+/// Turns a folder or zip of images into a training dataset in StyleGAN2-ADA's layout: square power-of-two PNGs named
+/// 00000/img00000000.png, ..., plus dataset.json when labelled. The destination appears whole or not at all.
+/// </summary>
+public static class DatasetTool
+{
+    public static DatasetReport Convert(DatasetToolOptions options)
+    {
+        if (options.Resolution is { } wanted && (wanted < 4 || !BitOperations.IsPow2(wanted)))
+            throw new ArgumentException($"--resolution {wanted} is not a power of two >= 4 (e.g. 32, 64, 256).");
+        if (options.MaxImages is <= 0) throw new ArgumentException($"--max-images {options.MaxImages} must be at least 1.");
+        var destination = Path.GetFullPath(options.Destination);
+        CheckDestination(options.Source, destination, options.Force);
+
+        using var source = ImageSource.Open(options.Source);
+        if (source.Images.Count == 0)
+            throw new InvalidDataException($"{source.Path} holds no images (PNG, JPEG, WebP or BMP); point --source to the folder or zip that has them.");
+        var skipped = new List<(string File, string Reason)>();
+        var (files, labels, classes) = Labelled(source, options, skipped);
+        var headers = ImageHeader.ReadAll(source, files, options.SkipBad, skipped).Take(options.MaxImages ?? int.MaxValue).ToList();
+        if (headers.Count == 0) throw NothingLeft(source, skipped);
+        int resolution = options.Resolution ?? KeptResolution(source, headers);
+        int channels = options.Channels switch
+        {
+            ChannelMode.Rgb => 3,
+            ChannelMode.Grayscale => 1,
+            _ => headers.All(entry => entry.Header.IsGray) ? 1 : 3,
+        };
+
+        var writer = new Writer(source, options, resolution, channels, skipped);
+        if (destination.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            AtomicFile.Write(destination, stream =>
+            {
+                using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+                writer.WriteAll(headers, labels, (name, bytes) =>
+                {
+                    var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+                    // A fixed time, so that converting the same images again gives the same bytes (and no diff for bundled data).
+                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                    using var stream = entry.Open();
+                    stream.Write(bytes);
+                });
+            });
+        else
+            WriteFolder(destination, add => writer.WriteAll(headers, labels, add));
+        return new DatasetReport(destination, writer.Written, skipped, writer.Cropped, writer.Padded, writer.Resized, resolution, channels,
+            writer.LabelDim, classes);
+    }
+
+    // A destination that already holds something is refused (unless forced), as is one inside a source folder,
+    // which a later run would read back as more images.
+    static void CheckDestination(string source, string destination, bool force)
+    {
+        if (Directory.Exists(source) && (destination + Path.DirectorySeparatorChar).StartsWith(Path.GetFullPath(source).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"--dest {destination} is inside --source {source}; write the dataset elsewhere.");
+        bool occupied = File.Exists(destination) || (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any());
+        if (occupied && !force) throw new IOException($"{destination} already exists and is not empty; choose another --dest or pass --force to replace it.");
+    }
+
+    // Written into a temporary sibling folder, which replaces the destination only once complete.
+    static void WriteFolder(string destination, Action<Action<string, byte[]>> write)
+    {
+        var temporary = destination.TrimEnd(Path.DirectorySeparatorChar) + $".tmp{Environment.ProcessId}";
+        try
+        {
+            write((name, bytes) =>
+            {
+                var file = Path.Combine(temporary, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                File.WriteAllBytes(file, bytes);
+            });
+            if (File.Exists(destination)) File.Delete(destination);
+            if (Directory.Exists(destination)) Directory.Delete(destination, recursive: true);
+            Directory.Move(temporary, destination);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    // The files to convert with their labels; an unlabelled file is an error, or skipped with SkipBad.
+    static (List<string> Files, DatasetLabels? Labels, IReadOnlyList<string> Classes) Labelled(ImageSource source, DatasetToolOptions options, List<(string File, string Reason)> skipped)
+    {
+        var files = source.Images.ToList();
+        DatasetLabels? labels;
+        IReadOnlyList<string> classes = [];
+        switch (options.Labels)
+        {
+            case LabelSource.None:
+                return (files, null, classes);
+            case LabelSource.Subfolders:
+                classes = files.Where(file => file.Contains('/')).Select(file => file[..file.IndexOf('/')]).Distinct().Order(StringComparer.Ordinal).ToArray();
+                var index = classes.Select((name, i) => (name, i)).ToDictionary(pair => pair.name, pair => pair.i);
+                labels = DatasetLabels.FromClasses(files.Where(file => file.Contains('/')).ToDictionary(file => file, file => index[file[..file.IndexOf('/')]]));
+                break;
+            default:
+                labels = ReadLabelsFile(options.LabelsFile ?? throw new ArgumentException("Labels from a file need the file: --labels FILE."));
+                break;
+        }
+        foreach (var file in files.Where(file => !labels.Contains(file)).ToArray())
+        {
+            var reason = options.Labels == LabelSource.Subfolders ? "not in a class sub-folder" : $"no label in {options.LabelsFile}";
+            if (!options.SkipBad) throw new InvalidDataException($"{source.Describe(file)} has no label ({reason}); label it, or pass --skip-bad to leave it out.");
+            skipped.Add((file, reason));
+            files.Remove(file);
+        }
+        return (files, labels, classes);
+    }
+
+    static DatasetLabels ReadLabelsFile(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Labels file {path} does not exist.", path);
+        var text = File.ReadAllText(path);
+        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return DatasetLabels.ParseCsv(text, path);
+        return DatasetLabels.ParseJson(text, path) ?? throw new InvalidDataException($"{path} says \"labels\": null; give a file with labels or drop --labels.");
+    }
+
+    static int KeptResolution(ImageSource source, List<(string File, ImageHeader Header)> headers)
+    {
+        var first = headers[0];
+        var other = headers.FirstOrDefault(entry => entry.Header != first.Header);
+        if (other.File is not null)
+            throw new InvalidDataException($"Images differ in size ({source.Describe(first.File)} is {first.Header}, {source.Describe(other.File)} is {other.Header}): " +
+                "choose the output size with --resolution N (a power of two).");
+        if (first.Header.Width != first.Header.Height || !BitOperations.IsPow2(first.Header.Width))
+            throw new InvalidDataException($"Images are {first.Header}, not a square power of two: choose the output size with --resolution N (e.g. 32, 64, 256).");
+        return first.Header.Width;
+    }
+
+    static InvalidDataException NothingLeft(ImageSource source, List<(string File, string Reason)> skipped) =>
+        new($"No image of {source.Path} could be used: all {skipped.Count} were skipped (first: {skipped[0].File}: {skipped[0].Reason}).");
+
+    /// <summary>Squares, resizes and encodes images one at a time, counting what it did.</summary>
+    sealed class Writer(ImageSource source, DatasetToolOptions options, int resolution, int channels, List<(string File, string Reason)> skipped)
+    {
+        public int Written, Cropped, Padded, Resized, LabelDim;
+
+        public void WriteAll(List<(string File, ImageHeader Header)> headers, DatasetLabels? labels, Action<string, byte[]> add)
+        {
+            var names = new List<(string Name, string From)>();
+            foreach (var (file, header) in headers)
+            {
+                byte[] png;
+                try
+                {
+                    png = Convert(file, header);
+                }
+                catch (InvalidDataException e) when (options.SkipBad)
+                {
+                    skipped.Add((file, e.Message));
+                    continue;
+                }
+                var name = $"{Written / 1000:D5}/img{Written:D8}.png";
+                add(name, png);
+                names.Add((name, file));
+                Written++;
+            }
+            if (Written == 0) throw NothingLeft(source, skipped);
+            if (labels is null) return;
+            var written = labels.Rename(names);
+            add(DatasetLabels.FileName, Encoding.UTF8.GetBytes(written.ToJson()));
+            LabelDim = written.Dim;
+        }
+
+        byte[] Convert(string file, ImageHeader header)
+        {
+            using var image = ImageFile.Decode(source.ReadAllBytes(file), SKColorType.Rgba8888, SKAlphaType.Premul, source.Describe(file));
+            using var square = Square(image);
+            if (channels == 3) return ImageFile.EncodePng(square);
+            using var gray = Grayscale(square);
+            return ImageFile.EncodePng(gray);
+        }
+
+        // One draw crops or pads, resizes and composites transparent pixels over the background.
+        SKBitmap Square(SKBitmap image)
+        {
+            int width = image.Width, height = image.Height;
+            bool crop = options.Transform == SquareTransform.CenterCrop;
+            int side = crop ? Math.Min(width, height) : Math.Max(width, height);
+            if (width != height && crop) Cropped++;
+            if (width != height && !crop) Padded++;
+            if (side != resolution) Resized++;
+            float scale = resolution / (float)side;
+            var from = crop ? SKRect.Create((width - side) / 2, (height - side) / 2, side, side) : SKRect.Create(width, height);
+            var to = crop ? SKRect.Create(resolution, resolution) : SKRect.Create((side - width) / 2 * scale, (side - height) / 2 * scale, width * scale, height * scale);
+            var square = new SKBitmap(new SKImageInfo(resolution, resolution, SKColorType.Rgba8888, SKAlphaType.Opaque));
+            using var canvas = new SKCanvas(square);
+            using var paint = new SKPaint { FilterQuality = SKFilterQuality.High };
+            canvas.Clear(options.Background);
+            canvas.DrawBitmap(image, from, to, paint);
+            return square;
+        }
+
+        static SKBitmap Grayscale(SKBitmap rgba)
+        {
+            var rgb = rgba.GetPixelSpan();
+            var luma = new byte[rgba.Width * rgba.Height];
+            for (int i = 0; i < luma.Length; i++)
+                luma[i] = (byte)((299 * rgb[4 * i] + 587 * rgb[4 * i + 1] + 114 * rgb[4 * i + 2] + 500) / 1000);
+            return ImageFile.FromPixels(luma, rgba.Width, rgba.Height, SKColorType.Gray8);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using SkiaSharp;
+
+namespace StyleGan.Data;
+
+/// <summary>What an image file's header says (size, grayscale or colour), read without decoding the pixels.</summary>
+public readonly record struct ImageHeader(int Width, int Height, bool IsGray)
+{
+    /// <summary>Reads one file's header; false with the reason (e.g. "not a readable image (InvalidInput)") when it cannot.</summary>
+    static bool TryRead(ImageSource source, string file, out ImageHeader header, out string reason)
+    {
+        SKCodecResult result;
+        try
+        {
+            (header, result) = source.Read(file, stream =>
+            {
+                using var codec = SKCodec.Create(stream, out var created);
+                return (codec is null ? default : new ImageHeader(codec.Info.Width, codec.Info.Height, codec.Info.ColorType == SKColorType.Gray8), created);
+            });
+        }
+        catch (InvalidDataException e) // a damaged zip entry
+        {
+            (header, reason) = (default, $"unreadable ({e.Message})");
+            return false;
+        }
+        reason = result == SKCodecResult.Success ? "" : $"not a readable image ({result})";
+        return result == SKCodecResult.Success;
+    }
+
+    /// <summary>
+    /// Headers of the files in order, read as the sequence is enumerated (so that Take stops reading). An unreadable
+    /// file throws InvalidDataException naming it, or with <paramref name="skipBad"/> is left out and recorded in
+    /// <paramref name="skipped"/>.
+    /// </summary>
+    public static IEnumerable<(string File, ImageHeader Header)> ReadAll(
+        ImageSource source,                       // where the files are
+        IEnumerable<string> files,                // relative paths
+        bool skipBad,                             // skip unreadable files instead of throwing
+        List<(string File, string Reason)> skipped) // receives what was skipped and why
+    {
+        foreach (var file in files)
+        {
+            if (TryRead(source, file, out var header, out var reason)) yield return (file, header);
+            else if (skipBad) skipped.Add((file, reason));
+            else throw new InvalidDataException($"{source.Describe(file)} is {reason}; replace or remove it, or pass --skip-bad to leave it out.");
+        }
+    }
+
+    public override string ToString() => $"{Width}x{Height}";
+}
