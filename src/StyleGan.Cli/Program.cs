@@ -8,6 +8,8 @@ public static class Program
     public static int Main(string[] args)
     {
         var root = new RootCommand("StyleGAN for .NET: train style-based GANs, generate and control images, measure their quality.");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

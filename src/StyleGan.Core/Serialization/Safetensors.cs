@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -37,6 +38,9 @@ public static class Safetensors
 
     const long MaxHeaderBytes = 100_000_000;
 
+    /// <summary>Metadata key of the SHA-256 of the data section, written by Save and checked by Load when present.</summary>
+    public const string ChecksumKey = "data_sha256";
+
     public static SafetensorsFile Load(string path)
     {
         byte[] bytes;
@@ -63,6 +67,9 @@ public static class Safetensors
 
         long dataStart = 8 + (long)headerLength;
         long dataLength = bytes.Length - dataStart;
+        if (header["__metadata__"]?[ChecksumKey]?.GetValue<string>() is string expectedHash
+            && Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan((int)dataStart))) != expectedHash)
+            throw Bad("the data does not match its checksum (corrupt or truncated)");
         var file = new SafetensorsFile();
         try
         {
@@ -98,28 +105,37 @@ public static class Safetensors
         return file;
     }
 
-    /// <summary>Writes tensors and metadata to a temporary file beside <paramref name="path"/>, then renames it into place.</summary>
+    /// <summary>
+    /// Writes tensors and metadata (plus the data's SHA-256, so corruption is caught on load) to a temporary file
+    /// beside <paramref name="path"/>, then renames it into place.
+    /// </summary>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var header = new JsonObject();
-        if (metadata is { Count: > 0 })
-            header["__metadata__"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
+        var entries = new List<(string Name, JsonObject Description)>();
         var blobs = new List<byte[]>();
         long offset = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (name, tensor) in tensors)
         {
             using var cpuTensor = tensor.detach().cpu().contiguous();
             byte[] data = cpuTensor.bytes.ToArray();
-            string dtypeName = DTypes.First(kv => kv.Value == cpuTensor.dtype).Key;
-            header[name] = new JsonObject
+            entries.Add((name, new JsonObject
             {
-                ["dtype"] = dtypeName,
+                ["dtype"] = DTypes.First(kv => kv.Value == cpuTensor.dtype).Key,
                 ["shape"] = new JsonArray(cpuTensor.shape.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
                 ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + data.Length)),
-            };
+            }));
             blobs.Add(data);
+            hash.AppendData(data);
             offset += data.Length;
         }
+
+        var metadataNode = new JsonObject();
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+            if (key != ChecksumKey) metadataNode[key] = value;
+        metadataNode[ChecksumKey] = Convert.ToHexStringLower(hash.GetHashAndReset());
+        var header = new JsonObject { ["__metadata__"] = metadataNode };
+        foreach (var (name, description) in entries) header[name] = description;
 
         byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padding = (8 - headerBytes.Length % 8) % 8; // keep the data 8-byte aligned, as the reference writer does

@@ -6,12 +6,12 @@ using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Training;
 
-/// <summary>Loss values of one accumulation, for logging (NaN where the phase did not compute the term).</summary>
-public sealed record LossTerms(double GMain = double.NaN, double GPathLength = double.NaN, double DFake = double.NaN, double DReal = double.NaN, double DR1 = double.NaN)
+/// <summary>Loss values of one accumulation, for logging (null where the phase did not compute the term).</summary>
+public sealed record LossTerms(double? GMain = null, double? GPathLength = null, double? DFake = null, double? DReal = null, double? DR1 = null)
 {
     public IEnumerable<(string Name, double Value)> Computed() =>
         new[] { ("loss/G", GMain), ("loss/G_pl", GPathLength), ("loss/D_fake", DFake), ("loss/D_real", DReal), ("loss/D_r1", DR1) }
-            .Where(t => !double.IsNaN(t.Item2));
+            .Where(t => t.Item2 is not null).Select(t => (t.Item1, t.Item2!.Value));
 }
 
 /// <summary>
@@ -81,7 +81,7 @@ public sealed class StyleGan2Loss
         if (doGMain)
         {
             var (img, _) = RunGenerator(genZ, genC);
-            var loss = nn.functional.softplus(-discriminator.forward(img, genC)); // -log(sigmoid(logits))
+            var loss = GanLosses.GeneratorLogistic(discriminator.forward(img, genC));
             (loss.mean() * gain).backward();
             terms = terms with { GMain = loss.mean().item<float>() };
         }
@@ -91,8 +91,7 @@ public sealed class StyleGan2Loss
             long batch = Math.Max(genZ.shape[0] / plBatchShrink, 1);
             var (img, ws) = RunGenerator(genZ.narrow(0, 0, batch), genC?.narrow(0, 0, batch));
             var noise = randn(img.shape, device: img.device, generator: random) / Math.Sqrt(img.shape[2] * img.shape[3]);
-            var grads = autograd.grad(new[] { (img * noise).sum() }, new[] { ws }, create_graph: true, retain_graph: true)[0];
-            var lengths = grads.square().sum(2).mean(new long[] { 1 }).sqrt();
+            var lengths = GanLosses.PathLengths(img, ws, noise);
             var plMean = PlMean + (lengths.mean() - PlMean) * plDecay;
             using (no_grad()) PlMean.copy_(plMean.detach());
             var penalty = (lengths - plMean).square();
@@ -105,7 +104,7 @@ public sealed class StyleGan2Loss
         {
             Tensor img;
             using (no_grad()) img = RunGenerator(genZ, genC).Img;
-            var loss = nn.functional.softplus(discriminator.forward(img, genC)); // -log(1 - sigmoid(logits))
+            var loss = GanLosses.DiscriminatorFake(discriminator.forward(img, genC));
             (loss.mean() * gain).backward();
             terms = terms with { DFake = loss.mean().item<float>() };
         }
@@ -117,14 +116,13 @@ public sealed class StyleGan2Loss
             var total = logits * 0;
             if (doDMain)
             {
-                var loss = nn.functional.softplus(-logits);
+                var loss = GanLosses.DiscriminatorReal(logits);
                 total = total + loss;
                 terms = terms with { DReal = loss.mean().item<float>() };
             }
             if (doDR1)
             {
-                var grads = autograd.grad(new[] { logits.sum() }, new[] { real }, create_graph: true, retain_graph: true)[0];
-                var penalty = grads.square().sum(new long[] { 1, 2, 3 });
+                var penalty = GanLosses.R1Penalty(logits, real);
                 total = total + penalty * (r1Gamma / 2);
                 terms = terms with { DR1 = penalty.mean().item<float>() };
             }

@@ -103,7 +103,7 @@ public sealed class ImageDatasetTests : TestImages
     public void FileDamagedAfterOpenIsNamedWhenDecoded()
     {
         GrayPng("set/a.png", 16, 1);
-        var noise = new Random(1);
+        var noise = new System.Random(1);
         var damaged = Png("set/b.png", 16, 16, (_, _) => new SKColor((uint)noise.Next()));
         var bytes = File.ReadAllBytes(damaged);
         File.WriteAllBytes(damaged, bytes[..(bytes.Length / 2)]);

@@ -1,0 +1,8 @@
+namespace StyleGan.Cli;
+
+/// <summary>The datasets that ship with the tool (data/ in the repository, copied beside the executable).</summary>
+public static class BundledData
+{
+    public static string Mnist => Path.Combine(AppContext.BaseDirectory, "data", "mnist32.zip");
+    public static string Twemoji => Path.Combine(AppContext.BaseDirectory, "data", "twemoji32.zip");
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using StyleGan.Images;
+using StyleGan.Layers;
+using StyleGan.Random;
+using StyleGan.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StyleGan.Cli.Commands;
+
+/// <summary><c>stylegan generate</c>: images for seeds, as NVIDIA's generate.py draws them.</summary>
+public static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var network = new Option<string>("--network") { Description = "Checkpoint (its G_ema is used)", Required = true };
+        var seeds = new Option<string>("--seeds") { Description = "Seeds, e.g. 0-63 or 1,5,9; seed s draws z = RandomState(s).randn(z_dim)", DefaultValueFactory = _ => "0-7" };
+        var trunc = new Option<double>("--trunc") { Description = "Truncation psi (1: none)", DefaultValueFactory = _ => 1 };
+        var cutoff = new Option<int?>("--trunc-cutoff") { Description = "Truncate only the first N ws (coarse layers)" };
+        var classIndex = new Option<int?>("--class") { Description = "Class label for a conditional network" };
+        var noiseMode = new Option<string>("--noise-mode") { Description = "const, random or none", DefaultValueFactory = _ => "const" };
+        var outdir = new Option<string>("--outdir") { Description = "Where to write the PNGs", Required = true };
+        var grid = new Option<bool>("--grid") { Description = "One grid PNG instead of one PNG per seed" };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var command = new Command("generate", "Generate images from a trained network.")
+        {
+            network, seeds, trunc, cutoff, classIndex, noiseMode, outdir, grid, batch, threads, device,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
+            var seedList = SeedList.Parse(parse.GetValue(seeds)!);
+            var mode = parse.GetValue(noiseMode) switch
+            {
+                "const" => NoiseMode.Const,
+                "random" => NoiseMode.Random,
+                "none" => NoiseMode.None,
+                var other => throw new ArgumentException($"--noise-mode '{other}' is not one of const, random, none."),
+            };
+            using var generator = Checkpoint.LoadGenerator(parse.GetValue(network)!);
+            generator.to(dev);
+            var labels = ClassLabel(generator.Config.CDim, parse.GetValue(classIndex));
+            string folder = parse.GetValue(outdir)!;
+            Directory.CreateDirectory(folder);
+
+            var images = new List<Tensor>();
+            int perBatch = Math.Max(parse.GetValue(batch), 1);
+            for (int start = 0; start < seedList.Count; start += perBatch)
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                var chunk = seedList.Skip(start).Take(perBatch).ToList();
+                var z = SeedLatents.LatentsForSeeds(chunk, generator.Config.ZDim, dev);
+                var c = labels?.to(dev).expand(chunk.Count, -1);
+                var img = generator.forward(z, c, parse.GetValue(trunc), parse.GetValue(cutoff), mode).cpu();
+                if (parse.GetValue(grid)) { images.Add(img.MoveToOuterDisposeScope()); continue; }
+                for (int i = 0; i < chunk.Count; i++)
+                    ImageGrid.Save(Path.Combine(folder, $"seed{chunk[i]:D4}.png"), img.narrow(0, i, 1));
+            }
+            if (parse.GetValue(grid))
+            {
+                ImageGrid.Save(Path.Combine(folder, "grid.png"), cat(images, 0));
+                Console.WriteLine($"Wrote {Path.Combine(folder, "grid.png")} ({seedList.Count} seeds).");
+            }
+            else
+            {
+                Console.WriteLine($"Wrote {seedList.Count} images to {folder}.");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    static Tensor? ClassLabel(int labelDim, int? classIndex)
+    {
+        if (labelDim == 0)
+        {
+            if (classIndex is not null) throw new ArgumentException("--class was given but the network is unconditional.");
+            return null;
+        }
+        if (classIndex is not int k || k < 0 || k >= labelDim)
+            throw new ArgumentException($"The network is conditional: give --class between 0 and {labelDim - 1}.");
+        return nn.functional.one_hot(tensor(new long[] { k }), labelDim).to(float32);
+    }
+}

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using Spectre.Console;
+using StyleGan.Data;
+using StyleGan.Networks;
+using StyleGan.Training;
+
+namespace StyleGan.Cli.Commands;
+
+/// <summary><c>stylegan train</c>: train on a folder or zip of images, resumable, with live progress.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var dataOption = new Option<string?>("--data") { Description = "Dataset folder or zip (default: the bundled MNIST digits, data/mnist32.zip)" };
+        var outdir = new Option<string>("--outdir") { Description = "Parent folder of the runs; each new run gets a numbered sub-folder", DefaultValueFactory = _ => "runs" };
+        var cfg = new Option<string>("--cfg") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "cpu-tiny" };
+        var resume = new Option<string?>("--resume") { Description = "'auto' (newest checkpoint under --outdir) or a checkpoint file" };
+        var kimg = new Option<double?>("--kimg") { Description = "Train until this many thousand real images have been shown" };
+        var batch = new Option<int?>("--batch") { Description = "Minibatch size" };
+        var snap = new Option<double?>("--snap") { Description = "Checkpoint and sample grid every this many kimg" };
+        var tick = new Option<double?>("--tick") { Description = "Progress line and log record every this many kimg" };
+        var keep = new Option<int?>("--keep") { Description = "Keep the newest this many checkpoints (0: all)" };
+        var seed = new Option<int?>("--seed") { Description = "Random seed (weights, data order, latents, noise)" };
+        var gamma = new Option<double?>("--gamma") { Description = "R1 regularization weight" };
+        var lr = new Option<double?>("--lr") { Description = "Adam learning rate" };
+        var ema = new Option<double?>("--ema") { Description = "G_ema half-life in kimg" };
+        var plWeight = new Option<double?>("--pl-weight") { Description = "Path length regularization weight (0: off)" };
+        var mixing = new Option<double?>("--style-mixing") { Description = "Style mixing probability" };
+        var map = new Option<int?>("--map") { Description = "Mapping network layers" };
+        var zdim = new Option<int?>("--zdim") { Description = "Latent size z and w" };
+        var cbase = new Option<int?>("--cbase") { Description = "Channel base: channels(res) = min(cbase / res, cmax)" };
+        var cmax = new Option<int?>("--cmax") { Description = "Maximum channels" };
+        var mbstd = new Option<int?>("--mbstd-group") { Description = "Minibatch stddev group size" };
+        var mirror = new Option<bool?>("--mirror") { Description = "Random x-flips of the real images" };
+        var cond = new Option<bool?>("--cond") { Description = "Condition on the dataset's labels when it has them (default true)" };
+        var skipBad = new Option<bool>("--skip-bad") { Description = "Skip unreadable images and images of a minority size, and count them" };
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+
+        var command = new Command("train", "Train a StyleGAN2 generator; Ctrl-C saves a checkpoint that --resume continues exactly.")
+        {
+            dataOption, outdir, cfg, resume, kimg, batch, snap, tick, keep, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax,
+            mbstd, mirror, cond, skipBad, threads, device,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
+            string parent = parse.GetValue(outdir)!;
+            string? resumeFrom = parse.GetValue(resume);
+            string? checkpoint = resumeFrom switch
+            {
+                null => null,
+                "auto" => RunFolders.NewestCheckpoint(parent)
+                    ?? throw new FileNotFoundException($"--resume auto found no checkpoint under {parent}; start a new run without --resume, or name a checkpoint file."),
+                _ => resumeFrom,
+            };
+
+            TrainingRunState run;
+            ImageDataset data;
+            string runFolder;
+            if (checkpoint is null)
+            {
+                data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
+                var preset = Presets.Get(parse.GetValue(cfg)!, data.Resolution);
+                var options = preset with
+                {
+                    TotalKimg = parse.GetValue(kimg) ?? preset.TotalKimg,
+                    Batch = parse.GetValue(batch) ?? preset.Batch,
+                    SnapKimg = parse.GetValue(snap) ?? preset.SnapKimg,
+                    TickKimg = parse.GetValue(tick) ?? preset.TickKimg,
+                    KeepSnapshots = parse.GetValue(keep) ?? preset.KeepSnapshots,
+                    Seed = parse.GetValue(seed) ?? preset.Seed,
+                    Gamma = parse.GetValue(gamma) ?? preset.Gamma,
+                    LearningRate = parse.GetValue(lr) ?? preset.LearningRate,
+                    EmaKimg = parse.GetValue(ema) ?? preset.EmaKimg,
+                    PlWeight = parse.GetValue(plWeight) ?? preset.PlWeight,
+                    StyleMixing = parse.GetValue(mixing) ?? preset.StyleMixing,
+                    MappingLayers = parse.GetValue(map) ?? preset.MappingLayers,
+                    ZDim = parse.GetValue(zdim) ?? preset.ZDim,
+                    ChannelBase = parse.GetValue(cbase) ?? preset.ChannelBase,
+                    ChannelMax = parse.GetValue(cmax) ?? preset.ChannelMax,
+                    MbstdGroup = parse.GetValue(mbstd) ?? preset.MbstdGroup,
+                    Mirror = parse.GetValue(mirror) ?? preset.Mirror,
+                    Conditional = parse.GetValue(cond) ?? preset.Conditional,
+                };
+                Validate(options);
+                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(data.Path)}-{options.Cfg}");
+                run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
+                AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, {options.TotalKimg} kimg.");
+            }
+            else
+            {
+                using var file = Checkpoint.Open(checkpoint);
+                var saved = Checkpoint.Options(file);
+                // Only the schedule may change on resume; everything that shapes the weights stays as saved.
+                var options = saved with
+                {
+                    TotalKimg = parse.GetValue(kimg) ?? saved.TotalKimg,
+                    SnapKimg = parse.GetValue(snap) ?? saved.SnapKimg,
+                    TickKimg = parse.GetValue(tick) ?? saved.TickKimg,
+                    KeepSnapshots = parse.GetValue(keep) ?? saved.KeepSnapshots,
+                };
+                data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(file), parse.GetValue(skipBad));
+                var g = Checkpoint.GeneratorConfig(file);
+                if (g.ImgResolution != data.Resolution || g.ImgChannels != data.Channels)
+                    throw new InvalidDataException($"{data.Path} holds {data.Resolution}x{data.Resolution}x{data.Channels} images but {checkpoint} was trained on {g.ImgResolution}x{g.ImgResolution}x{g.ImgChannels}.");
+                runFolder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
+                run = new TrainingRunState(options, data.Resolution, data.Channels, g.CDim, Checkpoint.DatasetPath(file), dev);
+                Checkpoint.Restore(file, run);
+                run.Counters = Checkpoint.Counters(file);
+                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {options.TotalKimg}.");
+            }
+
+            using (data)
+            using (run)
+            {
+                File.WriteAllText(Path.Combine(runFolder, "training_options.json"), System.Text.Json.JsonSerializer.Serialize(run.Options, NetworkJson.Options));
+                using var cancel = new CancellationTokenSource();
+                ConsoleCancelEventHandler onCancel = (_, e) =>
+                {
+                    if (cancel.IsCancellationRequested) return; // a second Ctrl-C stops at once
+                    e.Cancel = true;
+                    cancel.Cancel();
+                    AnsiConsole.MarkupLine("[yellow]Stopping after this minibatch and saving a checkpoint (Ctrl-C again to abort without saving).[/]");
+                };
+                Console.CancelKeyPress += onCancel;
+                try
+                {
+                    var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
+                        report => new TrainingLoop(run, data, runFolder, dev, report).Run(cancel.Token));
+                    AnsiConsole.MarkupLine(outcome == TrainingOutcome.Finished
+                        ? $"Done: {Markup.Escape(runFolder)}"
+                        : $"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: stylegan train --outdir {Markup.Escape(parent)} --resume auto");
+                    return 0;
+                }
+                catch (TrainingDivergedException e)
+                {
+                    Console.Error.WriteLine($"stylegan: error: {e.Message}");
+                    return 3;
+                }
+                finally
+                {
+                    Console.CancelKeyPress -= onCancel;
+                }
+            }
+        }));
+        return command;
+    }
+
+    static void Validate(TrainingOptions o)
+    {
+        if (o.Batch < 1) throw new ArgumentException($"--batch {o.Batch} must be at least 1.");
+        if (o.MbstdGroup > 1 && o.Batch % o.MbstdGroup != 0)
+            throw new ArgumentException($"--batch {o.Batch} must be a multiple of the minibatch-stddev group {o.MbstdGroup} (--mbstd-group).");
+        if (o.TotalKimg <= 0 || o.SnapKimg <= 0 || o.TickKimg <= 0) throw new ArgumentException("--kimg, --snap and --tick must be positive.");
+    }
+}

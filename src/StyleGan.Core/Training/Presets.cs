@@ -1,0 +1,44 @@
+namespace StyleGan.Training;
+
+/// <summary>
+/// The official --cfg presets of StyleGAN2-ADA (auto, stylegan2, paper256, paper512, paper1024, cifar) and small CPU
+/// presets that learn something within minutes on two cores. Values not in a preset keep TrainingOptions' defaults.
+/// </summary>
+public static class Presets
+{
+    public static readonly IReadOnlyList<string> Names = new[] { "cpu-tiny", "cpu-small", "auto", "stylegan2", "paper256", "paper512", "paper1024", "cifar" };
+
+    /// <param name="cfg">Preset name.</param>
+    /// <param name="resolution">Dataset resolution (the auto preset derives its values from it).</param>
+    public static TrainingOptions Get(string cfg, int resolution) => cfg switch
+    {
+        // Ours: a few hundred thousand parameters, about 100 images/s for a training step on 2 cores at 32x32.
+        "cpu-tiny" => Make(cfg, kimg: 200, batch: 32, mbstd: 4, fmaps: 1024 / 32768.0, channelMax: 64, lr: 0.0025,
+            gamma: 0.0002 * resolution * resolution / 32, ema: 1, ramp: 0.05, map: 2, zDim: 128) with { TickKimg = 1, SnapKimg = 5 },
+        "cpu-small" => Make(cfg, kimg: 1000, batch: 32, mbstd: 4, fmaps: 2048 / 32768.0, channelMax: 128, lr: 0.0025,
+            gamma: 0.0002 * resolution * resolution / 32, ema: 2, ramp: 0.05, map: 2, zDim: 256) with { TickKimg = 1, SnapKimg = 10 },
+        "auto" => Auto(resolution),
+        "stylegan2" => Make(cfg, kimg: 25000, batch: 32, mbstd: 4, fmaps: 1, channelMax: 512, lr: 0.002, gamma: 10, ema: 10, ramp: null, map: 8),
+        "paper256" => Make(cfg, kimg: 25000, batch: 64, mbstd: 8, fmaps: 0.5, channelMax: 512, lr: 0.0025, gamma: 1, ema: 20, ramp: null, map: 8),
+        "paper512" => Make(cfg, kimg: 25000, batch: 64, mbstd: 8, fmaps: 1, channelMax: 512, lr: 0.0025, gamma: 0.5, ema: 20, ramp: null, map: 8),
+        "paper1024" => Make(cfg, kimg: 25000, batch: 32, mbstd: 4, fmaps: 1, channelMax: 512, lr: 0.002, gamma: 2, ema: 10, ramp: null, map: 8),
+        "cifar" => Make(cfg, kimg: 100000, batch: 64, mbstd: 32, fmaps: 1, channelMax: 512, lr: 0.0025, gamma: 0.01, ema: 500, ramp: 0.05, map: 2)
+            with { PlWeight = 0, StyleMixing = 0, DArchitecture = Networks.Architecture.Orig },
+        _ => throw new ArgumentException($"Unknown --cfg '{cfg}'; choose one of: {string.Join(", ", Names)}."),
+    };
+
+    // train.py's 'auto' for one GPU: batch and gamma from the resolution.
+    static TrainingOptions Auto(int resolution)
+    {
+        int batch = Math.Max(Math.Min(Math.Min(4096 / resolution, 32), 64), 1);
+        return Make("auto", kimg: 25000, batch: batch, mbstd: Math.Min(batch, 4), fmaps: resolution >= 512 ? 1 : 0.5, channelMax: 512,
+            lr: resolution >= 1024 ? 0.002 : 0.0025, gamma: 0.0002 * resolution * resolution / batch, ema: batch * 10 / 32.0, ramp: 0.05, map: 2);
+    }
+
+    static TrainingOptions Make(string cfg, double kimg, int batch, int mbstd, double fmaps, int channelMax, double lr, double gamma,
+        double ema, double? ramp, int map, int zDim = 512) => new()
+    {
+        Cfg = cfg, TotalKimg = kimg, Batch = batch, MbstdGroup = mbstd, ChannelBase = (int)(fmaps * 32768), ChannelMax = channelMax,
+        LearningRate = lr, Gamma = gamma, EmaKimg = ema, EmaRampup = ramp, MappingLayers = map, ZDim = zDim,
+    };
+}

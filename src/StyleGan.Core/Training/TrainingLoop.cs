@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using StyleGan.Data;
+using StyleGan.Images;
+using StyleGan.Layers;
+using StyleGan.Random;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StyleGan.Training;
+
+/// <summary>
+/// The StyleGAN2-ADA training loop (training/training_loop.py): each minibatch runs the G and D phases (lazy
+/// regularization at their intervals) and updates G_ema; each tick logs; each snapshot writes a sample grid and a
+/// checkpoint. Stops at the target kimg or when cancelled, after writing a checkpoint either way.
+/// </summary>
+public sealed class TrainingLoop
+{
+    const int GridSeeds = 64;
+
+    readonly TrainingRunState run;
+    readonly ImageDataset data;
+    readonly string outdir;
+    readonly Device device;
+    readonly Action<TrainingProgress>? report;
+
+    /// <param name="run">Networks, optimizers and state (fresh or restored from a checkpoint).</param>
+    /// <param name="data">Real images (and labels).</param>
+    /// <param name="outdir">Run folder for checkpoints, grids and logs.</param>
+    /// <param name="device">Where tensors are computed.</param>
+    /// <param name="report">Called after every minibatch.</param>
+    public TrainingLoop(TrainingRunState run, ImageDataset data, string outdir, Device device, Action<TrainingProgress>? report = null)
+    {
+        this.run = run;
+        this.data = data;
+        this.outdir = outdir;
+        this.device = device;
+        this.report = report;
+    }
+
+    public TrainingOutcome Run(CancellationToken cancel)
+    {
+        var options = run.Options;
+        Directory.CreateDirectory(outdir);
+        using var log = new TrainingLog(outdir);
+        if (run.Counters.CurNimg == 0) SaveGrid("fakes_init.png");
+
+        var tickSums = new Dictionary<string, (double Sum, int Count)>();
+        var tickWatch = Stopwatch.StartNew();
+        double wallAtStart = run.Counters.WallSeconds;
+        var wall = Stopwatch.StartNew();
+        double secondsPerKimg = double.NaN;
+        long totalNimg = (long)(options.TotalKimg * 1000);
+
+        while (run.Counters.CurNimg < totalNimg)
+        {
+            using (var scope = NewDisposeScope()) Step(tickSums);
+            var c = run.Counters;
+            run.Counters = c = c with { CurNimg = c.CurNimg + options.Batch, BatchIdx = c.BatchIdx + 1, WallSeconds = wallAtStart + wall.Elapsed.TotalSeconds };
+
+            bool done = c.CurNimg >= totalNimg;
+            bool tickDone = done || c.CurNimg >= c.TickStartNimg + options.TickKimg * 1000;
+            bool snapDue = done || c.CurNimg >= c.SnapStartNimg + options.SnapKimg * 1000;
+            bool stop = done || cancel.IsCancellationRequested;
+            string? message = null;
+
+            var means = tickSums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count);
+            if (tickDone)
+            {
+                double tickKimg = (c.CurNimg - c.TickStartNimg) / 1000.0;
+                secondsPerKimg = tickWatch.Elapsed.TotalSeconds / tickKimg;
+                var stats = new Dictionary<string, double>(means)
+                {
+                    ["timing/sec_per_kimg"] = secondsPerKimg,
+                    ["timing/total_sec"] = c.WallSeconds,
+                    ["resources/rss_mb"] = Process.GetCurrentProcess().WorkingSet64 / 1048576.0,
+                };
+                log.Write(c.CurNimg / 1000.0, stats);
+                message = $"tick {c.CurTick}  kimg {c.CurNimg / 1000.0:F1}  sec/kimg {secondsPerKimg:F1}  rss {stats["resources/rss_mb"]:F0} MB  "
+                    + string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F3}"));
+                run.Counters = c = c with { CurTick = c.CurTick + 1, TickStartNimg = c.CurNimg };
+                tickSums.Clear();
+                tickWatch.Restart();
+            }
+            if (snapDue || stop)
+            {
+                run.Counters = c = c with { SnapStartNimg = c.CurNimg };
+                var name = Checkpoint.FileName(c.CurNimg);
+                SaveGrid($"fakes{c.CurNimg / 1000:D6}.png");
+                Checkpoint.Save(Path.Combine(outdir, name), run);
+                Checkpoint.Prune(outdir, options.KeepSnapshots);
+                message = (message is null ? "" : message + "\n") + $"saved {name}";
+            }
+            report?.Invoke(new TrainingProgress(c.CurNimg / 1000.0, options.TotalKimg, secondsPerKimg, means, message));
+            if (stop) return done ? TrainingOutcome.Finished : TrainingOutcome.Interrupted;
+        }
+        return TrainingOutcome.Finished;
+    }
+
+    // One minibatch: every phase due at this batch index, then the G_ema update.
+    void Step(Dictionary<string, (double Sum, int Count)> tickSums)
+    {
+        var options = run.Options;
+        int batch = options.Batch;
+        int sources = data.Count * (options.Mirror ? 2 : 1);
+        var drawn = randint(0, sources, new long[] { batch }, generator: run.DataRandom).data<long>().ToArray();
+        var indices = drawn.Select(i => (int)(i % data.Count)).ToArray();
+        var reals = data.Images(indices).to(float32) / 127.5 - 1;
+        if (options.Mirror)
+        {
+            var flip = tensor(drawn.Select(i => i >= data.Count).ToArray()).reshape(batch, 1, 1, 1);
+            reals = where(flip, reals.flip(3), reals);
+        }
+        reals = reals.to(device);
+        var realLabels = LabelsFor(indices);
+
+        foreach (var phase in run.Phases)
+        {
+            // Draw every phase's latents even when it is skipped, so the streams stay aligned with the batch index.
+            var z = randn(new long[] { batch, options.ZDim }, device: device, generator: run.LatentRandom);
+            var labelIndices = randint(0, data.Count, new long[] { batch }, generator: run.DataRandom).data<long>().Select(i => (int)i).ToArray();
+            var genLabels = LabelsFor(labelIndices);
+            if (run.Counters.BatchIdx % phase.Interval != 0) continue;
+
+            var terms = phase.Run(run.Loss, reals, realLabels, z, genLabels);
+            foreach (var (name, value) in terms.Computed())
+            {
+                if (!double.IsFinite(value))
+                    throw new TrainingDivergedException(
+                        $"{name} became {value} at kimg {run.Counters.CurNimg / 1000.0:F1} (phase {phase.Phase}). Training stopped; the last good checkpoint is " +
+                        $"{Checkpoint.Newest(outdir) ?? "none yet"}. Try a lower learning rate (--lr) or a higher R1 gamma (--gamma), then --resume.");
+                var (sum, count) = tickSums.GetValueOrDefault(name);
+                tickSums[name] = (sum + value, count + 1);
+            }
+        }
+        UpdateEma();
+    }
+
+    Tensor? LabelsFor(int[] indices) => run.G.Config.CDim > 0 ? data.Labels(indices)?.to(device) : null;
+
+    // G_ema follows G with a half-life of ema_kimg thousand images, ramped up early in training.
+    void UpdateEma()
+    {
+        var options = run.Options;
+        double emaNimg = options.EmaKimg * 1000;
+        if (options.EmaRampup is double ramp) emaNimg = Math.Min(emaNimg, run.Counters.CurNimg * ramp);
+        double beta = Math.Pow(0.5, options.Batch / Math.Max(emaNimg, 1e-8));
+        using var _ = no_grad();
+        foreach (var (ema, current) in run.GEma.parameters().Zip(run.G.parameters()))
+            ema.copy_(current + (ema - current) * beta);
+        foreach (var (ema, current) in run.GEma.buffers().Zip(run.G.buffers()))
+            ema.copy_(current);
+    }
+
+    // The grid shows seeds 0..63 as `stylegan generate --seeds 0-63` would (const noise, no truncation).
+    void SaveGrid(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var seeds = Enumerable.Range(0, GridSeeds).Select(i => (uint)i).ToList();
+        var z = SeedLatents.LatentsForSeeds(seeds, run.G.Config.ZDim, device);
+        int labelDim = run.G.Config.CDim;
+        var labels = labelDim > 0 ? nn.functional.one_hot(arange(GridSeeds) % labelDim, labelDim).to(float32).to(device) : null;
+        var images = run.GEma.forward(z, labels, noiseMode: NoiseMode.Const);
+        ImageGrid.Save(Path.Combine(outdir, name), images, columns: 8);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using StyleGan.Data;
+using StyleGan.Images;
+using StyleGan.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StyleGan.Tests.Training;
+
+/// <summary>The loop on a tiny 8x8 network: exact resume, NaN handling, corrupt checkpoints.</summary>
+public sealed class TrainingLoopTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("training-test").FullName;
+    readonly ImageDataset data;
+
+    // Every phase runs within 8 minibatches: lazy R1 every 2, path length every 2, style mixing on.
+    static readonly TrainingOptions Tiny = new()
+    {
+        Cfg = "test", TotalKimg = 0.032, Batch = 4, ZDim = 8, MappingLayers = 2, ChannelBase = 64, ChannelMax = 8, MbstdGroup = 2,
+        Gamma = 1, PlWeight = 2, GRegInterval = 2, DRegInterval = 2, EmaKimg = 0.01, TickKimg = 0.008, SnapKimg = 1, Seed = 7,
+    };
+
+    public TrainingLoopTests()
+    {
+        set_num_threads(1); // libtorch reductions are deterministic for a fixed thread count
+        var images = Path.Combine(folder, "images");
+        var random = new torch.Generator(1);
+        for (int i = 0; i < 12; i++)
+            ImageFile.SavePng(Path.Combine(images, $"{i:D2}.png"), randint(0, 256, new long[] { 1, 8, 8 }, dtype: ScalarType.Byte, generator: random));
+        data = ImageDataset.Open(images);
+    }
+
+    public void Dispose()
+    {
+        data.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    TrainingRunState NewRun(TrainingOptions options) => new(options, data.Resolution, data.Channels, data.LabelDim, data.Path, CPU);
+
+    [Fact]
+    public void InterruptedAndResumedRunEqualsUninterruptedRun()
+    {
+        using var straight = NewRun(Tiny);
+        Assert.Equal(TrainingOutcome.Finished, new TrainingLoop(straight, data, Path.Combine(folder, "straight"), CPU).Run(CancellationToken.None));
+
+        var interruptedFolder = Path.Combine(folder, "interrupted");
+        using (var first = NewRun(Tiny))
+        {
+            using var cancel = new CancellationTokenSource();
+            // The loop sees the cancellation after the next minibatch, as it sees Ctrl-C.
+            var outcome = new TrainingLoop(first, data, interruptedFolder, CPU, p => { if (p.Kimg >= 0.008) cancel.Cancel(); }).Run(cancel.Token);
+            Assert.Equal(TrainingOutcome.Interrupted, outcome);
+            Assert.Equal(12, first.Counters.CurNimg);
+        }
+
+        var checkpoint = Checkpoint.Newest(interruptedFolder)!;
+        using var file = Checkpoint.Open(checkpoint);
+        using var resumed = NewRun(Checkpoint.Options(file));
+        Checkpoint.Restore(file, resumed);
+        resumed.Counters = Checkpoint.Counters(file);
+        Assert.Equal(TrainingOutcome.Finished, new TrainingLoop(resumed, data, interruptedFolder, CPU).Run(CancellationToken.None));
+
+        Assert.Equal(straight.Counters.CurNimg, resumed.Counters.CurNimg);
+        AssertSameWeights(straight.G, resumed.G);
+        AssertSameWeights(straight.D, resumed.D);
+        AssertSameWeights(straight.GEma, resumed.GEma);
+        Assert.Equal(straight.Loss.PlMean.item<float>(), resumed.Loss.PlMean.item<float>());
+    }
+
+    [Fact]
+    public void RunWritesCheckpointsGridsAndLogs()
+    {
+        using var run = NewRun(Tiny with { SnapKimg = 0.016, KeepSnapshots = 1 });
+        var outdir = Path.Combine(folder, "run");
+        new TrainingLoop(run, data, outdir, CPU).Run(CancellationToken.None);
+        Assert.Single(Directory.GetFiles(outdir, "network-snapshot-*.safetensors"));
+        Assert.True(File.Exists(Path.Combine(outdir, "fakes_init.png")));
+        Assert.True(File.Exists(Path.Combine(outdir, "fakes000000.png")));
+        var records = File.ReadAllLines(Path.Combine(outdir, "stats.jsonl"));
+        Assert.Equal(4, records.Length); // a tick every 8 images, 32 images
+        Assert.Contains("\"loss/G\"", records[0]);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outdir, "tensorboard"), "*", SearchOption.AllDirectories));
+
+        using var generator = Checkpoint.LoadGenerator(Checkpoint.Newest(outdir)!);
+        AssertSameWeights(run.GEma, generator);
+    }
+
+    [Fact]
+    public void NanLossStopsWithAClearMessageAndKeepsTheLastCheckpoint()
+    {
+        var outdir = Path.Combine(folder, "nan");
+        using var run = NewRun(Tiny with { TotalKimg = 0.008 });
+        new TrainingLoop(run, data, outdir, CPU).Run(CancellationToken.None);
+        var checkpoint = Checkpoint.Newest(outdir)!;
+        var before = SHA256.HashData(File.ReadAllBytes(checkpoint));
+
+        using (no_grad()) run.D.parameters().First().fill_(float.NaN);
+        var diverged = NewRunContinuing(run, Tiny with { TotalKimg = 0.032 });
+        var error = Assert.Throws<TrainingDivergedException>(() => new TrainingLoop(diverged, data, outdir, CPU).Run(CancellationToken.None));
+        Assert.Contains("NaN", error.Message);
+        Assert.Contains(checkpoint, error.Message);
+        Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(checkpoint)));
+        Assert.Single(Directory.GetFiles(outdir, "network-snapshot-*.safetensors"));
+    }
+
+    [Fact]
+    public void CorruptOrTruncatedCheckpointIsRefusedWithTheFileName()
+    {
+        var outdir = Path.Combine(folder, "corrupt");
+        using (var run = NewRun(Tiny with { TotalKimg = 0.008 })) new TrainingLoop(run, data, outdir, CPU).Run(CancellationToken.None);
+        var checkpoint = Checkpoint.Newest(outdir)!;
+        var bytes = File.ReadAllBytes(checkpoint);
+
+        var flipped = Path.Combine(folder, "flipped.safetensors");
+        var damaged = (byte[])bytes.Clone();
+        damaged[^100] ^= 0x40;
+        File.WriteAllBytes(flipped, damaged);
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Open(flipped));
+        Assert.Contains(flipped, error.Message);
+        Assert.Contains("checksum", error.Message);
+
+        var truncated = Path.Combine(folder, "truncated.safetensors");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        error = Assert.Throws<InvalidDataException>(() => Checkpoint.Open(truncated));
+        Assert.Contains(truncated, error.Message);
+    }
+
+    [Fact]
+    public void PruneKeepsTheNewestCheckpoints()
+    {
+        var outdir = Path.Combine(folder, "prune");
+        Directory.CreateDirectory(outdir);
+        foreach (long nimg in new long[] { 4000, 12000, 8000, 16000 }) File.WriteAllText(Path.Combine(outdir, Checkpoint.FileName(nimg)), "");
+        File.WriteAllText(Path.Combine(outdir, "fakes000004.png"), "");
+        Checkpoint.Prune(outdir, keep: 2);
+        Assert.Equal(new[] { "fakes000004.png", "network-snapshot-000012.safetensors", "network-snapshot-000016.safetensors" },
+            Directory.GetFiles(outdir).Select(Path.GetFileName).OrderBy(f => f, StringComparer.Ordinal));
+        Assert.Equal(Path.Combine(outdir, "network-snapshot-000016.safetensors"), Checkpoint.Newest(outdir));
+    }
+
+    // A run whose networks and state are those of another run, with other options.
+    TrainingRunState NewRunContinuing(TrainingRunState source, TrainingOptions options)
+    {
+        var path = Path.Combine(folder, "handover.safetensors");
+        Checkpoint.Save(path, source);
+        using var file = Checkpoint.Open(path);
+        var run = NewRun(options);
+        Checkpoint.Restore(file, run);
+        run.Counters = source.Counters;
+        return run;
+    }
+
+    static void AssertSameWeights(nn.Module expected, nn.Module actual)
+    {
+        var a = expected.state_dict();
+        var b = actual.state_dict();
+        Assert.Equal(a.Keys.OrderBy(k => k), b.Keys.OrderBy(k => k));
+        foreach (var (name, value) in a)
+            Assert.True((value == b[name]).all().item<bool>(), $"{name} differs (max {(value - b[name]).abs().max().item<float>():E2}).");
+    }
+}
