@@ -10,6 +10,8 @@ public static class Program
         var root = new RootCommand("StyleGAN for .NET: train style-based GANs, generate and control images, measure their quality.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(MetricsCommand.Create());
+        root.Subcommands.Add(ClassifierCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

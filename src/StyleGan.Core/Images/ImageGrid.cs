@@ -5,13 +5,6 @@ namespace StyleGan.Images;
 /// <summary>Saves generator output (float [N, C, H, W] in [-1, 1]) as one PNG grid or as one PNG per image.</summary>
 public static class ImageGrid
 {
-    /// <summary>The generator's range [-1, 1] as uint8 pixels: (x + 1) * 127.5, rounded, clamped to 0..255.</summary>
-    public static Tensor ToPixels(Tensor images)
-    {
-        using var scope = NewDisposeScope();
-        return ((images.detach().cpu().to(float32) + 1f) * 127.5f).round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
-    }
-
     /// <summary>One PNG with the images in rows of <paramref name="columns"/>, unused cells black.</summary>
     public static void Save(
         string path,      // the PNG to write
@@ -23,7 +16,7 @@ public static class ImageGrid
         long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
         long cols = columns > 0 ? Math.Min(columns, n) : (long)Math.Ceiling(Math.Sqrt(n));
         long rows = (n + cols - 1) / cols;
-        var pixels = ToPixels(images);
+        var pixels = PixelRange.ToUint8(images.detach().cpu());
         var padded = cat([pixels, zeros(rows * cols - n, c, h, w, dtype: ScalarType.Byte)]);
         // [rows, cols, C, H, W] -> [C, rows, H, cols, W] -> one image [C, rows * H, cols * W].
         var grid = padded.reshape(rows, cols, c, h, w).permute(2, 0, 3, 1, 4).reshape(c, rows * h, cols * w);
@@ -39,7 +32,7 @@ public static class ImageGrid
     {
         CheckShape(images);
         using var scope = NewDisposeScope();
-        var pixels = ToPixels(images);
+        var pixels = PixelRange.ToUint8(images.detach().cpu());
         var paths = new List<string>();
         for (int i = 0; i < pixels.shape[0]; i++)
         {

@@ -1,3 +1,4 @@
+using StyleGan.Images;
 using static TorchSharp.torch;
 
 namespace StyleGan.Metrics;

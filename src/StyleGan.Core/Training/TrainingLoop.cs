@@ -104,7 +104,7 @@ public sealed class TrainingLoop
         int sources = data.Count * (options.Mirror ? 2 : 1);
         var drawn = randint(0, sources, new long[] { batch }, generator: run.DataRandom).data<long>().ToArray();
         var indices = drawn.Select(i => (int)(i % data.Count)).ToArray();
-        var reals = data.Images(indices).to(float32) / 127.5 - 1;
+        var reals = PixelRange.FromUint8(data.Images(indices));
         if (options.Mirror)
         {
             var flip = tensor(drawn.Select(i => i >= data.Count).ToArray()).reshape(batch, 1, 1, 1);

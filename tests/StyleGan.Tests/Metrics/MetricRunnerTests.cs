@@ -1,3 +1,4 @@
+using StyleGan.Images;
 using StyleGan.Metrics;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace StyleGan.Metrics;
+namespace StyleGan.Images;
 
 /// <summary>Conversions between uint8 images and the generator's range [-1, 1], as the official code does them.</summary>
 public static class PixelRange

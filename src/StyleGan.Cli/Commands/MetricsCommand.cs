@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using StyleGan.Data;
+using StyleGan.Metrics;
+using StyleGan.Training;
+using TorchSharp;
+
+namespace StyleGan.Cli.Commands;
+
+/// <summary><c>stylegan metrics</c>: FID-MNIST and the Inception-style score of a checkpoint.</summary>
+public static class MetricsCommand
+{
+    public static Command Create()
+    {
+        var network = new Option<string[]>("--network") { Description = "Checkpoint(s) to score (G_ema)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var dataOption = new Option<string?>("--data") { Description = "Real images (default: the bundled MNIST digits)" };
+        var classifier = new Option<string?>("--classifier") { Description = "MNIST classifier (default: the bundled one, data/mnist-classifier.safetensors)" };
+        var num = new Option<int>("--num") { Description = "Generated images", DefaultValueFactory = _ => 10000 };
+        var trunc = new Option<double>("--trunc") { Description = "Truncation psi", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of latents and labels", DefaultValueFactory = _ => 0 };
+        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file" };
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var command = new Command("metrics", "FID-MNIST and Inception-style score, in the feature space of a classifier trained on the bundled digits.")
+        {
+            network, dataOption, classifier, num, trunc, seed, json, threads, device,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
+            using var data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist);
+            using var net = MnistClassifier.Load(parse.GetValue(classifier) ?? BundledData.MnistClassifier);
+            using var real = GeneratorMetrics.RealStatistics(net, data);
+            var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn("FID-MNIST").AddColumn("IS (mean ± std)");
+            var rows = new List<object>();
+            foreach (var path in parse.GetValue(network)!)
+            {
+                using var file = Checkpoint.Open(path);
+                double kimg = Checkpoint.Counters(file).CurNimg / 1000.0;
+                double wall = Checkpoint.Counters(file).WallSeconds;
+                using var generator = Checkpoint.LoadGenerator(path);
+                generator.to(dev);
+                var result = GeneratorMetrics.Evaluate(generator, data, net, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev);
+                table.AddRow(Markup.Escape(path), $"{kimg:F1}", $"{result.Fid:F2}", $"{result.InceptionScoreMean:F2} ± {result.InceptionScoreStd:F2}");
+                rows.Add(new { network = path, kimg, wall_seconds = wall, fid_mnist = result.Fid, is_mean = result.InceptionScoreMean, is_std = result.InceptionScoreStd, count = result.Count });
+            }
+            AnsiConsole.Write(table);
+            if (parse.GetValue(json) is string jsonPath)
+                File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using StyleGan.Data;
+using StyleGan.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+using Generator = StyleGan.Networks.Generator;
+
+namespace StyleGan.Metrics;
+
+/// <summary>FID-MNIST and the Inception-style score of a generator against a dataset, as `stylegan metrics` reports them.</summary>
+public static class GeneratorMetrics
+{
+    /// <summary>Feature statistics of every image of a dataset.</summary>
+    public static FeatureStatistics RealStatistics(MnistClassifier classifier, ImageDataset data) =>
+        MetricRunner.RealStatistics(classifier, data.Count, (start, count) => data.Images(Enumerable.Range(start, count).ToList()));
+
+    /// <param name="generator">The generator to score (G_ema of a checkpoint).</param>
+    /// <param name="data">The real images; its labels are sampled for a conditional generator, as the official metrics do.</param>
+    /// <param name="classifier">The trained MNIST classifier.</param>
+    /// <param name="real">Statistics of <paramref name="data"/> (see <see cref="RealStatistics"/>).</param>
+    /// <param name="count">Generated images (10,000 matches the bundled MNIST's size).</param>
+    /// <param name="seed">Seeds the latents and labels, so a score is reproducible.</param>
+    /// <param name="truncationPsi">1 for the untruncated distribution FID is defined on.</param>
+    /// <param name="device">Where the generator runs.</param>
+    public static MetricResult Evaluate(Generator generator, ImageDataset data, MnistClassifier classifier, FeatureStatistics real,
+        int count = 10000, ulong seed = 0, double truncationPsi = 1, Device? device = null)
+    {
+        using var random = new torch.Generator(seed);
+        int labelDim = generator.Config.CDim;
+        return MetricRunner.Evaluate(classifier, n =>
+        {
+            var z = randn(new long[] { n, generator.Config.ZDim }, generator: random).to(device ?? CPU);
+            Tensor? c = null;
+            if (labelDim > 0)
+            {
+                var indices = randint(0, data.Count, new long[] { n }, generator: random).data<long>().Select(i => (int)i).ToList();
+                c = data.Labels(indices)?.to(device ?? CPU)
+                    ?? throw new InvalidDataException($"The generator is conditional but {data.Path} has no labels.");
+            }
+            return generator.forward(z, c, truncationPsi, noiseMode: NoiseMode.Const).cpu();
+        }, count, real);
+    }
+}
