@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Networks;
@@ -116,14 +117,16 @@ public static class TrainCommand
             {
                 File.WriteAllText(Path.Combine(runFolder, "training_options.json"), System.Text.Json.JsonSerializer.Serialize(run.Options, NetworkJson.Options));
                 using var cancel = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) =>
+                void Stop(PosixSignalContext signal)
                 {
-                    if (cancel.IsCancellationRequested) return; // a second Ctrl-C stops at once
-                    e.Cancel = true;
+                    if (cancel.IsCancellationRequested) return; // a second signal stops at once
+                    signal.Cancel = true;
                     cancel.Cancel();
-                    AnsiConsole.MarkupLine("[yellow]Stopping after this minibatch and saving a checkpoint (Ctrl-C again to abort without saving).[/]");
-                };
-                Console.CancelKeyPress += onCancel;
+                    AnsiConsole.MarkupLine($"[yellow]{signal.Signal}: stopping after this minibatch and saving a checkpoint (send it again to abort without saving).[/]");
+                }
+                // Ctrl-C and a scheduler's SIGTERM both end in a checkpoint that --resume continues.
+                using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+                using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
                 try
                 {
                     var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
@@ -137,10 +140,6 @@ public static class TrainCommand
                 {
                     Console.Error.WriteLine($"stylegan: error: {e.Message}");
                     return 3;
-                }
-                finally
-                {
-                    Console.CancelKeyPress -= onCancel;
                 }
             }
         }));

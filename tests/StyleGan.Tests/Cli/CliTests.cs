@@ -1,0 +1,87 @@
+using StyleGan.Cli;
+using StyleGan.Images;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace StyleGan.Tests.Cli;
+
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+/// <summary>The stylegan command end to end: exit codes, one-line errors naming the file, train / resume / generate.</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class CliTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("cli-test").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    (int ExitCode, string Error) Run(params string[] args)
+    {
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try { return (Program.Main(args), error.ToString()); }
+        finally { Console.SetError(original); }
+    }
+
+    string TinyDataset()
+    {
+        var images = Path.Combine(folder, "images");
+        var random = new torch.Generator(3);
+        for (int i = 0; i < 8; i++)
+            ImageFile.SavePng(Path.Combine(images, $"{i}.png"), randint(0, 256, new long[] { 1, 8, 8 }, dtype: ScalarType.Byte, generator: random));
+        return images;
+    }
+
+    [Fact]
+    public void UnknownOptionFails()
+    {
+        var (code, _) = Run("train", "--no-such-option");
+        Assert.NotEqual(0, code);
+    }
+
+    [Fact]
+    public void MissingDatasetIsOneLineNamingThePath()
+    {
+        var missing = Path.Combine(folder, "nowhere");
+        var (code, error) = Run("train", "--data", missing, "--outdir", Path.Combine(folder, "runs"), "--threads", "1");
+        Assert.Equal(1, code);
+        Assert.StartsWith("stylegan: error: ", error);
+        Assert.Contains(missing, error);
+    }
+
+    [Fact]
+    public void TruncatedCheckpointIsRefusedNamingTheFile()
+    {
+        var checkpoint = Path.Combine(folder, "network-snapshot-000001.safetensors");
+        File.WriteAllBytes(checkpoint, new byte[] { 1, 2, 3 });
+        var (code, error) = Run("generate", "--network", checkpoint, "--outdir", Path.Combine(folder, "out"));
+        Assert.Equal(1, code);
+        Assert.Contains(checkpoint, error);
+        Assert.Contains("truncated", error);
+    }
+
+    [Fact]
+    public void TrainResumeAndGenerate()
+    {
+        var data = TinyDataset();
+        var runs = Path.Combine(folder, "runs");
+        string[] tiny = { "--data", data, "--outdir", runs, "--batch", "4", "--mbstd-group", "2", "--snap", "1", "--tick", "0.008", "--threads", "1" };
+        Assert.Equal(0, Run(["train", .. tiny, "--kimg", "0.016"]).ExitCode);
+        var run = Directory.GetDirectories(runs).Single();
+        Assert.EndsWith("00000-images-cpu-tiny", run);
+        Assert.Single(Directory.GetFiles(run, "network-snapshot-*.safetensors"));
+
+        Assert.Equal(0, Run(["train", "--outdir", runs, "--resume", "auto", "--kimg", "0.032", "--threads", "1"]).ExitCode);
+        Assert.Single(Directory.GetDirectories(runs)); // resumed in place, no new run folder
+        var checkpoint = Directory.GetFiles(run, "network-snapshot-*.safetensors").Single();
+
+        var output = Path.Combine(folder, "generated");
+        Assert.Equal(0, Run("generate", "--network", checkpoint, "--seeds", "0-2,7", "--trunc", "0.7", "--outdir", output, "--threads", "1").ExitCode);
+        Assert.Equal(new[] { "seed0000.png", "seed0001.png", "seed0002.png", "seed0007.png" },
+            Directory.GetFiles(output).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(0, Run("generate", "--network", checkpoint, "--seeds", "0-3", "--grid", "--outdir", output, "--threads", "1").ExitCode);
+        Assert.True(File.Exists(Path.Combine(output, "grid.png")));
+    }
+}
