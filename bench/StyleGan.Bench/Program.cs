@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 // Measures images/s of the generator's forward pass and of one training step on the two shapes.
-// Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
+// Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets]
 var options = BenchOptions.Parse(args);
 TorchRuntime.EnsureLoaded();
 int threads = TorchRuntime.SetThreads(options.Threads);
@@ -19,6 +19,7 @@ manual_seed(0);
 
 double matmulGflops = Measure.MatmulGflops();
 var rows = new List<BenchResult>();
+var presetRows = options.Presets ? PresetBench.Run(options.Warmup, options.Iters) : new List<PresetResult>();
 foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name)))
 {
     using var generator = new Generator(shape.G);
@@ -61,6 +62,7 @@ foreach (var r in rows)
         $"{r.FlopsPerImage / 1e9:F2}", $"{r.Gflops:F1}", $"{100 * r.Gflops / matmulGflops:F0}%");
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // keep the table readable in logs
 AnsiConsole.Write(table);
+if (presetRows.Count > 0) AnsiConsole.Write(PresetBench.Table(presetRows, threads));
 
 Directory.CreateDirectory(options.OutDir);
 var file = Path.Combine(options.OutDir, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
@@ -72,6 +74,7 @@ var report = new
     threads,
     matmul_gflops = matmulGflops,
     results = rows,
+    presets = presetRows,
 };
 File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
 Console.WriteLine($"wrote {file}");
@@ -82,30 +85,31 @@ sealed record BenchResult(string Shape, string Workload, int Batch, int Threads,
     public double Gflops => FlopsPerImage * Batch / SecondsPerIter / 1e9;
 }
 
-sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir)
+sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, bool Presets)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"));
+        var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"), false);
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {
-                "--shapes" => o with { Shapes = Next().Split(',').ToHashSet() },
+                "--shapes" => o with { Shapes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 "--batch" => o with { Batch = int.Parse(Next()) },
                 "--warmup" => o with { Warmup = int.Parse(Next()) },
                 "--iters" => o with { Iters = int.Parse(Next()) },
                 "--threads" => o with { Threads = int.Parse(Next()) },
                 "--out" => o with { OutDir = Next() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes --batch --warmup --iters --threads --out"),
+                "--presets" => o with { Presets = true },
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets"),
             };
         }
         return o;
     }
 }
 
-static class Measure
+public static class Measure
 {
     /// <summary>Median seconds of <paramref name="iters"/> runs after <paramref name="warmup"/> unmeasured ones.</summary>
     public static double Seconds(int warmup, int iters, Action body)

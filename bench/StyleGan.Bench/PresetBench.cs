@@ -1,0 +1,52 @@
+using Spectre.Console;
+using StyleGan.Training;
+using static TorchSharp.torch;
+
+namespace StyleGan.Bench;
+
+/// <summary>Seconds per kimg of each training preset on 32x32 grayscale images (the bundled MNIST's shape).</summary>
+public sealed record PresetResult(string Preset, int Batch, int ChannelBase, int ChannelMax, IReadOnlyDictionary<string, double> SecondsPerPhase, double SecondsPerKimg);
+
+public static class PresetBench
+{
+    /// <summary>
+    /// Times each phase of the training schedule on its own (median of <paramref name="iters"/> after warm-up) and
+    /// amortizes the lazy ones by their interval: sec/kimg = 1000 / batch * sum(phase seconds / interval). Data
+    /// loading and the G_ema update are left out (a few percent at these sizes).
+    /// </summary>
+    public static List<PresetResult> Run(int warmup, int iters)
+    {
+        const int resolution = 32, channels = 1;
+        var results = new List<PresetResult>();
+        foreach (var name in Presets.Names)
+        {
+            var options = Presets.Get(name, resolution);
+            using var run = new TrainingRunState(options, resolution, channels, 0, "random", CPU);
+            var reals = rand(options.Batch, channels, resolution, resolution) * 2 - 1;
+            var seconds = new Dictionary<string, double>();
+            double perBatch = 0;
+            foreach (var phase in run.Phases)
+            {
+                double t = Measure.Seconds(warmup, iters, () =>
+                {
+                    using var scope = NewDisposeScope();
+                    phase.Run(run.Loss, reals, null, randn(options.Batch, options.ZDim), null);
+                });
+                seconds[phase.Phase.ToString()] = t;
+                perBatch += t / phase.Interval;
+            }
+            results.Add(new PresetResult(name, options.Batch, options.ChannelBase, options.ChannelMax, seconds, perBatch * 1000 / options.Batch));
+        }
+        return results;
+    }
+
+    public static Table Table(IEnumerable<PresetResult> results, int threads)
+    {
+        var table = new Table().Title($"Training presets at 32x32x1, {threads} threads: seconds per phase and per kimg (lazy phases amortized)");
+        foreach (var column in new[] { "preset", "batch", "cbase/cmax", "phases (s)", "sec/kimg" }) table.AddColumn(column);
+        foreach (var r in results)
+            table.AddRow(r.Preset, r.Batch.ToString(), $"{r.ChannelBase}/{r.ChannelMax}",
+                string.Join(", ", r.SecondsPerPhase.Select(kv => $"{kv.Key} {kv.Value:F2}")), $"{r.SecondsPerKimg:F1}");
+        return table;
+    }
+}
