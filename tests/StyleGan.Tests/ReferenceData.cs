@@ -18,6 +18,9 @@ public static class ReferenceData
         }
     }
 
+    /// <summary>A file of the bundled data (data/ in the repository).</summary>
+    public static string Bundled(string name) => Path.Combine(RepositoryRoot.FullName, "data", name);
+
     /// <summary>A folder under tests/fixtures.</summary>
     public static string Fixture(string name) => Path.Combine(RepositoryRoot.FullName, "tests", "fixtures", name);
 

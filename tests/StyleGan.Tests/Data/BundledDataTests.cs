@@ -5,12 +5,10 @@ namespace StyleGan.Tests.Data;
 /// <summary>The datasets in data/ open as the quick start expects (data/build.sh rebuilds them).</summary>
 public sealed class BundledDataTests
 {
-    static string Bundled(string name) => Path.Combine(ReferenceData.RepositoryRoot.FullName, "data", name);
-
     [Fact]
     public void Mnist32IsTenThousandLabelledGrayscaleDigits()
     {
-        using var dataset = ImageDataset.Open(Bundled("mnist32.zip"));
+        using var dataset = ImageDataset.Open(ReferenceData.Bundled("mnist32.zip"));
         Assert.Equal((10000, 32, 1, 10), (dataset.Count, dataset.Resolution, dataset.Channels, dataset.LabelDim));
         using var digit = dataset.Images([0]);
         Assert.Equal(0, digit[0, 0, .., ..2].sum().item<long>()); // the 2-pixel black border
@@ -21,7 +19,7 @@ public sealed class BundledDataTests
     [Fact]
     public void Twemoji32IsUnlabelledRgbOnWhite()
     {
-        using var dataset = ImageDataset.Open(Bundled("twemoji32.zip"));
+        using var dataset = ImageDataset.Open(ReferenceData.Bundled("twemoji32.zip"));
         Assert.Equal((3786, 32, 3, 0), (dataset.Count, dataset.Resolution, dataset.Channels, dataset.LabelDim));
         using var emoji = dataset.Images(Enumerable.Range(0, 100).ToArray());
         // Most emoji leave the corner transparent, which is white here (keycaps and flags fill it).

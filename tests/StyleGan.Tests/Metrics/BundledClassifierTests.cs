@@ -6,13 +6,11 @@ namespace StyleGan.Tests.Metrics;
 /// <summary>The bundled classifier that defines FID-MNIST, against the bundled digits.</summary>
 public sealed class BundledClassifierTests
 {
-    static string Bundled(string name) => Path.Combine(ReferenceData.RepositoryRoot.FullName, "data", name);
-
     [Fact]
     public void BundledClassifierRecognizesTheBundledDigits()
     {
-        using var data = ImageDataset.Open(Bundled("mnist32.zip"));
-        using var classifier = MnistClassifier.Load(Bundled("mnist-classifier.safetensors"));
+        using var data = ImageDataset.Open(ReferenceData.Bundled("mnist32.zip"));
+        using var classifier = MnistClassifier.Load(ReferenceData.Bundled("mnist-classifier.safetensors"));
         var every50th = Enumerable.Range(0, data.Count / 50).Select(i => i * 50).ToList();
         double accuracy = ClassifierTraining.Accuracy(classifier, data.Images(every50th), data.Labels(every50th)!.argmax(1));
         Assert.True(accuracy > 0.97, $"accuracy {accuracy:P1}"); // 90% of these were training digits
@@ -21,8 +19,8 @@ public sealed class BundledClassifierTests
     [Fact]
     public void RealHalvesAreCloseAndNoiseIsFar()
     {
-        using var data = ImageDataset.Open(Bundled("mnist32.zip"));
-        using var classifier = MnistClassifier.Load(Bundled("mnist-classifier.safetensors"));
+        using var data = ImageDataset.Open(ReferenceData.Bundled("mnist32.zip"));
+        using var classifier = MnistClassifier.Load(ReferenceData.Bundled("mnist-classifier.safetensors"));
         FeatureStatistics Stats(IEnumerable<int> indices)
         {
             var list = indices.ToList();
@@ -43,7 +41,7 @@ public sealed class BundledClassifierTests
     [Trait("Category", "Long")]
     public void RetrainingReachesTheBundledAccuracy()
     {
-        using var data = ImageDataset.Open(Bundled("mnist32.zip"));
+        using var data = ImageDataset.Open(ReferenceData.Bundled("mnist32.zip"));
         var all = Enumerable.Range(0, data.Count).ToList();
         var result = ClassifierTraining.Train(data.Images(all), data.Labels(all)!.argmax(1), new ClassifierTrainingOptions());
         using var classifier = result.Classifier;
