@@ -85,7 +85,7 @@ public static class TrainCommand
                     Conditional = parse.GetValue(cond) ?? preset.Conditional,
                 };
                 Validate(options);
-                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(data.Path)}-{options.Cfg}");
+                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
                 run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
                 AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, {options.TotalKimg} kimg.");
             }
