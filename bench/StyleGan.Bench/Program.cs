@@ -12,10 +12,25 @@ using Generator = StyleGan.Networks.Generator;
 
 // Measures images/s of the generator's forward pass and of one training step on the two shapes.
 // Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
 var options = BenchOptions.Parse(args);
 TorchRuntime.EnsureLoaded();
 int threads = TorchRuntime.SetThreads(options.Threads);
 manual_seed(0);
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // keep the tables readable in logs
+Directory.CreateDirectory(options.OutDir);
+string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
+
+if (options.Curve is string runFolder)
+{
+    var points = TrainingCurve.Measure(runFolder, Path.Combine("data", "mnist32.zip"), Path.Combine("data", "mnist-classifier.safetensors"), options.Num);
+    AnsiConsole.Write(TrainingCurve.Table(points, runFolder, options.Num));
+    string curveFile = Path.Combine(options.OutDir, $"curve-{stamp}");
+    TrainingCurve.SaveJson(curveFile + ".json", points, runFolder, threads);
+    TrainingCurve.SaveChart(curveFile + ".png", points, $"FID-MNIST of G_ema, {Path.GetFileName(Path.TrimEndingDirectorySeparator(runFolder))}");
+    Console.WriteLine($"wrote {curveFile}.json and .png");
+    return;
+}
 
 double matmulGflops = Measure.MatmulGflops();
 var rows = new List<BenchResult>();
@@ -60,12 +75,10 @@ foreach (var column in new[] { "shape", "workload", "batch", "threads", "s/iter"
 foreach (var r in rows)
     table.AddRow(r.Shape, r.Workload, r.Batch.ToString(), r.Threads.ToString(), $"{r.SecondsPerIter:F3}", $"{r.ImagesPerSecond:F2}",
         $"{r.FlopsPerImage / 1e9:F2}", $"{r.Gflops:F1}", $"{100 * r.Gflops / matmulGflops:F0}%");
-if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // keep the table readable in logs
 AnsiConsole.Write(table);
 if (presetRows.Count > 0) AnsiConsole.Write(PresetBench.Table(presetRows, threads));
 
-Directory.CreateDirectory(options.OutDir);
-var file = Path.Combine(options.OutDir, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+var file = Path.Combine(options.OutDir, $"bench-{stamp}.json");
 var report = new
 {
     date = DateTime.UtcNow.ToString("o"),
@@ -85,11 +98,11 @@ sealed record BenchResult(string Shape, string Workload, int Batch, int Threads,
     public double Gflops => FlopsPerImage * Batch / SecondsPerIter / 1e9;
 }
 
-sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, bool Presets)
+sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, bool Presets, string? Curve, int Num)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"), false);
+        var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"), false, null, 10000);
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -102,7 +115,9 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--threads" => o with { Threads = int.Parse(Next()) },
                 "--out" => o with { OutDir = Next() },
                 "--presets" => o with { Presets = true },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets"),
+                "--curve" => o with { Curve = Next() },
+                "--num" => o with { Num = int.Parse(Next()) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets --curve RUN --num N"),
             };
         }
         return o;

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using SkiaSharp;
+using Spectre.Console;
+using StyleGan.Data;
+using StyleGan.Images;
+using StyleGan.Metrics;
+using StyleGan.Serialization;
+using StyleGan.Training;
+
+namespace StyleGan.Bench;
+
+/// <summary>One snapshot of a run: where it stands and how good its G_ema is.</summary>
+public sealed record CurvePoint(string Snapshot, double Kimg, double WallSeconds, double FidMnist, double IsMean, double RssMb);
+
+/// <summary>
+/// FID-MNIST against kimg and wall time for every checkpoint of a training run (train with --keep 0 to keep them
+/// all): a table on stdout, JSON and a PNG chart in the output folder. RSS comes from the run's stats.jsonl.
+/// </summary>
+public static class TrainingCurve
+{
+    /// <param name="runFolder">A run folder of `stylegan train`.</param>
+    /// <param name="data">The real images (the run's dataset).</param>
+    /// <param name="classifier">The feature network of the metric.</param>
+    /// <param name="count">Generated images per snapshot.</param>
+    public static List<CurvePoint> Measure(string runFolder, string data, string classifier, int count)
+    {
+        var snapshots = Directory.GetFiles(runFolder, Checkpoint.FilePrefix + "*.safetensors").Order(StringComparer.Ordinal).ToList();
+        if (snapshots.Count == 0) throw new FileNotFoundException($"{runFolder} holds no {Checkpoint.FilePrefix}*.safetensors; train with --keep 0 first.");
+        var rssByKimg = RssByKimg(Path.Combine(runFolder, "stats.jsonl"));
+        using var dataset = ImageDataset.Open(data);
+        using var net = MnistClassifier.Load(classifier);
+        using var real = GeneratorMetrics.RealStatistics(net, dataset);
+        var points = new List<CurvePoint>();
+        foreach (var path in snapshots)
+        {
+            using var file = Checkpoint.Open(path);
+            var counters = Checkpoint.Counters(file);
+            using var generator = Checkpoint.LoadGenerator(path);
+            var result = GeneratorMetrics.Evaluate(generator, dataset, net, real, count);
+            double kimg = counters.CurNimg / 1000.0;
+            double rss = rssByKimg.Where(kv => kv.Key <= kimg + 1e-9).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).Last();
+            points.Add(new CurvePoint(Path.GetFileName(path), kimg, counters.WallSeconds, result.Fid, result.InceptionScoreMean, rss));
+            Console.WriteLine($"{Path.GetFileName(path)}: kimg {kimg:F1}, FID-MNIST {result.Fid:F2}");
+        }
+        return points;
+    }
+
+    public static Table Table(IEnumerable<CurvePoint> points, string runFolder, int count)
+    {
+        var table = new Table().Title($"Training curve of {runFolder}: FID-MNIST of G_ema ({count} generated images) per snapshot");
+        foreach (var column in new[] { "snapshot", "kimg", "wall (min)", "FID-MNIST", "IS", "RSS (MB)" }) table.AddColumn(column);
+        foreach (var p in points)
+            table.AddRow(p.Snapshot, $"{p.Kimg:F1}", $"{p.WallSeconds / 60:F1}", $"{p.FidMnist:F2}", $"{p.IsMean:F2}", $"{p.RssMb:F0}");
+        return table;
+    }
+
+    /// <summary>FID against kimg (bottom axis) with wall minutes marked along the top; log-scaled FID.</summary>
+    public static void SaveChart(string path, IReadOnlyList<CurvePoint> points, string title)
+    {
+        const int width = 720, height = 420, left = 70, right = 20, top = 60, bottom = 50;
+        using var surface = SKSurface.Create(new SKImageInfo(width, height));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        using var axis = new SKPaint { Color = SKColors.Black, StrokeWidth = 1, IsAntialias = true };
+        using var grid = new SKPaint { Color = new SKColor(225, 225, 225), StrokeWidth = 1 };
+        using var line = new SKPaint { Color = new SKColor(31, 119, 180), StrokeWidth = 2, IsAntialias = true, Style = SKPaintStyle.Stroke };
+        using var text = new SKPaint { Color = SKColors.Black, TextSize = 13, IsAntialias = true };
+
+        double maxKimg = points.Max(p => p.Kimg);
+        double minLog = Math.Floor(Math.Log10(points.Min(p => p.FidMnist))), maxLog = Math.Ceiling(Math.Log10(points.Max(p => p.FidMnist)));
+        if (maxLog <= minLog) maxLog = minLog + 1;
+        float X(double kimg) => left + (float)(kimg / maxKimg * (width - left - right));
+        float Y(double fid) => top + (float)((maxLog - Math.Log10(fid)) / (maxLog - minLog) * (height - top - bottom));
+
+        for (double decade = minLog; decade <= maxLog; decade++)
+            foreach (int m in new[] { 1, 2, 5 })
+            {
+                double fid = m * Math.Pow(10, decade);
+                if (Math.Log10(fid) > maxLog + 1e-9) continue;
+                canvas.DrawLine(left, Y(fid), width - right, Y(fid), grid);
+                canvas.DrawText($"{fid:#,0.##}", 8, Y(fid) + 4, text);
+            }
+        for (int i = 0; i <= 5; i++)
+        {
+            double kimg = maxKimg * i / 5;
+            var p = points.MinBy(q => Math.Abs(q.Kimg - kimg))!;
+            canvas.DrawLine(X(kimg), height - bottom, X(kimg), height - bottom + 5, axis);
+            canvas.DrawText($"{kimg:F0}", X(kimg) - 10, height - bottom + 20, text);
+            canvas.DrawText($"{p.WallSeconds / 60:F0} min", X(p.Kimg) - 18, top - 8, text);
+        }
+        canvas.DrawLine(left, height - bottom, width - right, height - bottom, axis);
+        canvas.DrawLine(left, top, left, height - bottom, axis);
+        using var pathLine = new SKPath();
+        pathLine.MoveTo(X(points[0].Kimg), Y(points[0].FidMnist));
+        foreach (var p in points.Skip(1)) pathLine.LineTo(X(p.Kimg), Y(p.FidMnist));
+        canvas.DrawPath(pathLine, line);
+        canvas.DrawText(title, left, 20, text);
+        canvas.DrawText("kimg (wall time along the top)", width / 2 - 90, height - 12, text);
+        canvas.DrawText("FID-MNIST", 8, top - 28, text);
+
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        AtomicFile.Write(path, stream => png.SaveTo(stream));
+    }
+
+    public static void SaveJson(string path, IReadOnlyList<CurvePoint> points, string runFolder, int threads) =>
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            date = DateTime.UtcNow.ToString("o"),
+            run = runFolder,
+            training_options = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, "training_options.json"))).RootElement,
+            metric_threads = threads,
+            points,
+        }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+
+    static SortedDictionary<double, double> RssByKimg(string statsPath)
+    {
+        var rss = new SortedDictionary<double, double>();
+        if (!File.Exists(statsPath)) return rss;
+        foreach (var line in File.ReadLines(statsPath).Where(l => l.Length > 0))
+        {
+            using var record = JsonDocument.Parse(line);
+            if (record.RootElement.TryGetProperty("resources/rss_mb", out var mb))
+                rss[record.RootElement.GetProperty("kimg").GetDouble()] = mb.GetDouble();
+        }
+        return rss;
+    }
+}
