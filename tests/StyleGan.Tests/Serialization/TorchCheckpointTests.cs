@@ -106,4 +106,17 @@ public sealed class TorchCheckpointTests : IDisposable
         Assert.Equal(new object[] { 0L, 0.99 }, group.Get<PyTuple>("betas"));
         Assert.Equal(0.99, group.Get<PyTuple>("betas").Get<double>(1));
     }
+
+    [Theory]
+    [InlineData("checkpoint-zip.pt")]
+    [InlineData("checkpoint-legacy.pt")]
+    public void NumpyArraysBecomeTensorsInCOrderAndNativeByteOrder(string file)
+    {
+        var arrays = Load(file).Get<List<object?>>("arrays").Select(a => Assert.IsType<NumpyArray>(a)).ToList();
+        Assert.Equal(["i8", "f4", "i2", "f8"], arrays.Select(a => a.DTypeCode));
+        for (int i = 0; i < arrays.Count; i++) fixtures.AssertTensor($"checkpoint.arrays.{i}", arrays[i].Values);
+        Assert.Equal(new long[] { 8, 8 }, arrays[0].Values.data<long>().ToArray());
+        Assert.Equal(new short[] { 0, 1, 2, 3, 4, 5 }, arrays[2].Values.data<short>().ToArray()); // stored in Fortran order
+        Assert.Equal(new[] { 1.5, -2 }, arrays[3].Values.data<double>().ToArray()); // stored big-endian
+    }
 }

@@ -19,7 +19,7 @@ internal static class AllowedGlobals
         var names = new Dictionary<string, object>();
         PythonBuiltins.Register(names);
         TorchGlobals.Register(names);
-        NumpyScalars.Register(names);
+        NumpyGlobals.Register(names);
         names["torch_utils.persistence._reconstruct_persistent_obj"] = new PickleGlobal("torch_utils.persistence", "_reconstruct_persistent_obj", (args, context) =>
         {
             context.CheckArity(args, "torch_utils.persistence._reconstruct_persistent_obj", 1);

@@ -341,10 +341,14 @@ internal sealed class PickleMachine
     /// <summary>BUILD: what Python's default __setstate__ does, an update of the object's attributes.</summary>
     void Build(object? target, object? state)
     {
-        if (target is NumpyScalars.DType numpyType)
+        switch (target)
         {
-            numpyType.SetState(state, context);
-            return;
+            case NumpyGlobals.DType numpyType:
+                numpyType.SetState(state, context);
+                return;
+            case NumpyArray array:
+                array.SetState(state, context);
+                return;
         }
         var attributes = target switch
         {

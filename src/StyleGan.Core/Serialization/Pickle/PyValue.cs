@@ -43,6 +43,7 @@ internal static class PyValue
         HashSet<object> => "a set",
         PyObject obj => $"a {obj.FullName} object",
         PersistentObject persistent => $"a persistent {persistent.ClassName} object",
+        NumpyArray => "a numpy array",
         torch.Tensor tensor => $"a {tensor.dtype} tensor",
         _ => $"a {value.GetType().Name}",
     };
@@ -62,6 +63,7 @@ internal static class PyValue
         if (type == typeof(HashSet<object>)) return "a set";
         if (type == typeof(PyObject)) return "an object";
         if (type == typeof(PersistentObject)) return "a persistent object";
+        if (type == typeof(NumpyArray)) return "a numpy array";
         if (typeof(torch.Tensor).IsAssignableFrom(type)) return "a tensor";
         return $"a {type.Name}";
     }
