@@ -1,0 +1,51 @@
+namespace StyleGan.Serialization.Pickle;
+
+/// <summary>
+/// Reads PyTorch checkpoints and Python pickles without running any code from them: torch.save's zip format, its
+/// legacy format, and plain pickles such as NVIDIA's network-snapshot-*.pkl. Values come back as C# objects (see
+/// <see cref="PyDict"/>, <see cref="PyTuple"/>, <see cref="PyObject"/>, <see cref="PersistentObject"/>); tensors as
+/// contiguous CPU tensors of their saved dtype, parameters as TorchSharp Parameters. A name outside the allow-list
+/// (anything but data types), a size larger than the file or a truncated file ends the load with an
+/// InvalidDataException naming the file.
+/// </summary>
+public static class TorchFile
+{
+    public static object? Load(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
+        }
+        return Load(bytes, path);
+    }
+
+    /// <summary>Reads a whole file's bytes; <paramref name="source"/> names it in error messages.</summary>
+    public static object? Load(byte[] bytes, string source)
+    {
+        var context = new LoadContext(source, bytes.Length);
+        try { return Parse(bytes, context); }
+        catch
+        {
+            context.DisposeTensors();
+            throw;
+        }
+    }
+
+    /// <summary>torch.storage._load_from_bytes: a torch.save file held in a bytes object of the outer file.</summary>
+    internal static object? LoadNested(byte[] bytes, LoadContext outer) => Parse(bytes, outer.Nested());
+
+    static object? Parse(byte[] bytes, LoadContext context)
+    {
+        if (bytes.Length == 0) throw context.Corrupt("the file is empty");
+        if (TorchZipFormat.Matches(bytes)) return TorchZipFormat.Load(bytes, context);
+        if (bytes.Length > 262 && bytes.AsSpan(257, 5).SequenceEqual("ustar"u8))
+            throw context.Corrupt("a tar archive: PyTorch's format before version 0.1.10, which this reader does not support");
+        int position = 0;
+        var first = PickleMachine.Run(bytes, ref position, context, null);
+        return first is System.Numerics.BigInteger magic && magic == TorchLegacyFormat.MagicNumber
+            ? TorchLegacyFormat.Load(bytes, position, context)
+            : first;
+    }
+}
