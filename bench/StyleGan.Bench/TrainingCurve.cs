@@ -33,10 +33,9 @@ public static class TrainingCurve
         var points = new List<CurvePoint>();
         foreach (var path in snapshots)
         {
-            using var file = Checkpoint.Open(path);
-            var counters = Checkpoint.Counters(file);
-            using var generator = Checkpoint.LoadGenerator(path);
-            var result = GeneratorMetrics.Evaluate(generator, dataset, net, real, count);
+            using var networks = NetworkFile.Load(path);
+            var counters = networks.Counters!;
+            var result = GeneratorMetrics.Evaluate(networks.Sampler, dataset, net, real, count);
             double kimg = counters.CurNimg / 1000.0;
             double rss = rssByKimg.Where(kv => kv.Key <= kimg + 1e-9).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).Last();
             points.Add(new CurvePoint(Path.GetFileName(path), kimg, counters.WallSeconds, result.Fid, result.InceptionScoreMean, rss));

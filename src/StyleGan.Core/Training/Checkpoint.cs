@@ -113,16 +113,6 @@ public static class Checkpoint
         foreach (var (name, random) in run.RandomStreams) random.set_state(file[$"rng.{name}"]);
     }
 
-    /// <summary>The generator of a checkpoint, G_ema (the one to sample from) unless <paramref name="ema"/> is false.</summary>
-    public static Generator LoadGenerator(string path, bool ema = true)
-    {
-        using var file = Open(path);
-        var generator = new Generator(GeneratorConfig(file));
-        StateDict.Load(generator, file.Tensors, ema ? "G_ema." : "G.");
-        generator.eval();
-        return generator;
-    }
-
     // TorchSharp keeps Adam's per-parameter state objects live in state_dict(): writing into them restores the optimizer.
     static List<Adam.State> AdamStates(optim.Optimizer optimizer) =>
         ((OptimizerHelper)optimizer).state_dict().State.Cast<Adam.State>().ToList();

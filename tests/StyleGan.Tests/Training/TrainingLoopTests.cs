@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using StyleGan.Data;
 using StyleGan.Images;
+using StyleGan.Serialization;
 using StyleGan.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -82,8 +83,10 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Contains("\"loss/G\"", records[0]);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outdir, "tensorboard"), "*", SearchOption.AllDirectories));
 
-        using var generator = Checkpoint.LoadGenerator(Checkpoint.Newest(outdir)!);
-        AssertSameWeights(run.GEma, generator);
+        using var networks = NetworkFile.Load(Checkpoint.Newest(outdir)!);
+        AssertSameWeights(run.GEma, networks.Sampler);
+        AssertSameWeights(run.G, networks.G!);
+        AssertSameWeights(run.D, networks.D!);
     }
 
     [Fact]

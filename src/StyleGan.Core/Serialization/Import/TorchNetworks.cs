@@ -1,0 +1,199 @@
+using System.Text.Json.Nodes;
+using StyleGan.Networks;
+using StyleGan.Serialization.Pickle;
+using TorchSharp;
+using static TorchSharp.torch;
+using Generator = StyleGan.Networks.Generator;
+
+namespace StyleGan.Serialization.Import;
+
+/// <summary>
+/// Networks from PyTorch files, read as data (never executed): NVIDIA's StyleGAN2-ADA snapshots
+/// (<c>network-snapshot-*.pkl</c>: persistent G, D, G_ema with their constructor arguments) and rosinality's
+/// stylegan2-pytorch checkpoints (torch.save of the g, d, g_ema state dicts).
+/// </summary>
+public static class TorchNetworks
+{
+    /// <summary>Images drawn to estimate w_avg for files that do not store it (rosinality's mean_latent uses 4096).</summary>
+    public const int WAvgSamples = 10000;
+
+    public static NetworkSet Load(string path)
+    {
+        if (TorchFile.Load(path) is not PyDict top)
+            throw new InvalidDataException($"{path} holds no dictionary of networks: it is neither an NVIDIA StyleGAN2-ADA snapshot nor a rosinality checkpoint.");
+        if (top.ContainsKey("G_ema") || top.ContainsKey("G")) return FromNvidia(top, path);
+        if (top.ContainsKey("g_ema") || top.ContainsKey("g")) return FromRosinality(top, path);
+        throw new InvalidDataException($"{path} holds the entries [{string.Join(", ", top.Keys)}] but no G/G_ema (NVIDIA) or g/g_ema (rosinality) network.");
+    }
+
+    static NetworkSet FromNvidia(PyDict top, string path)
+    {
+        var notes = new List<string>();
+        Generator? LoadG(string name) => top.GetValueOrDefault(name) is { } g ? NvidiaGenerator(g, $"{path}: {name}") : null;
+        var set = new NetworkSet
+        {
+            G = LoadG("G"),
+            GEma = LoadG("G_ema"),
+            D = top.GetValueOrDefault("D") is { } d ? NvidiaDiscriminator(d, $"{path}: D") : null,
+            Format = "NVIDIA StyleGAN2-ADA pickle",
+            Notes = notes,
+        };
+        foreach (var key in top.Keys.Where(k => k is not ("G" or "D" or "G_ema")))
+            notes.Add(key switch
+            {
+                "augment_pipe" when top[key] is null => "augment_pipe: none in the file.",
+                "augment_pipe" => "augment_pipe: not loaded (ADA augmentation is not part of this tool yet).",
+                "training_set_kwargs" => $"training_set_kwargs (not needed to generate): {Describe(top[key])}.",
+                _ => $"{key}: not loaded.",
+            });
+        return set;
+    }
+
+    static Generator NvidiaGenerator(object value, string what)
+    {
+        var module = Persistent(value, "Generator", what);
+        var tensors = TorchModules.StateDict(module);
+        if (tensors.Keys.Any(k => k.StartsWith("synthesis.input.", StringComparison.Ordinal)))
+            throw new InvalidDataException($"{what} is a StyleGAN3 generator (alias-free, config T or R), which this version cannot run yet; use a StyleGAN2 or StyleGAN2-ADA network.");
+        var config = NetworkJson.Parse<GeneratorConfig>(InitKwargs(module, what).ToJsonString());
+        var generator = new Generator(config);
+        Fill(generator, tensors, what);
+        return generator;
+    }
+
+    static Discriminator NvidiaDiscriminator(object value, string what)
+    {
+        var module = Persistent(value, "Discriminator", what);
+        var kwargs = InitKwargs(module, what);
+        // block_kwargs holds per-block options of the official code; ours are the defaults, so only an empty one is accepted.
+        if (kwargs["block_kwargs"] is JsonObject blockKwargs)
+        {
+            if (blockKwargs.Count > 0) throw new InvalidDataException($"{what} was built with block_kwargs {blockKwargs.ToJsonString()}, which this implementation does not support.");
+            kwargs.Remove("block_kwargs");
+        }
+        var discriminator = new Discriminator(NetworkJson.Parse<DiscriminatorConfig>(kwargs.ToJsonString()));
+        Fill(discriminator, TorchModules.StateDict(module), what);
+        return discriminator;
+    }
+
+    static PersistentObject Persistent(object value, string className, string what) =>
+        value is PersistentObject { ClassName: var name } module && name == className ? module
+            : throw new InvalidDataException($"{what} is not NVIDIA's persistent {className} (found {Describe(value)}).");
+
+    // The constructor arguments the official code recorded, as the JSON our configs read; arguments our networks
+    // lack fail there, naming the argument.
+    static JsonObject InitKwargs(PersistentObject module, string what)
+    {
+        if (module.State.GetValueOrDefault("_init_args") is PyTuple { Count: > 0 })
+            throw new InvalidDataException($"{what} was constructed with positional arguments, which the official training code never does.");
+        if (module.State.GetValueOrDefault("_init_kwargs") is not PyDict kwargs)
+            throw new InvalidDataException($"{what} carries no _init_kwargs: it is not a network of NVIDIA's StyleGAN2-ADA code.");
+        var json = (JsonObject)ToJson(kwargs)!;
+        DropIfDefault(json["synthesis_kwargs"] as JsonObject, what);
+        return json;
+    }
+
+    // Official arguments that change nothing in our networks when they hold these values.
+    static void DropIfDefault(JsonObject? kwargs, string what)
+    {
+        if (kwargs is null) return;
+        foreach (var (name, accepted) in new (string, string[])[] {
+            ("resample_filter", ["[1,3,3,1]"]), ("use_noise", ["true"]), ("fp16_channels_last", ["true", "false"]),
+            ("fused_modconv_default", ["true", "false", "\"inference_only\""]) })
+        {
+            if (kwargs[name] is not { } value) continue;
+            if (!accepted.Contains(value.ToJsonString()))
+                throw new InvalidDataException($"{what} was built with synthesis_kwargs.{name} = {value.ToJsonString()}, which this implementation does not support.");
+            kwargs.Remove(name);
+        }
+    }
+
+    static JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        double d => JsonValue.Create(d),
+        string s => JsonValue.Create(s),
+        PyDict dict => new JsonObject(dict.Select(kv => KeyValuePair.Create(kv.Key.ToString()!, ToJson(kv.Value)))),
+        IEnumerable<object?> list => new JsonArray(list.Select(ToJson).ToArray()),
+        _ => throw new InvalidDataException($"A constructor argument has a value of type {Describe(value)}, which a network config cannot hold."),
+    };
+
+    static void Fill(nn.Module network, Dictionary<string, Tensor> tensors, string what)
+    {
+        try
+        {
+            StateDict.Load(network, tensors.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{what}: {e.Message}", e);
+        }
+        network.eval();
+    }
+
+    static NetworkSet FromRosinality(PyDict top, string path)
+    {
+        var notes = new List<string>();
+        Generator? LoadG(string name)
+        {
+            if (top.GetValueOrDefault(name) is not { } value) return null;
+            var (config, tensors) = RosinalityNames.Generator(StateDictOf(value, $"{path}: {name}"), $"{path}: {name}");
+            var generator = new Generator(config);
+            var report = StateDict.Load(generator, tensors, strict: false);
+            // rosinality keeps no resample filters (they are constants) and no w_avg.
+            if (report.Missing.Any(n => !n.EndsWith("resample_filter", StringComparison.Ordinal) && n != "mapping.w_avg") || report.Unexpected.Count > 0)
+                throw new InvalidDataException($"{path}: {name} does not fill the official generator: missing [{string.Join(", ", report.Missing)}], unexpected [{string.Join(", ", report.Unexpected)}].");
+            generator.eval();
+            SetWAvg(generator, top.GetValueOrDefault("latent_avg") as Tensor, name, notes);
+            return generator;
+        }
+        Discriminator? d = null;
+        if (top.GetValueOrDefault("d") is { } dValue)
+        {
+            var (config, tensors) = RosinalityNames.Discriminator(StateDictOf(dValue, $"{path}: d"), $"{path}: d");
+            d = new Discriminator(config);
+            var report = StateDict.Load(d, tensors, strict: false);
+            if (report.Missing.Any(n => !n.EndsWith("resample_filter", StringComparison.Ordinal)) || report.Unexpected.Count > 0)
+                throw new InvalidDataException($"{path}: d does not fill the official discriminator: missing [{string.Join(", ", report.Missing)}], unexpected [{string.Join(", ", report.Unexpected)}].");
+            d.eval();
+        }
+        var set = new NetworkSet { G = LoadG("g"), D = d, GEma = LoadG("g_ema"), Format = "rosinality stylegan2-pytorch checkpoint", Notes = notes };
+        foreach (var key in top.Keys.Where(k => k is not ("g" or "d" or "g_ema" or "latent_avg")))
+            notes.Add($"{key}: not loaded.");
+        return set;
+    }
+
+    static void SetWAvg(Generator generator, Tensor? latentAvg, string name, List<string> notes)
+    {
+        using var _ = no_grad();
+        if (latentAvg is not null)
+        {
+            generator.Mapping.WAvg.copy_(latentAvg.reshape(-1).to(float32));
+            notes.Add($"{name}: w_avg (the truncation centre) from the file's latent_avg.");
+            return;
+        }
+        using var scope = NewDisposeScope();
+        using var random = new torch.Generator(0);
+        var z = randn(new long[] { WAvgSamples, generator.Config.ZDim }, generator: random);
+        generator.Mapping.WAvg.copy_(generator.Mapping.forward(z, null, skipWAvgUpdate: true).select(1, 0).mean(new long[] { 0 }));
+        notes.Add($"{name}: w_avg (the truncation centre) estimated as the mean w of {WAvgSamples} random z, as rosinality's mean_latent does (the file stores none).");
+    }
+
+    static Dictionary<string, Tensor> StateDictOf(object value, string what) => value is PyDict dict
+        ? dict.ToDictionary(kv => kv.Key as string ?? throw new InvalidDataException($"{what} has a non-string key {kv.Key}."),
+            kv => kv.Value as Tensor ?? throw new InvalidDataException($"{what}.{kv.Key} is {Describe(kv.Value)}, not a tensor."))
+        : throw new InvalidDataException($"{what} is {Describe(value)}, not a state dict.");
+
+    static string Describe(object? value) => value switch
+    {
+        null => "None",
+        string s => $"'{s}'",
+        PyDict dict => "{" + string.Join(", ", dict.Select(kv => $"{kv.Key}: {Describe(kv.Value)}")) + "}",
+        PersistentObject p => $"a persistent {p.ClassName}",
+        PyObject o => $"a {o.Module}.{o.Name}",
+        Tensor t => $"a tensor [{string.Join(", ", t.shape)}]",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? value.GetType().Name,
+    };
+}
