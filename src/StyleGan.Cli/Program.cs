@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(ClassifierCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(ConvertCommand.Create());
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

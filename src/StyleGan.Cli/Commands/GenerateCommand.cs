@@ -2,7 +2,7 @@ using System.CommandLine;
 using StyleGan.Images;
 using StyleGan.Layers;
 using StyleGan.Random;
-using StyleGan.Training;
+using StyleGan.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +13,7 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var network = new Option<string>("--network") { Description = "Checkpoint (its G_ema is used)", Required = true };
+        var network = new Option<string>("--network") { Description = "Network: our .safetensors, an NVIDIA StyleGAN2-ADA .pkl or a rosinality .pt (G_ema is used)", Required = true };
         var seeds = new Option<string>("--seeds") { Description = "Seeds, e.g. 0-63 or 1,5,9; seed s draws z = RandomState(s).randn(z_dim)", DefaultValueFactory = _ => "0-7" };
         var trunc = new Option<double>("--trunc") { Description = "Truncation psi (1: none)", DefaultValueFactory = _ => 1 };
         var cutoff = new Option<int?>("--trunc-cutoff") { Description = "Truncate only the first N ws (coarse layers)" };
@@ -39,7 +39,9 @@ public static class GenerateCommand
                 "none" => NoiseMode.None,
                 var other => throw new ArgumentException($"--noise-mode '{other}' is not one of const, random, none."),
             };
-            using var generator = Checkpoint.LoadGenerator(parse.GetValue(network)!);
+            using var networks = NetworkFile.Load(parse.GetValue(network)!);
+            NetworkReport.Print(networks);
+            var generator = networks.Sampler;
             generator.to(dev);
             var labels = ClassLabel(generator.Config.CDim, parse.GetValue(classIndex));
             string folder = parse.GetValue(outdir)!;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Metrics;
-using StyleGan.Training;
+using StyleGan.Serialization;
 using TorchSharp;
 
 namespace StyleGan.Cli.Commands;
@@ -13,7 +13,7 @@ public static class MetricsCommand
 {
     public static Command Create()
     {
-        var network = new Option<string[]>("--network") { Description = "Checkpoint(s) to score (G_ema)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var network = new Option<string[]>("--network") { Description = "Network(s) to score (G_ema): our checkpoints, exported networks, NVIDIA .pkl or rosinality .pt", Required = true, AllowMultipleArgumentsPerToken = true };
         var dataOption = new Option<string?>("--data") { Description = "Real images (default: the bundled MNIST digits)" };
         var classifier = new Option<string?>("--classifier") { Description = "MNIST classifier (default: the bundled one, data/mnist-classifier.safetensors)" };
         var num = new Option<int>("--num") { Description = "Generated images", DefaultValueFactory = _ => 10000 };
@@ -36,13 +36,12 @@ public static class MetricsCommand
             var rows = new List<object>();
             foreach (var path in parse.GetValue(network)!)
             {
-                using var file = Checkpoint.Open(path);
-                double kimg = Checkpoint.Counters(file).CurNimg / 1000.0;
-                double wall = Checkpoint.Counters(file).WallSeconds;
-                using var generator = Checkpoint.LoadGenerator(path);
+                using var networks = NetworkFile.Load(path);
+                double? kimg = networks.Counters?.CurNimg / 1000.0, wall = networks.Counters?.WallSeconds;
+                var generator = networks.Sampler;
                 generator.to(dev);
                 var result = GeneratorMetrics.Evaluate(generator, data, net, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev);
-                table.AddRow(Markup.Escape(path), $"{kimg:F1}", $"{result.Fid:F2}", $"{result.InceptionScoreMean:F2} ± {result.InceptionScoreStd:F2}");
+                table.AddRow(Markup.Escape(path), kimg is null ? "-" : $"{kimg:F1}", $"{result.Fid:F2}", $"{result.InceptionScoreMean:F2} ± {result.InceptionScoreStd:F2}");
                 rows.Add(new { network = path, kimg, wall_seconds = wall, fid_mnist = result.Fid, is_mean = result.InceptionScoreMean, is_std = result.InceptionScoreStd, count = result.Count });
             }
             AnsiConsole.Write(table);

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using StyleGan.Serialization;
+
+namespace StyleGan.Cli.Commands;
+
+/// <summary><c>stylegan convert</c>: any network file the tool reads, written as our safetensors network.</summary>
+public static class ConvertCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "An NVIDIA StyleGAN2-ADA .pkl, a rosinality .pt, or one of our .safetensors" };
+        var output = new Argument<string>("output") { Description = "The .safetensors network to write (G, D and G_ema under the official names)" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing output file" };
+        var command = new Command("convert", "Convert a published network to our safetensors format, which every command reads.") { input, output, force };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            string from = parse.GetValue(input)!, to = parse.GetValue(output)!;
+            if (File.Exists(to) && !parse.GetValue(force))
+                throw new IOException($"{to} already exists; choose another output or pass --force to replace it.");
+            Runtime.TorchRuntime.EnsureLoaded();
+            using var networks = NetworkFile.Load(from);
+            NetworkReport.Print(networks);
+            NetworkFile.Save(to, networks);
+            Console.WriteLine($"Wrote {to}.");
+            return 0;
+        }));
+        return command;
+    }
+}
