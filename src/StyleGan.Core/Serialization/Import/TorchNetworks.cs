@@ -120,18 +120,20 @@ public static class TorchNetworks
         _ => throw new InvalidDataException($"A constructor argument has a value of type {Describe(value)}, which a network config cannot hold."),
     };
 
-    static void Fill(nn.Module network, Dictionary<string, Tensor> tensors, string what)
+    /// <summary>Loads every tensor by its official name; only names <paramref name="mayBeAbsent"/> allows may be missing.</summary>
+    static void Fill(nn.Module network, Dictionary<string, Tensor> tensors, string what, Func<string, bool>? mayBeAbsent = null)
     {
-        try
-        {
-            StateDict.Load(network, tensors.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)));
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{what}: {e.Message}", e);
-        }
+        LoadReport report;
+        try { report = StateDict.Load(network, tensors.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)), strict: false); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{what}: {e.Message}", e); }
+        var missing = report.Missing.Where(n => mayBeAbsent is null || !mayBeAbsent(n)).ToList();
+        if (missing.Count > 0 || report.Unexpected.Count > 0)
+            throw new InvalidDataException($"{what} does not fill our network: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", report.Unexpected)}].");
         network.eval();
     }
+
+    // rosinality keeps no resample filters (they are constants of the architecture) and no w_avg.
+    static bool RosinalityLacks(string name) => name.EndsWith("resample_filter", StringComparison.Ordinal) || name == "mapping.w_avg";
 
     static NetworkSet FromRosinality(PyDict top, string path)
     {
@@ -141,11 +143,7 @@ public static class TorchNetworks
             if (top.GetValueOrDefault(name) is not { } value) return null;
             var (config, tensors) = RosinalityNames.Generator(StateDictOf(value, $"{path}: {name}"), $"{path}: {name}");
             var generator = new Generator(config);
-            var report = StateDict.Load(generator, tensors, strict: false);
-            // rosinality keeps no resample filters (they are constants) and no w_avg.
-            if (report.Missing.Any(n => !n.EndsWith("resample_filter", StringComparison.Ordinal) && n != "mapping.w_avg") || report.Unexpected.Count > 0)
-                throw new InvalidDataException($"{path}: {name} does not fill the official generator: missing [{string.Join(", ", report.Missing)}], unexpected [{string.Join(", ", report.Unexpected)}].");
-            generator.eval();
+            Fill(generator, tensors, $"{path}: {name}", RosinalityLacks);
             SetWAvg(generator, top.GetValueOrDefault("latent_avg") as Tensor, name, notes);
             return generator;
         }
@@ -154,10 +152,7 @@ public static class TorchNetworks
         {
             var (config, tensors) = RosinalityNames.Discriminator(StateDictOf(dValue, $"{path}: d"), $"{path}: d");
             d = new Discriminator(config);
-            var report = StateDict.Load(d, tensors, strict: false);
-            if (report.Missing.Any(n => !n.EndsWith("resample_filter", StringComparison.Ordinal)) || report.Unexpected.Count > 0)
-                throw new InvalidDataException($"{path}: d does not fill the official discriminator: missing [{string.Join(", ", report.Missing)}], unexpected [{string.Join(", ", report.Unexpected)}].");
-            d.eval();
+            Fill(d, tensors, $"{path}: d", RosinalityLacks);
         }
         var set = new NetworkSet { G = LoadG("g"), D = d, GEma = LoadG("g_ema"), Format = "rosinality stylegan2-pytorch checkpoint", Notes = notes };
         foreach (var key in top.Keys.Where(k => k is not ("g" or "d" or "g_ema" or "latent_avg")))
