@@ -43,7 +43,8 @@ public static class TorchNetworks
             {
                 "augment_pipe" when top[key] is null => "augment_pipe: none in the file.",
                 "augment_pipe" => "augment_pipe: not loaded (ADA augmentation is not part of this tool yet).",
-                "training_set_kwargs" => $"training_set_kwargs (not needed to generate): {Describe(top[key])}.",
+                "training_set_kwargs" when top[key] is PyDict kwargs =>
+                    $"training_set_kwargs (not needed to generate): {string.Join(", ", kwargs.Select(kv => $"{kv.Key} = {PyValue.Describe(kv.Value)}"))}.",
                 _ => $"{key}: not loaded.",
             });
         return set;
@@ -78,7 +79,7 @@ public static class TorchNetworks
 
     static PersistentObject Persistent(object value, string className, string what) =>
         value is PersistentObject { ClassName: var name } module && name == className ? module
-            : throw new InvalidDataException($"{what} is not NVIDIA's persistent {className} (found {Describe(value)}).");
+            : throw new InvalidDataException($"{what} is not NVIDIA's persistent {className} (found {PyValue.Describe(value)}).");
 
     // The constructor arguments the official code recorded, as the JSON our configs read; arguments our networks
     // lack fail there, naming the argument.
@@ -117,7 +118,7 @@ public static class TorchNetworks
         string s => JsonValue.Create(s),
         PyDict dict => new JsonObject(dict.Select(kv => KeyValuePair.Create(kv.Key.ToString()!, ToJson(kv.Value)))),
         IEnumerable<object?> list => new JsonArray(list.Select(ToJson).ToArray()),
-        _ => throw new InvalidDataException($"A constructor argument has a value of type {Describe(value)}, which a network config cannot hold."),
+        _ => throw new InvalidDataException($"A constructor argument has a value of type {PyValue.Describe(value)}, which a network config cannot hold."),
     };
 
     /// <summary>Loads every tensor by its official name; only names <paramref name="mayBeAbsent"/> allows may be missing.</summary>
@@ -178,17 +179,6 @@ public static class TorchNetworks
 
     static Dictionary<string, Tensor> StateDictOf(object value, string what) => value is PyDict dict
         ? dict.ToDictionary(kv => kv.Key as string ?? throw new InvalidDataException($"{what} has a non-string key {kv.Key}."),
-            kv => kv.Value as Tensor ?? throw new InvalidDataException($"{what}.{kv.Key} is {Describe(kv.Value)}, not a tensor."))
-        : throw new InvalidDataException($"{what} is {Describe(value)}, not a state dict.");
-
-    static string Describe(object? value) => value switch
-    {
-        null => "None",
-        string s => $"'{s}'",
-        PyDict dict => "{" + string.Join(", ", dict.Select(kv => $"{kv.Key}: {Describe(kv.Value)}")) + "}",
-        PersistentObject p => $"a persistent {p.ClassName}",
-        PyObject o => $"a {o.Module}.{o.Name}",
-        Tensor t => $"a tensor [{string.Join(", ", t.shape)}]",
-        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? value.GetType().Name,
-    };
+            kv => kv.Value as Tensor ?? throw new InvalidDataException($"{what}.{kv.Key} is {PyValue.Describe(kv.Value)}, not a tensor."))
+        : throw new InvalidDataException($"{what} is {PyValue.Describe(value)}, not a state dict.");
 }
