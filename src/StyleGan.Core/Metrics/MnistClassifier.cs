@@ -1,3 +1,4 @@
+using StyleGan.Runtime;
 using StyleGan.Serialization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public sealed class MnistClassifier : nn.Module
     /// <param name="initGenerator">Random stream of the initial weights (null: the global one).</param>
     public MnistClassifier(Generator? initGenerator = null) : base(nameof(MnistClassifier))
     {
+        ConvolutionCheck.Ensure();
         // 32 -> 16 -> 8 -> 4: pooling before the wider convolutions keeps a training epoch cheap on CPU.
         register_module("conv0", conv0 = nn.Conv2d(1, 32, 3, padding: 1));
         register_module("conv1", conv1 = nn.Conv2d(32, 64, 3, padding: 1));

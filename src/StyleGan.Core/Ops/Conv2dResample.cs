@@ -1,3 +1,4 @@
+using StyleGan.Runtime;
 using static TorchSharp.torch;
 
 namespace StyleGan.Ops;
@@ -19,6 +20,7 @@ public static class Conv2dResample
     /// <param name="flipFilter">False = convolution with f, true = correlation.</param>
     public static Tensor Apply(Tensor x, Tensor w, Tensor? f = null, int up = 1, int down = 1, int padding = 0, int groups = 1, bool flipWeight = true, bool flipFilter = false)
     {
+        ConvolutionCheck.Ensure();
         long outChannels = w.shape[0], inChannelsPerGroup = w.shape[1], kh = w.shape[2], kw = w.shape[3];
         var (fw, fh) = Upfirdn2d.FilterSize(f);
         int px0 = padding, px1 = padding, py0 = padding, py1 = padding;

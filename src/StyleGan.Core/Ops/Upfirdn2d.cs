@@ -1,4 +1,5 @@
 using TorchSharp;
+using StyleGan.Runtime;
 using static TorchSharp.torch;
 
 namespace StyleGan.Ops;
@@ -32,6 +33,7 @@ public static class Upfirdn2d
     /// <summary>Upsample, pad/crop, filter, downsample. <paramref name="f"/> is 2D [fh, fw] or separable 1D [fw].</summary>
     public static Tensor Apply(Tensor x, Tensor f, int up = 1, int down = 1, Padding padding = default, bool flipFilter = false, double gain = 1)
     {
+        ConvolutionCheck.Ensure();
         long batch = x.shape[0], channels = x.shape[1], height = x.shape[2], width = x.shape[3];
 
         if (up > 1)

@@ -16,6 +16,7 @@ public static class TorchRuntime
         try
         {
             InitializeDeviceType(DeviceType.CPU);
+            ConvolutionCheck.Ensure();
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or BadImageFormatException)
         {

@@ -1,0 +1,38 @@
+using StyleGan.Ops;
+using static TorchSharp.torch;
+
+namespace StyleGan.Tests.Runtime;
+
+/// <summary>
+/// Float32 convolutions through our ops, with their gradients, against float64 (which libtorch never computes with
+/// oneDNN). On a CPU where oneDNN is wrong these pass only because Runtime/ConvolutionCheck switched it off.
+/// </summary>
+public sealed class ConvolutionCheckTests
+{
+    [Theory]
+    [InlineData(3, 32, 1, 1)]
+    [InlineData(17, 3, 1, 1)]
+    [InlineData(32, 8, 2, 1)]
+    [InlineData(513, 64, 1, 1)]
+    [InlineData(48, 17, 1, 2)]
+    public void Float32ConvolutionAndGradientsEqualFloat64(int inChannels, int outChannels, int up, int down)
+    {
+        var generator = new Generator().manual_seed(inChannels * 100 + outChannels);
+        using var x = randn(new long[] { 2, inChannels, 8, 8 }, generator: generator);
+        using var w = randn(new long[] { outChannels, inChannels, 3, 3 }, generator: generator);
+        var single = ConvolveWithGradients(x, w, up, down);
+        var exact = ConvolveWithGradients(x.to(float64), w.to(float64), up, down);
+        foreach (var (name, index) in new[] { ("y", 0), ("grad x", 1), ("grad w", 2) })
+            Close.Assert(exact[index], single[index], $"{name} of {inChannels}->{outChannels}, up {up}, down {down}");
+    }
+
+    static Tensor[] ConvolveWithGradients(Tensor x, Tensor w, int up, int down)
+    {
+        x = x.detach().requires_grad_(true);
+        w = w.detach().requires_grad_(true);
+        var f = up > 1 || down > 1 ? Upfirdn2d.SetupFilter().to(x.dtype) : null;
+        var y = Conv2dResample.Apply(x, w, f, up: up, down: down, padding: 1);
+        y.square().sum().backward();
+        return new[] { y.detach(), x.grad!, w.grad! };
+    }
+}
