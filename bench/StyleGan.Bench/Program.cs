@@ -69,7 +69,8 @@ foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name))
     rows.Add(new BenchResult(shape.Name, "train step: G then D, no reg", options.Batch, threads, train, FlopCount.TrainingStep(shape.G, shape.D)));
 }
 
-var table = new Table().Title($"StyleGAN bench: {Environment.ProcessorCount} cores, {threads} threads, matmul {matmulGflops:F1} GFLOP/s (2048x2048 fp32)");
+var table = new Table().Title($"StyleGAN bench: {Measure.CpuModel()}, {Environment.ProcessorCount} cores, {threads} threads, " +
+    $"matmul {matmulGflops:F1} GFLOP/s (2048x2048 fp32), convolutions by {ConvolutionCheck.Ensure()}");
 foreach (var column in new[] { "shape", "workload", "batch", "threads", "s/iter", "images/s", "GFLOP/image", "GFLOP/s", "% of matmul" })
     table.AddColumn(column);
 foreach (var r in rows)
@@ -86,6 +87,7 @@ var report = new
     versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
     threads,
     matmul_gflops = matmulGflops,
+    convolution_kernels = ConvolutionCheck.Ensure().ToString(),
     results = rows,
     presets = presetRows,
 };
@@ -155,7 +157,10 @@ public static class Measure
     {
         try
         {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown";
+            // The family and model tell CPU generations apart where the name does not ("AMD EPYC" for all of them).
+            var fields = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Trim().Length > 0)
+                .Select(l => l.Split(':', 2)).Where(f => f.Length == 2).GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+            return $"{fields.GetValueOrDefault("model name", "unknown")} (family {fields.GetValueOrDefault("cpu family", "?")}, model {fields.GetValueOrDefault("model", "?")})";
         }
         catch (IOException) { return "unknown"; }
     }
