@@ -14,11 +14,11 @@ public static class PresetBench
     /// amortizes the lazy ones by their interval: sec/kimg = 1000 / batch * sum(phase seconds / interval). Data
     /// loading and the G_ema update are left out (a few percent at these sizes).
     /// </summary>
-    public static List<PresetResult> Run(int warmup, int iters)
+    public static List<PresetResult> Run(IEnumerable<string> names, int warmup, int iters)
     {
         const int resolution = 32, channels = 1;
         var results = new List<PresetResult>();
-        foreach (var name in Presets.Names)
+        foreach (var name in names)
         {
             var options = Presets.Get(name, resolution);
             using var run = new TrainingRunState(options, resolution, channels, 0, "random", CPU);

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 // Measures images/s of the generator's forward pass and of one training step on the issue's two shapes.
-// Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets]
+// Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
 var options = BenchOptions.Parse(args);
 TorchRuntime.EnsureLoaded();
@@ -34,7 +34,7 @@ if (options.Curve is string runFolder)
 
 double matmulGflops = Measure.MatmulGflops();
 var rows = new List<BenchResult>();
-var presetRows = options.Presets ? PresetBench.Run(options.Warmup, options.Iters) : new List<PresetResult>();
+var presetRows = PresetBench.Run(options.Presets, options.Warmup, options.Iters);
 foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name)))
 {
     using var generator = new Generator(shape.G);
@@ -100,11 +100,11 @@ sealed record BenchResult(string Shape, string Workload, int Batch, int Threads,
     public double Gflops => FlopsPerImage * Batch / SecondsPerIter / 1e9;
 }
 
-sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, bool Presets, string? Curve, int Num)
+sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, IReadOnlyList<string> Presets, string? Curve, int Num)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"), false, null, 10000);
+        var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"), Array.Empty<string>(), null, 10000);
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -116,13 +116,22 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--iters" => o with { Iters = int.Parse(Next()) },
                 "--threads" => o with { Threads = int.Parse(Next()) },
                 "--out" => o with { OutDir = Next() },
-                "--presets" => o with { Presets = true },
+                "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets --curve RUN --num N"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N"),
             };
         }
         return o;
+    }
+
+    static IReadOnlyList<string> PresetList(string value)
+    {
+        if (value == "all") return StyleGan.Training.Presets.Names;
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(n => !StyleGan.Training.Presets.Names.Contains(n)).ToList();
+        return unknown.Count == 0 ? names
+            : throw new ArgumentException($"Unknown preset {string.Join(", ", unknown)}; use all or some of {string.Join(", ", StyleGan.Training.Presets.Names)}");
     }
 }
 
