@@ -13,7 +13,16 @@ using Generator = StyleGan.Networks.Generator;
 // Measures images/s of the generator's forward pass and of one training step on the two shapes.
 // Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
-var options = BenchOptions.Parse(args);
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 1;
+}
 TorchRuntime.EnsureLoaded();
 int threads = TorchRuntime.SetThreads(options.Threads);
 manual_seed(0);
@@ -29,10 +38,12 @@ if (options.Curve is string runFolder)
     TrainingCurve.SaveJson(curveFile + ".json", points, runFolder, threads);
     TrainingCurve.SaveChart(curveFile + ".png", points, $"FID-MNIST of G_ema, {Path.GetFileName(Path.TrimEndingDirectorySeparator(runFolder))}");
     Console.WriteLine($"wrote {curveFile}.json and .png");
-    return;
+    return 0;
 }
 
 double matmulGflops = Measure.MatmulGflops();
+string cpu = Measure.CpuModel();
+var convolutionKernels = ConvolutionCheck.Ensure();
 var rows = new List<BenchResult>();
 var presetRows = PresetBench.Run(options.Presets, options.Warmup, options.Iters);
 foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name)))
@@ -69,8 +80,8 @@ foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name))
     rows.Add(new BenchResult(shape.Name, "train step: G then D, no reg", options.Batch, threads, train, FlopCount.TrainingStep(shape.G, shape.D)));
 }
 
-var table = new Table().Title($"StyleGAN bench: {Measure.CpuModel()}, {Environment.ProcessorCount} cores, {threads} threads, " +
-    $"matmul {matmulGflops:F1} GFLOP/s (2048x2048 fp32), convolutions by {ConvolutionCheck.Ensure()}");
+var table = new Table().Title($"StyleGAN bench: {cpu}, {Environment.ProcessorCount} cores, {threads} threads, " +
+    $"matmul {matmulGflops:F1} GFLOP/s (2048x2048 fp32), convolutions by {convolutionKernels}");
 foreach (var column in new[] { "shape", "workload", "batch", "threads", "s/iter", "images/s", "GFLOP/image", "GFLOP/s", "% of matmul" })
     table.AddColumn(column);
 foreach (var r in rows)
@@ -83,16 +94,17 @@ var file = Path.Combine(options.OutDir, $"bench-{stamp}.json");
 var report = new
 {
     date = DateTime.UtcNow.ToString("o"),
-    machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = Measure.CpuModel() },
+    machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu },
     versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
     threads,
     matmul_gflops = matmulGflops,
-    convolution_kernels = ConvolutionCheck.Ensure().ToString(),
+    convolution_kernels = convolutionKernels.ToString(),
     results = rows,
     presets = presetRows,
 };
 File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
 Console.WriteLine($"wrote {file}");
+return 0;
 
 sealed record BenchResult(string Shape, string Workload, int Batch, int Threads, double SecondsPerIter, double FlopsPerImage)
 {
