@@ -6,14 +6,6 @@ using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Training;
 
-/// <summary>Loss values of one accumulation, for logging (null where the phase did not compute the term).</summary>
-public sealed record LossTerms(double? GMain = null, double? GPathLength = null, double? DFake = null, double? DReal = null, double? DR1 = null)
-{
-    public IEnumerable<(string Name, double Value)> Computed() =>
-        new[] { ("loss/G", GMain), ("loss/G_pl", GPathLength), ("loss/D_fake", DFake), ("loss/D_real", DReal), ("loss/D_r1", DR1) }
-            .Where(t => t.Item2 is not null).Select(t => (t.Item1, t.Item2!.Value));
-}
-
 /// <summary>
 /// StyleGAN2's losses (StyleGAN2-ADA's training/loss.py): non-saturating logistic loss, style mixing regularization,
 /// path length regularization for G and R1 for D. Accumulates gradients; the caller steps the optimizers.
@@ -51,26 +43,42 @@ public sealed class StyleGan2Loss
         this.plBatchShrink = plBatchShrink;
         this.plDecay = plDecay;
         this.plWeight = plWeight;
-        PlMean = zeros(Array.Empty<long>());
+        var reference = generator.parameters().First();
+        PlMean = zeros(Array.Empty<long>(), dtype: reference.dtype, device: reference.device);
     }
 
-    /// <summary>Runs G with style mixing: from a random layer on, ws come from a second latent.</summary>
-    public (Tensor Img, Tensor Ws) RunGenerator(Tensor z, Tensor? c)
+    /// <summary>
+    /// Runs G as the official loss does: mapping (which updates w_avg in training mode), style mixing from a cutoff
+    /// on, synthesis. The mixing and the synthesis noise come from <paramref name="draws"/> when given, else from
+    /// the loss's random stream, drawn in the official order.
+    /// </summary>
+    public (Tensor Img, Tensor Ws) RunGenerator(Tensor z, Tensor? c, LossDraws? draws = null)
     {
         var ws = generator.Mapping.forward(z, c);
-        if (styleMixingProb > 0)
+        long numWs = ws.shape[1];
+        var mix = draws is null ? DrawMixing(z, numWs) : draws.Mixing;
+        if (mix is not null && mix.Cutoff < numWs)
         {
-            long numWs = ws.shape[1];
-            long cutoff = randint(1, numWs, Array.Empty<long>(), generator: random).item<long>();
-            bool mix = rand(Array.Empty<long>(), generator: random).item<float>() < styleMixingProb;
-            var mixed = generator.Mapping.forward(randn(z.shape, device: z.device, generator: random), c, skipWAvgUpdate: true);
-            if (mix) ws = cat(new[] { ws.narrow(1, 0, cutoff), mixed.narrow(1, cutoff, numWs - cutoff) }, 1);
+            var mixed = generator.Mapping.forward(mix.Z.narrow(0, 0, z.shape[0]), c, skipWAvgUpdate: true);
+            ws = cat(new[] { ws.narrow(1, 0, mix.Cutoff), mixed.narrow(1, mix.Cutoff, numWs - mix.Cutoff) }, 1);
         }
-        return (generator.Synthesis.forward(ws, NoiseMode.Random, noiseGenerator: random), ws);
+        return (generator.Synthesis.forward(ws, draws?.SynthesisNoise ?? NoiseMode.Random, noiseGenerator: random), ws);
     }
 
-    /// <summary>Accumulates the gradients of one phase for one minibatch, scaled by <paramref name="gain"/> (the lazy interval).</summary>
-    public LossTerms Accumulate(LossPhase phase, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC, double gain)
+    // The official draw: a cutoff in [1, num_ws), kept with the mixing probability (else num_ws), and new latents.
+    StyleMix? DrawMixing(Tensor z, long numWs)
+    {
+        if (styleMixingProb <= 0) return null;
+        long cutoff = randint(1, numWs, Array.Empty<long>(), generator: random).item<long>();
+        bool mix = rand(Array.Empty<long>(), generator: random).item<float>() < styleMixingProb;
+        return new StyleMix(mix ? cutoff : numWs, randn(z.shape, device: z.device, generator: random));
+    }
+
+    /// <summary>
+    /// Accumulates the gradients of one phase for one minibatch, scaled by <paramref name="gain"/> (the lazy
+    /// interval), as the official accumulate_gradients does; <paramref name="draws"/> replaces its random draws.
+    /// </summary>
+    public LossTerms Accumulate(LossPhase phase, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC, double gain, LossDraws? draws = null)
     {
         bool doGMain = phase is LossPhase.GMain or LossPhase.GBoth;
         bool doDMain = phase is LossPhase.DMain or LossPhase.DBoth;
@@ -80,51 +88,55 @@ public sealed class StyleGan2Loss
 
         if (doGMain)
         {
-            var (img, _) = RunGenerator(genZ, genC);
+            var (img, _) = RunGenerator(genZ, genC, draws);
             var loss = GanLosses.GeneratorLogistic(discriminator.forward(img, genC));
             (loss.mean() * gain).backward();
-            terms = terms with { GMain = loss.mean().item<float>() };
+            terms = terms with { GMain = loss.detach() };
         }
 
         if (doGPl)
         {
             long batch = Math.Max(genZ.shape[0] / plBatchShrink, 1);
-            var (img, ws) = RunGenerator(genZ.narrow(0, 0, batch), genC?.narrow(0, 0, batch));
-            var noise = randn(img.shape, device: img.device, generator: random) / Math.Sqrt(img.shape[2] * img.shape[3]);
+            var (img, ws) = RunGenerator(genZ.narrow(0, 0, batch), genC?.narrow(0, 0, batch), draws);
+            var noise = draws?.PathLengthNoise ?? randn(img.shape, device: img.device, generator: random) / Math.Sqrt(img.shape[2] * img.shape[3]);
             var lengths = GanLosses.PathLengths(img, ws, noise);
             var plMean = PlMean + (lengths.mean() - PlMean) * plDecay;
             using (no_grad()) PlMean.copy_(plMean.detach());
             var penalty = (lengths - plMean).square();
-            var loss = penalty * plWeight;
-            ((img.select(1, 0).select(1, 0).select(1, 0) * 0 + loss).mean() * gain).backward();
-            terms = terms with { GPathLength = penalty.mean().item<float>() };
+            // The `x * 0` terms are the official loss's: they reach every parameter, so each gets a gradient (zero
+            // where the term does not depend on it, as the ToRGB biases here) and Adam advances its moments and
+            // step count for all of them, as NVIDIA's training does.
+            ((img.select(1, 0).select(1, 0).select(1, 0) * 0 + penalty * plWeight).mean() * gain).backward();
+            terms = terms with { PlPenalty = penalty.detach() };
         }
 
         if (doDMain)
         {
             Tensor img;
-            using (no_grad()) img = RunGenerator(genZ, genC).Img;
-            var loss = GanLosses.DiscriminatorFake(discriminator.forward(img, genC));
+            using (no_grad()) img = RunGenerator(genZ, genC, draws).Img;
+            var logits = discriminator.forward(img, genC);
+            var loss = GanLosses.DiscriminatorFake(logits);
             (loss.mean() * gain).backward();
-            terms = terms with { DFake = loss.mean().item<float>() };
+            terms = terms with { DFake = loss.detach(), ScoresFake = logits.detach() };
         }
 
         if (doDMain || doDR1)
         {
             var real = realImg.detach().requires_grad_(doDR1);
             var logits = discriminator.forward(real, realC);
-            var total = logits * 0;
+            var total = logits * 0; // as in the path length term: every parameter gets a gradient (the output bias in R1)
+            terms = terms with { ScoresReal = logits.detach() };
             if (doDMain)
             {
                 var loss = GanLosses.DiscriminatorReal(logits);
                 total = total + loss;
-                terms = terms with { DReal = loss.mean().item<float>() };
+                terms = terms with { DReal = loss.detach() };
             }
             if (doDR1)
             {
                 var penalty = GanLosses.R1Penalty(logits, real);
                 total = total + penalty * (r1Gamma / 2);
-                terms = terms with { DR1 = penalty.mean().item<float>() };
+                terms = terms with { R1Penalty = penalty.detach() };
             }
             (total.mean() * gain).backward();
         }

@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace StyleGan.Training;
+
+/// <summary>
+/// The per-image terms of one loss accumulation, as the official loss reports them (null where the phase did not
+/// compute the term). They are detached: for logging and checks, not for gradients.
+/// </summary>
+public sealed record LossTerms
+{
+    /// <summary>softplus(-D(G(z))), the generator's non-saturating loss.</summary>
+    public Tensor? GMain { get; init; }
+
+    /// <summary>(path length - its running mean)^2, before the path length weight.</summary>
+    public Tensor? PlPenalty { get; init; }
+
+    /// <summary>softplus(D(G(z))), the discriminator's loss on fakes.</summary>
+    public Tensor? DFake { get; init; }
+
+    /// <summary>softplus(-D(x)), the discriminator's loss on reals.</summary>
+    public Tensor? DReal { get; init; }
+
+    /// <summary>|grad_x D(x)|^2, before the R1 weight gamma / 2.</summary>
+    public Tensor? R1Penalty { get; init; }
+
+    /// <summary>D's logits on the fakes of the D phase.</summary>
+    public Tensor? ScoresFake { get; init; }
+
+    /// <summary>D's logits on the reals.</summary>
+    public Tensor? ScoresReal { get; init; }
+
+    /// <summary>The mean of each computed term, under the names the logs use.</summary>
+    public IEnumerable<(string Name, double Value)> Computed() =>
+        new[] { ("loss/G", GMain), ("loss/G_pl", PlPenalty), ("loss/D_fake", DFake), ("loss/D_real", DReal), ("loss/D_r1", R1Penalty) }
+            .Where(t => t.Item2 is not null).Select(t => (t.Item1, t.Item2!.mean().to(float64).item<double>()));
+}
