@@ -34,7 +34,7 @@ public static class TrainingCurve
         foreach (var path in snapshots)
         {
             using var networks = NetworkFile.Load(path);
-            var counters = networks.Counters!;
+            var counters = Checkpoint.Counters(networks, path) ?? throw new InvalidDataException($"{path} is not a training checkpoint.");
             var result = GeneratorMetrics.Evaluate(networks.Sampler, dataset, net, real, count);
             double kimg = counters.CurNimg / 1000.0;
             double rss = rssByKimg.Where(kv => kv.Key <= kimg + 1e-9).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).Last();

@@ -4,6 +4,5 @@ namespace StyleGan.Cli;
 public static class BundledData
 {
     public static string Mnist => Path.Combine(AppContext.BaseDirectory, "data", "mnist32.zip");
-    public static string Twemoji => Path.Combine(AppContext.BaseDirectory, "data", "twemoji32.zip");
     public static string MnistClassifier => Path.Combine(AppContext.BaseDirectory, "data", "mnist-classifier.safetensors");
 }

@@ -1,23 +1,75 @@
+using System.Text.RegularExpressions;
 using StyleGan.Runtime;
+using StyleGan.Training;
 
 namespace StyleGan.Cli;
 
-/// <summary>Turns the errors a user can fix (bad input, missing files, no libtorch) into one line on stderr and exit code 1.</summary>
-public static class CliErrors
+/// <summary>A command line the CLI itself refuses (a value it parses, a combination of options).</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>
+/// How a command ends on an error. What a user can fix (a bad value, a missing, unreadable or corrupt file, no
+/// libtorch) ends in one line on stderr and exit code 1, with the library's setting names turned into this tool's
+/// flags; a diverged run exits with 3; anything else is a bug and prints its stack trace, exiting with 70.
+/// </summary>
+public static partial class CliErrors
 {
+    public const int UserError = 1;
+    public const int Diverged = 3;
+    public const int Bug = 70; // EX_SOFTWARE
+
+    // The library names its settings by their API names (an options record's properties); the CLI spells them as flags.
+    static readonly Dictionary<string, string> Flags = new()
+    {
+        [nameof(TrainingOptions.Cfg)] = "--cfg", [nameof(TrainingOptions.TotalKimg)] = "--kimg", [nameof(TrainingOptions.Batch)] = "--batch",
+        [nameof(TrainingOptions.ZDim)] = "--zdim", [nameof(TrainingOptions.MappingLayers)] = "--map", [nameof(TrainingOptions.ChannelBase)] = "--cbase",
+        [nameof(TrainingOptions.ChannelMax)] = "--cmax", [nameof(TrainingOptions.MbstdGroup)] = "--mbstd-group",
+        [nameof(TrainingOptions.LearningRate)] = "--lr", [nameof(TrainingOptions.Gamma)] = "--gamma", [nameof(TrainingOptions.PlWeight)] = "--pl-weight",
+        [nameof(TrainingOptions.StyleMixing)] = "--style-mixing", [nameof(TrainingOptions.EmaKimg)] = "--ema", [nameof(TrainingOptions.Mirror)] = "--mirror",
+        [nameof(TrainingOptions.Conditional)] = "--cond", [nameof(TrainingOptions.TickKimg)] = "--tick", [nameof(TrainingOptions.SnapKimg)] = "--snap",
+        [nameof(TrainingOptions.KeepSnapshots)] = "--keep", [nameof(TrainingOptions.Seed)] = "--seed",
+        ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
+        ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
+        ["DatasetTool.Convert"] = "stylegan dataset",
+    };
+
     public static int Run(Func<int> body)
     {
         try
         {
             return body();
         }
+        catch (InvalidValueException e)
+        {
+            var flag = Flags.GetValueOrDefault(e.Name, e.Name);
+            Console.Error.WriteLine($"stylegan: error: {flag}: {WithFlags(e.Message)}");
+            return UserError;
+        }
+        catch (TrainingDivergedException e)
+        {
+            Console.Error.WriteLine($"stylegan: error: {WithFlags(e.Message)}");
+            return Diverged;
+        }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"stylegan: error: {e.Message}");
-            return 1;
+            Console.Error.WriteLine($"stylegan: error: {WithFlags(e.Message)}");
+            return UserError;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"stylegan: internal error, a bug (please report it with this trace):{Environment.NewLine}{e}");
+            return Bug;
         }
     }
 
-    static bool IsUserError(Exception e) => e is TorchUnavailableException or ArgumentException or InvalidDataException
-        or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or InvalidOperationException;
+    // A plain IOException is the file system's answer (disk full, a file in the way); its subclasses that are not
+    // named here (end of stream, path too long) come from code that should have said more, so they count as bugs.
+    static bool IsUserError(Exception e) => e is UsageException or TorchUnavailableException or InvalidDataException or FileNotFoundException
+        or DirectoryNotFoundException or UnauthorizedAccessException || e.GetType() == typeof(IOException);
+
+    /// <summary>The message with each `Setting` the library names spelled as this tool's flag.</summary>
+    public static string WithFlags(string message) => SettingName().Replace(message, m => Flags.GetValueOrDefault(m.Groups[1].Value, m.Groups[1].Value));
+
+    [GeneratedRegex("`([A-Za-z.]+)`")]
+    private static partial Regex SettingName();
 }

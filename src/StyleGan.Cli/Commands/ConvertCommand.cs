@@ -16,7 +16,7 @@ public static class ConvertCommand
         {
             string from = parse.GetValue(input)!, to = parse.GetValue(output)!;
             if (File.Exists(to) && !parse.GetValue(force))
-                throw new IOException($"{to} already exists; choose another output or pass --force to replace it.");
+                throw new UsageException($"{to} already exists; choose another output or pass --force to replace it.");
             Runtime.TorchRuntime.EnsureLoaded();
             using var networks = NetworkFile.Load(from);
             NetworkReport.Print(networks);

@@ -36,14 +36,14 @@ public static class DatasetCommand
                 {
                     "center-crop" => SquareTransform.CenterCrop,
                     "pad" => SquareTransform.Pad,
-                    var other => throw new ArgumentException($"Unknown --transform '{other}': use center-crop or pad."),
+                    var other => throw new UsageException($"Unknown --transform '{other}': use center-crop or pad."),
                 },
                 Channels = parse.GetValue(channels) switch
                 {
                     "auto" => ChannelMode.Auto,
                     "rgb" => ChannelMode.Rgb,
                     "gray" or "grayscale" => ChannelMode.Grayscale,
-                    var other => throw new ArgumentException($"Unknown --channels '{other}': use rgb, gray or auto."),
+                    var other => throw new UsageException($"Unknown --channels '{other}': use rgb, gray or auto."),
                 },
                 Background = ParseColor(parse.GetValue(background)!),
                 Labels = labelsValue switch
@@ -67,7 +67,7 @@ public static class DatasetCommand
     {
         if (SKColor.TryParse(text, out var color)) return color;
         var named = typeof(SKColors).GetField(text, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.IgnoreCase);
-        return named?.GetValue(null) is SKColor known ? known : throw new ArgumentException($"Unknown --background '{text}': use a colour name (white, black, ...) or #RRGGBB.");
+        return named?.GetValue(null) is SKColor known ? known : throw new UsageException($"Unknown --background '{text}': use a colour name (white, black, ...) or #RRGGBB.");
     }
 
     static void Print(DatasetReport report)

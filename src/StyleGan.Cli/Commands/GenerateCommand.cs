@@ -37,7 +37,7 @@ public static class GenerateCommand
                 "const" => NoiseMode.Const,
                 "random" => NoiseMode.Random,
                 "none" => NoiseMode.None,
-                var other => throw new ArgumentException($"--noise-mode '{other}' is not one of const, random, none."),
+                var other => throw new UsageException($"--noise-mode '{other}' is not one of const, random, none."),
             };
             using var networks = NetworkFile.Load(parse.GetValue(network)!);
             NetworkReport.Print(networks);
@@ -79,11 +79,11 @@ public static class GenerateCommand
     {
         if (labelDim == 0)
         {
-            if (classIndex is not null) throw new ArgumentException("--class was given but the network is unconditional.");
+            if (classIndex is not null) throw new UsageException("--class was given but the network is unconditional.");
             return null;
         }
         if (classIndex is not int k || k < 0 || k >= labelDim)
-            throw new ArgumentException($"The network is conditional: give --class between 0 and {labelDim - 1}.");
+            throw new UsageException($"The network is conditional: give --class between 0 and {labelDim - 1}.");
         return nn.functional.one_hot(tensor(new long[] { k }), labelDim).to(float32);
     }
 }

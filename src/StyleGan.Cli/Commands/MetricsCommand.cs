@@ -4,6 +4,7 @@ using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Metrics;
 using StyleGan.Serialization;
+using StyleGan.Training;
 using TorchSharp;
 
 namespace StyleGan.Cli.Commands;
@@ -37,7 +38,8 @@ public static class MetricsCommand
             foreach (var path in parse.GetValue(network)!)
             {
                 using var networks = NetworkFile.Load(path);
-                double? kimg = networks.Counters?.CurNimg / 1000.0, wall = networks.Counters?.WallSeconds;
+                var counters = Checkpoint.Counters(networks, path);
+                double? kimg = counters?.CurNimg / 1000.0, wall = counters?.WallSeconds;
                 var generator = networks.Sampler;
                 generator.to(dev);
                 var result = GeneratorMetrics.Evaluate(generator, data, net, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev);

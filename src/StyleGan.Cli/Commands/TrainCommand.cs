@@ -63,7 +63,7 @@ public static class TrainCommand
             {
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
                 var preset = Presets.Get(parse.GetValue(cfg)!, data.Resolution);
-                var options = preset with
+                var options = (preset with
                 {
                     TotalKimg = parse.GetValue(kimg) ?? preset.TotalKimg,
                     Batch = parse.GetValue(batch) ?? preset.Batch,
@@ -83,33 +83,18 @@ public static class TrainCommand
                     MbstdGroup = parse.GetValue(mbstd) ?? preset.MbstdGroup,
                     Mirror = parse.GetValue(mirror) ?? preset.Mirror,
                     Conditional = parse.GetValue(cond) ?? preset.Conditional,
-                };
-                Validate(options);
+                }).Validate();
                 runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
                 run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
                 AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, {options.TotalKimg} kimg.");
             }
             else
             {
-                using var file = Checkpoint.Open(checkpoint);
-                var saved = Checkpoint.Options(file);
-                // Only the schedule may change on resume; everything that shapes the weights stays as saved.
-                var options = saved with
-                {
-                    TotalKimg = parse.GetValue(kimg) ?? saved.TotalKimg,
-                    SnapKimg = parse.GetValue(snap) ?? saved.SnapKimg,
-                    TickKimg = parse.GetValue(tick) ?? saved.TickKimg,
-                    KeepSnapshots = parse.GetValue(keep) ?? saved.KeepSnapshots,
-                };
-                data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(file), parse.GetValue(skipBad));
-                var g = Checkpoint.GeneratorConfig(file);
-                if (g.ImgResolution != data.Resolution || g.ImgChannels != data.Channels)
-                    throw new InvalidDataException($"{data.Path} holds {data.Resolution}x{data.Resolution}x{data.Channels} images but {checkpoint} was trained on {g.ImgResolution}x{g.ImgResolution}x{g.ImgChannels}.");
+                data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint), parse.GetValue(skipBad));
+                var schedule = new TrainingSchedule(parse.GetValue(kimg), parse.GetValue(tick), parse.GetValue(snap), parse.GetValue(keep));
+                run = TrainingRunState.Resume(checkpoint, data, dev, schedule);
                 runFolder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
-                run = new TrainingRunState(options, data.Resolution, data.Channels, g.CDim, Checkpoint.DatasetPath(file), dev);
-                Checkpoint.Restore(file, run);
-                run.Counters = Checkpoint.Counters(file);
-                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {options.TotalKimg}.");
+                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}.");
             }
 
             using (data)
@@ -127,30 +112,14 @@ public static class TrainCommand
                 // Ctrl-C and a scheduler's SIGTERM both end in a checkpoint that --resume continues.
                 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
                 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-                try
-                {
-                    var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
-                        report => new TrainingLoop(run, data, runFolder, dev, report).Run(cancel.Token));
-                    AnsiConsole.MarkupLine(outcome == TrainingOutcome.Finished
-                        ? $"Done: {Markup.Escape(runFolder)}"
-                        : $"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: stylegan train --outdir {Markup.Escape(parent)} --resume auto");
-                    return 0;
-                }
-                catch (TrainingDivergedException e)
-                {
-                    Console.Error.WriteLine($"stylegan: error: {e.Message}");
-                    return 3;
-                }
+                var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
+                    report => new TrainingLoop(run, data, runFolder, dev, report).Run(cancel.Token));
+                AnsiConsole.MarkupLine(outcome == TrainingOutcome.Finished
+                    ? $"Done: {Markup.Escape(runFolder)}"
+                    : $"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: stylegan train --outdir {Markup.Escape(parent)} --resume auto");
+                return 0;
             }
         }));
         return command;
-    }
-
-    static void Validate(TrainingOptions o)
-    {
-        if (o.Batch < 1) throw new ArgumentException($"--batch {o.Batch} must be at least 1.");
-        if (o.MbstdGroup > 1 && o.Batch % o.MbstdGroup != 0)
-            throw new ArgumentException($"--batch {o.Batch} must be a multiple of the minibatch-stddev group {o.MbstdGroup} (--mbstd-group).");
-        if (o.TotalKimg <= 0 || o.SnapKimg <= 0 || o.TickKimg <= 0) throw new ArgumentException("--kimg, --snap and --tick must be positive.");
     }
 }

@@ -24,9 +24,9 @@ public sealed class DatasetLabels
     }
 
     /// <summary>Integer classes by relative path; the dimension is the largest class + 1 unless <paramref name="dim"/> asks for more.</summary>
-    public static DatasetLabels FromClasses(
-        IReadOnlyDictionary<string, int> classes, // relative path -> class index (>= 0)
-        int dim = 0)                              // at least this many dimensions, so a subset keeps its parent's class count
+    /// <param name="classes">Relative path -> class index (>= 0).</param>
+    /// <param name="dim">At least this many dimensions, so a subset keeps its parent's class count.</param>
+    public static DatasetLabels FromClasses(IReadOnlyDictionary<string, int> classes, int dim = 0)
     {
         var negative = classes.FirstOrDefault(pair => pair.Value < 0);
         if (negative.Key is not null) throw new InvalidDataException($"Label of {negative.Key} is {negative.Value}: classes are integers >= 0.");
@@ -83,7 +83,8 @@ public sealed class DatasetLabels
     /// Parses dataset.json: {"labels": [["path", 3], ...]} or {"labels": [["path", [0.5, 1.0]], ...]}.
     /// Returns null when it says "labels": null or has none, as StyleGAN2-ADA writes for unlabelled sets.
     /// </summary>
-    public static DatasetLabels? ParseJson(string json, string origin) // origin: the file, for error messages
+    /// <param name="origin">The file, for error messages.</param>
+    public static DatasetLabels? ParseJson(string json, string origin)
     {
         JsonNode? root;
         try
@@ -120,7 +121,8 @@ public sealed class DatasetLabels
     }
 
     /// <summary>Parses CSV lines "path,class" with integer classes; a first line that is not (e.g. "file,label") is a header.</summary>
-    public static DatasetLabels ParseCsv(string text, string origin) // origin: the file, for error messages
+    /// <param name="origin">The file, for error messages.</param>
+    public static DatasetLabels ParseCsv(string text, string origin)
     {
         var classes = new Dictionary<string, int>();
         var lines = text.Split('\n').Select(line => line.Trim()).ToArray();

@@ -16,14 +16,14 @@ public static class DatasetTool
     public static DatasetReport Convert(DatasetToolOptions options)
     {
         if (options.Resolution is { } wanted && (wanted < 4 || !BitOperations.IsPow2(wanted)))
-            throw new ArgumentException($"--resolution {wanted} is not a power of two >= 4 (e.g. 32, 64, 256).");
-        if (options.MaxImages is <= 0) throw new ArgumentException($"--max-images {options.MaxImages} must be at least 1.");
+            throw new InvalidValueException(nameof(options.Resolution), $"the resolution {wanted} is not a power of two from 4 up (e.g. 32, 64, 256).");
+        if (options.MaxImages is <= 0) throw new InvalidValueException(nameof(options.MaxImages), $"the number of images {options.MaxImages} must be at least 1.");
         var destination = Path.GetFullPath(options.Destination);
         CheckDestination(options.Source, destination, options.Force);
 
         using var source = ImageSource.Open(options.Source);
         if (source.Images.Count == 0)
-            throw new InvalidDataException($"{source.Path} holds no images (PNG, JPEG, WebP or BMP); point --source to the folder or zip that has them.");
+            throw new InvalidDataException($"{source.Path} holds no images (PNG, JPEG, WebP or BMP); point the `Source` to the folder or zip that has them.");
         var skipped = new List<(string File, string Reason)>();
         var (files, labels, classes) = Labelled(source, options, skipped);
         var headers = ImageHeader.ReadAll(source, files, options.SkipBad, skipped).Take(options.MaxImages ?? int.MaxValue).ToList();
@@ -61,9 +61,10 @@ public static class DatasetTool
     static void CheckDestination(string source, string destination, bool force)
     {
         if (Directory.Exists(source) && (destination + Path.DirectorySeparatorChar).StartsWith(Path.GetFullPath(source).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new ArgumentException($"--dest {destination} is inside --source {source}; write the dataset elsewhere.");
+            throw new InvalidValueException(nameof(DatasetToolOptions.Destination), $"the destination {destination} is inside the source {source}; write the dataset elsewhere.");
         bool occupied = File.Exists(destination) || (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any());
-        if (occupied && !force) throw new IOException($"{destination} already exists and is not empty; choose another --dest or pass --force to replace it.");
+        if (occupied && !force)
+            throw new InvalidValueException(nameof(DatasetToolOptions.Destination), $"the destination {destination} already exists and is not empty; choose another, or allow replacing it (`Force`).");
     }
 
     // Written into a temporary sibling folder, which replaces the destination only once complete.
@@ -104,13 +105,13 @@ public static class DatasetTool
                 labels = DatasetLabels.FromClasses(files.Where(file => file.Contains('/')).ToDictionary(file => file, file => index[file[..file.IndexOf('/')]]));
                 break;
             default:
-                labels = ReadLabelsFile(options.LabelsFile ?? throw new ArgumentException("Labels from a file need the file: --labels FILE."));
+                labels = ReadLabelsFile(options.LabelsFile ?? throw new InvalidValueException(nameof(options.LabelsFile), "labels from a file need the file (`LabelsFile`)."));
                 break;
         }
         foreach (var file in files.Where(file => !labels.Contains(file)).ToArray())
         {
             var reason = options.Labels == LabelSource.Subfolders ? "not in a class sub-folder" : $"no label in {options.LabelsFile}";
-            if (!options.SkipBad) throw new InvalidDataException($"{source.Describe(file)} has no label ({reason}); label it, or pass --skip-bad to leave it out.");
+            if (!options.SkipBad) throw new InvalidDataException($"{source.Describe(file)} has no label ({reason}); label it, or skip bad images (`SkipBad`) to leave it out.");
             skipped.Add((file, reason));
             files.Remove(file);
         }
@@ -122,7 +123,7 @@ public static class DatasetTool
         if (!File.Exists(path)) throw new FileNotFoundException($"Labels file {path} does not exist.", path);
         var text = File.ReadAllText(path);
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return DatasetLabels.ParseCsv(text, path);
-        return DatasetLabels.ParseJson(text, path) ?? throw new InvalidDataException($"{path} says \"labels\": null; give a file with labels or drop --labels.");
+        return DatasetLabels.ParseJson(text, path) ?? throw new InvalidDataException($"{path} says \"labels\": null; give a file with labels (`LabelsFile`) or none.");
     }
 
     static int KeptResolution(ImageSource source, List<(string File, ImageHeader Header)> headers)
@@ -131,9 +132,9 @@ public static class DatasetTool
         var other = headers.FirstOrDefault(entry => entry.Header != first.Header);
         if (other.File is not null)
             throw new InvalidDataException($"Images differ in size ({source.Describe(first.File)} is {first.Header}, {source.Describe(other.File)} is {other.Header}): " +
-                "choose the output size with --resolution N (a power of two).");
+                "choose the output size (`Resolution`, a power of two).");
         if (first.Header.Width != first.Header.Height || !BitOperations.IsPow2(first.Header.Width))
-            throw new InvalidDataException($"Images are {first.Header}, not a square power of two: choose the output size with --resolution N (e.g. 32, 64, 256).");
+            throw new InvalidDataException($"Images are {first.Header}, not a square power of two: choose the output size (`Resolution`, e.g. 32, 64, 256).");
         return first.Header.Width;
     }
 

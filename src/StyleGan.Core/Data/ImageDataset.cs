@@ -28,10 +28,10 @@ public sealed class ImageDataset : IDisposable
     }
 
     /// <summary>Opens a dataset, validating every image's header (and its label, when the set has labels).</summary>
-    public static ImageDataset Open(
-        string path,           // a folder of images (searched recursively) or a .zip of them
-        bool skipBad = false,  // leave out unreadable images, images of a minority size and unlabelled images, recording each in Skipped
-        bool useLabels = true) // read dataset.json when there is one; false trains unconditionally
+    /// <param name="path">A folder of images (searched recursively) or a .zip of them.</param>
+    /// <param name="skipBad">Leave out unreadable images, images of a minority size and unlabelled images, recording each in Skipped.</param>
+    /// <param name="useLabels">Read dataset.json when there is one; false trains unconditionally.</param>
+    public static ImageDataset Open(string path, bool skipBad = false, bool useLabels = true)
     {
         var source = ImageSource.Open(path);
         try
@@ -115,14 +115,14 @@ public sealed class ImageDataset : IDisposable
         headers.RemoveAll(entry => entry.Header.Width != size.Width || entry.Header.Height != size.Height);
         if (size.Width != size.Height || !BitOperations.IsPow2(size.Width))
             throw new InvalidDataException($"Images in {source.Path} are {size}: training needs square images whose side is a power of two. " +
-                $"Convert them with `stylegan dataset --source {source.Path} --dest OUT --resolution N`.");
+                "Convert them with the dataset tool (`DatasetTool.Convert`) at a `Resolution` that is a power of two.");
 
         var labels = useLabels ? ReadLabels(source) : null;
         if (labels is not null)
             foreach (var (file, _) in headers.Where(entry => !labels.Contains(entry.File)).ToArray())
             {
                 if (!skipBad)
-                    throw new InvalidDataException($"{source.Describe(DatasetLabels.FileName)} has no label for {file}; add one, pass --skip-bad, or train without labels.");
+                    throw new InvalidDataException($"{source.Describe(DatasetLabels.FileName)} has no label for {file}; add one, skip bad images (`SkipBad`), or train without labels (`Conditional`).");
                 skipped.Add((file, $"no label in {DatasetLabels.FileName}"));
                 headers.RemoveAll(entry => entry.File == file);
             }
@@ -144,7 +144,7 @@ public sealed class ImageDataset : IDisposable
         {
             var examples = string.Join(", ", bySize.Select(group => $"{source.Describe(group.First().File)} is {group.First().Header} ({group.Count()} images)"));
             throw new InvalidDataException($"Images in {source.Path} differ in size: {examples}. " +
-                $"Resize them with `stylegan dataset --source {source.Path} --dest OUT --resolution N`, or pass --skip-bad to keep only the {size} images.");
+                $"Resize them with the dataset tool (`DatasetTool.Convert`) at one `Resolution`, or skip bad images (`SkipBad`) to keep only the {size} images.");
         }
         foreach (var group in bySize.Skip(1))
             foreach (var (file, header) in group)

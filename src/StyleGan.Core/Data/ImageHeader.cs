@@ -31,17 +31,18 @@ public readonly record struct ImageHeader(int Width, int Height, bool IsGray)
     /// file throws InvalidDataException naming it, or with <paramref name="skipBad"/> is left out and recorded in
     /// <paramref name="skipped"/>.
     /// </summary>
-    public static IEnumerable<(string File, ImageHeader Header)> ReadAll(
-        ImageSource source,                       // where the files are
-        IEnumerable<string> files,                // relative paths
-        bool skipBad,                             // skip unreadable files instead of throwing
-        List<(string File, string Reason)> skipped) // receives what was skipped and why
+    /// <param name="source">Where the files are.</param>
+    /// <param name="files">Relative paths.</param>
+    /// <param name="skipBad">Skip unreadable files instead of throwing.</param>
+    /// <param name="skipped">Receives what was skipped and why.</param>
+    public static IEnumerable<(string File, ImageHeader Header)> ReadAll(ImageSource source, IEnumerable<string> files, bool skipBad,
+        List<(string File, string Reason)> skipped)
     {
         foreach (var file in files)
         {
             if (TryRead(source, file, out var header, out var reason)) yield return (file, header);
             else if (skipBad) skipped.Add((file, reason));
-            else throw new InvalidDataException($"{source.Describe(file)} is {reason}; replace or remove it, or pass --skip-bad to leave it out.");
+            else throw new InvalidDataException($"{source.Describe(file)} is {reason}; replace or remove it, or skip bad images (`SkipBad`) to leave it out.");
         }
     }
 

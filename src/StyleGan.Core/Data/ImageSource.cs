@@ -12,7 +12,7 @@ public sealed class ImageSource : IDisposable
 
     readonly string? folder;
     readonly ZipArchive? zip;
-    // ZipArchive is not thread-safe, and a training loop may read batches on a background thread.
+    // ZipArchive is not thread-safe: reads are serialized, so that threads may share one source.
     readonly Lock zipLock = new();
 
     ImageSource(string path, string? folder, ZipArchive? zip, IReadOnlyList<string> images)

@@ -9,11 +9,11 @@ namespace StyleGan.Images;
 public static class ImageFile
 {
     /// <summary>Decodes a whole image into the given pixel layout, or throws naming the file.</summary>
-    public static SKBitmap Decode(
-        byte[] bytes,          // the encoded file (PNG, JPEG, WebP, BMP, ...)
-        SKColorType colorType, // Gray8 (luminance), or Rgba8888 for colour
-        SKAlphaType alphaType, // Unpremul keeps colours as stored; Premul for drawing
-        string name)           // the file, for the error message
+    /// <param name="bytes">The encoded file (PNG, JPEG, WebP, BMP, ...).</param>
+    /// <param name="colorType">Gray8 (luminance), or Rgba8888 for colour.</param>
+    /// <param name="alphaType">Unpremul keeps colours as stored; Premul for drawing.</param>
+    /// <param name="name">The file, for the error message.</param>
+    public static SKBitmap Decode(byte[] bytes, SKColorType colorType, SKAlphaType alphaType, string name)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data) ?? throw new InvalidDataException($"{name} is not an image SkiaSharp can decode.");
@@ -51,11 +51,11 @@ public static class ImageFile
     }
 
     /// <summary>An opaque bitmap holding a copy of tightly packed pixels.</summary>
-    public static SKBitmap FromPixels(
-        byte[] pixels,         // rows top to bottom, no padding
-        int width,             // pixels per row
-        int height,            // rows
-        SKColorType colorType) // the layout of one pixel: Gray8 or Rgba8888
+    /// <param name="pixels">Rows top to bottom, no padding.</param>
+    /// <param name="width">Pixels per row.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="colorType">The layout of one pixel: Gray8 or Rgba8888.</param>
+    public static SKBitmap FromPixels(byte[] pixels, int width, int height, SKColorType colorType)
     {
         var bitmap = new SKBitmap(new SKImageInfo(width, height, colorType, SKAlphaType.Opaque));
         if (bitmap.RowBytes * height != pixels.Length) throw new ArgumentException($"{pixels.Length} bytes do not fill a {width}x{height} {colorType} image.");

@@ -6,33 +6,51 @@ namespace StyleGan.Networks;
 /// <summary>Arguments of the mapping network, as StyleGAN2-ADA's <c>mapping_kwargs</c>.</summary>
 public sealed record MappingConfig
 {
-    public int NumLayers { get; init; } = 8;              // number of fully connected layers
-    public int? EmbedFeatures { get; init; }              // label embedding size (w_dim when null)
-    public int? LayerFeatures { get; init; }              // hidden layer width (w_dim when null)
+    /// <summary>Number of fully connected layers.</summary>
+    public int NumLayers { get; init; } = 8;
+    /// <summary>Label embedding size (w_dim when null).</summary>
+    public int? EmbedFeatures { get; init; }
+    /// <summary>Hidden layer width (w_dim when null).</summary>
+    public int? LayerFeatures { get; init; }
+    /// <summary>Activation of every layer.</summary>
     public Ops.Activation Activation { get; init; } = Ops.Activation.Lrelu;
-    public double LrMultiplier { get; init; } = 0.01;     // learning-rate multiplier of every layer
-    public double? WAvgBeta { get; init; } = 0.995;       // decay of the tracked mean of w (null: not tracked)
+    /// <summary>Learning-rate multiplier of every layer.</summary>
+    public double LrMultiplier { get; init; } = 0.01;
+    /// <summary>Decay of the tracked mean of w (null: not tracked).</summary>
+    public double? WAvgBeta { get; init; } = 0.995;
 }
 
 /// <summary>Arguments of the synthesis network, as StyleGAN2-ADA's <c>synthesis_kwargs</c>.</summary>
 public sealed record SynthesisConfig
 {
-    public int ChannelBase { get; init; } = 32768;        // channels(res) = min(channel_base / res, channel_max)
+    /// <summary>Channels at resolution res: min(channel_base / res, channel_max).</summary>
+    public int ChannelBase { get; init; } = 32768;
+    /// <summary>Most channels of any layer.</summary>
     public int ChannelMax { get; init; } = 512;
-    public int NumFp16Res { get; init; }                  // accepted for compatibility; we compute in float32
-    public double? ConvClamp { get; init; }               // clamp of convolution outputs (null: none)
+    /// <summary>Accepted for compatibility; we compute in float32.</summary>
+    public int NumFp16Res { get; init; }
+    /// <summary>Clamp of convolution outputs (null: none).</summary>
+    public double? ConvClamp { get; init; }
+    /// <summary>How the blocks reach the image: skip (StyleGAN2), resnet or orig.</summary>
     public Architecture Architecture { get; init; } = Architecture.Skip;
 }
 
 /// <summary>The generator's constructor arguments, in the JSON form of the official networks.</summary>
 public sealed record GeneratorConfig
 {
-    public int ZDim { get; init; } = 512;                 // input latent size
-    public int CDim { get; init; }                        // conditioning label size (0: unconditional)
-    public int WDim { get; init; } = 512;                 // intermediate latent size
-    public int ImgResolution { get; init; } = 1024;       // output resolution (power of two)
-    public int ImgChannels { get; init; } = 3;            // output channels
+    /// <summary>Input latent size.</summary>
+    public int ZDim { get; init; } = 512;
+    /// <summary>Conditioning label size (0: unconditional).</summary>
+    public int CDim { get; init; }
+    /// <summary>Intermediate latent size.</summary>
+    public int WDim { get; init; } = 512;
+    /// <summary>Output resolution (power of two).</summary>
+    public int ImgResolution { get; init; } = 1024;
+    /// <summary>Output channels.</summary>
+    public int ImgChannels { get; init; } = 3;
+    /// <summary>Arguments of the mapping network.</summary>
     public MappingConfig MappingKwargs { get; init; } = new();
+    /// <summary>Arguments of the synthesis network.</summary>
     public SynthesisConfig SynthesisKwargs { get; init; } = new();
 
     public string ToJson() => JsonSerializer.Serialize(this, NetworkJson.Options);
@@ -42,23 +60,36 @@ public sealed record GeneratorConfig
 /// <summary>Arguments of the discriminator epilogue, as <c>epilogue_kwargs</c>.</summary>
 public sealed record EpilogueConfig
 {
-    public int? MbstdGroupSize { get; init; } = 4;        // minibatch stddev group size (null: whole batch)
-    public int MbstdNumChannels { get; init; } = 1;       // minibatch stddev feature maps (0: no mbstd layer)
+    /// <summary>Minibatch stddev group size (null: whole batch).</summary>
+    public int? MbstdGroupSize { get; init; } = 4;
+    /// <summary>Minibatch stddev feature maps (0: no mbstd layer).</summary>
+    public int MbstdNumChannels { get; init; } = 1;
 }
 
 /// <summary>The discriminator's constructor arguments, in the JSON form of the official networks.</summary>
 public sealed record DiscriminatorConfig
 {
-    public int CDim { get; init; }                        // conditioning label size (0: unconditional)
-    public int ImgResolution { get; init; } = 1024;       // input resolution (power of two)
-    public int ImgChannels { get; init; } = 3;            // input channels
+    /// <summary>Conditioning label size (0: unconditional).</summary>
+    public int CDim { get; init; }
+    /// <summary>Input resolution (power of two).</summary>
+    public int ImgResolution { get; init; } = 1024;
+    /// <summary>Input channels.</summary>
+    public int ImgChannels { get; init; } = 3;
+    /// <summary>How the blocks read the image: resnet (StyleGAN2), skip or orig.</summary>
     public Architecture Architecture { get; init; } = Architecture.Resnet;
+    /// <summary>Channels at resolution res: min(channel_base / res, channel_max).</summary>
     public int ChannelBase { get; init; } = 32768;
+    /// <summary>Most channels of any layer.</summary>
     public int ChannelMax { get; init; } = 512;
-    public int NumFp16Res { get; init; }                  // accepted for compatibility; we compute in float32
+    /// <summary>Accepted for compatibility; we compute in float32.</summary>
+    public int NumFp16Res { get; init; }
+    /// <summary>Clamp of convolution outputs (null: none).</summary>
     public double? ConvClamp { get; init; }
-    public int? CmapDim { get; init; }                    // label projection size (channels at 4x4 when null)
+    /// <summary>Label projection size (channels at 4x4 when null).</summary>
+    public int? CmapDim { get; init; }
+    /// <summary>Arguments of the mapping network.</summary>
     public MappingConfig MappingKwargs { get; init; } = new();
+    /// <summary>Arguments of the 4x4 epilogue.</summary>
     public EpilogueConfig EpilogueKwargs { get; init; } = new();
 
     public string ToJson() => JsonSerializer.Serialize(this, NetworkJson.Options);

@@ -35,11 +35,11 @@ public static class TorchRuntime
         if (normalized == "cuda" || normalized.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!cuda.is_available())
-                throw new ArgumentException($"Device '{name}' is not available: this build uses TorchSharp-cpu or no GPU is visible. " +
-                    "Build with -p:TorchBackend=cuda on a machine with CUDA, or use --device cpu.");
+                throw new InvalidValueException("Device", $"the device '{name}' is not available: this build uses TorchSharp-cpu or no GPU is visible. " +
+                    "Build with -p:TorchBackend=cuda on a machine with CUDA, or compute on the cpu device.");
             return device(normalized);
         }
-        throw new ArgumentException($"Unknown device '{name}': use cpu, cuda or cuda:N.");
+        throw new InvalidValueException("Device", $"unknown device '{name}': use cpu, cuda or cuda:N.");
     }
 
     /// <summary>Sets libtorch's intra-op threads (0 or less: all cores).</summary>

@@ -1,19 +1,26 @@
+using System.Text.Json;
 using StyleGan.Networks;
 using StyleGan.Serialization.Import;
-using StyleGan.Training;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Serialization;
 
 /// <summary>
-/// Opens any network file the tool knows by its content, not its name: our safetensors (a training checkpoint or an
-/// exported network), NVIDIA's StyleGAN2-ADA pickles, and rosinality's stylegan2-pytorch checkpoints; and writes the
-/// exported network format, which holds G, D and G_ema under the official names with their configs.
+/// Reads and writes every network file the tool knows. It reads by content, not name: our safetensors (an exported
+/// network, or a training checkpoint, which adds training state to the same layout), NVIDIA's StyleGAN2-ADA
+/// pickles and rosinality's stylegan2-pytorch checkpoints. It writes our safetensors: G, D and G_ema under the
+/// official names with the prefixes "G.", "D.", "G_ema.", their configs in the metadata, atomically and with a checksum.
 /// </summary>
 public static class NetworkFile
 {
-    public const string Format = "stylegan-dotnet-network/1";
+    /// <summary>The format entry of an exported network.</summary>
+    public const string NetworkFormat = "stylegan-dotnet-network/1";
+
+    /// <summary>The format entry of a training checkpoint: a network file with training state beside it.</summary>
+    public const string CheckpointFormat = "stylegan-dotnet-checkpoint/1";
+
+    static readonly string[] Prefixes = ["G", "D", "G_ema"];
 
     public static NetworkSet Load(string path)
     {
@@ -27,51 +34,93 @@ public static class NetworkFile
         };
     }
 
-    /// <summary>Writes G, D and G_ema (those present) with their configs, atomically and with a checksum.</summary>
-    public static void Save(string path, NetworkSet networks)
+    /// <summary>Writes the networks of <paramref name="networks"/> (those present) as an exported network.</summary>
+    public static void Save(string path, NetworkSet networks) =>
+        Write(path, NetworkFormat, networks.G, networks.D, networks.GEma, [], new Dictionary<string, string> { ["source"] = networks.Format });
+
+    /// <summary>Writes networks, and any state beside them, as one of our files.</summary>
+    /// <param name="path">The file to write (replaced atomically).</param>
+    /// <param name="format">NetworkFormat or CheckpointFormat.</param>
+    /// <param name="g">The generator, or null.</param>
+    /// <param name="d">The discriminator, or null.</param>
+    /// <param name="gEma">The moving average of G, or null.</param>
+    /// <param name="state">Further tensors, under names outside the networks' prefixes.</param>
+    /// <param name="metadata">Further metadata entries.</param>
+    public static void Write(string path, string format, Generator? g, Discriminator? d, Generator? gEma,
+        IEnumerable<KeyValuePair<string, Tensor>> state, IReadOnlyDictionary<string, string> metadata)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
-        var metadata = new Dictionary<string, string> { ["format"] = Format, ["source"] = networks.Format };
-        foreach (var (prefix, module) in new (string, nn.Module?)[] { ("G", networks.G), ("D", networks.D), ("G_ema", networks.GEma) })
+        foreach (var (prefix, module) in Prefixes.Zip(new nn.Module?[] { g, d, gEma }))
             if (module is not null) tensors.AddRange(module.state_dict().Select(kv => KeyValuePair.Create($"{prefix}.{kv.Key}", kv.Value)));
-        if ((networks.GEma ?? networks.G)?.Config is GeneratorConfig g) metadata["G_config"] = g.ToJson();
-        if (networks.D is not null) metadata["D_config"] = networks.D.Config.ToJson();
-        Safetensors.Save(path, tensors, metadata);
+        tensors.AddRange(state);
+        var entries = new Dictionary<string, string>(metadata) { ["format"] = format };
+        if ((gEma ?? g)?.Config is GeneratorConfig gConfig) entries["G_config"] = gConfig.ToJson();
+        if (d is not null) entries["D_config"] = d.Config.ToJson();
+        Safetensors.Save(path, tensors, entries);
     }
 
-    // Our own files: a training checkpoint and an exported network share the prefixes and config entries.
+    /// <summary>The metadata of one of our files, read from its header alone: cheap, whatever the file's size.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        var metadata = Safetensors.ReadMetadata(path);
+        CheckFormat(metadata, path);
+        return metadata;
+    }
+
+    /// <summary>A metadata entry that must be there.</summary>
+    public static string Entry(IReadOnlyDictionary<string, string> metadata, string key, string path) =>
+        metadata.TryGetValue(key, out var value) ? value
+            : throw new InvalidDataException($"{path} has no '{key}' entry: it is incomplete or from another tool.");
+
+    /// <summary>A metadata entry that must be there, parsed from JSON.</summary>
+    public static T Entry<T>(IReadOnlyDictionary<string, string> metadata, string key, string path)
+    {
+        try { return JsonSerializer.Deserialize<T>(Entry(metadata, key, path), NetworkJson.Options) ?? throw new JsonException("null"); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: the '{key}' entry is not valid ({e.Message}).", e); }
+    }
+
+    static string CheckFormat(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        metadata.TryGetValue("format", out var format);
+        if (format is not (NetworkFormat or CheckpointFormat))
+            throw new InvalidDataException($"{path} is a safetensors file but not a network of this tool (format '{format ?? "none"}', expected '{NetworkFormat}' or '{CheckpointFormat}').");
+        return format;
+    }
+
     static NetworkSet LoadSafetensors(string path)
     {
-        using var file = Safetensors.Load(path);
-        file.Metadata.TryGetValue("format", out var format);
-        if (format is not (Format or Checkpoint.Format))
-            throw new InvalidDataException($"{path} is a safetensors file but not a network of this tool (format '{format ?? "none"}', expected '{Format}' or '{Checkpoint.Format}').");
-        bool Has(string prefix) => file.Tensors.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
-        Generator? LoadG(string prefix)
+        var file = Safetensors.Load(path);
+        try
         {
-            if (!Has(prefix)) return null;
-            var g = new Generator(GeneratorConfig.FromJson(Entry(file, "G_config", path)));
-            StateDict.Load(g, file.Tensors, prefix + ".");
-            g.eval();
-            return g;
+            string format = CheckFormat(file.Metadata, path);
+            bool Has(string prefix) => file.Tensors.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
+            T? Build<T>(string prefix, Func<T> create) where T : nn.Module
+            {
+                if (!Has(prefix)) return null;
+                var module = create();
+                StateDict.Load(module, file.Tensors, prefix + ".", origin: path);
+                module.eval();
+                return module;
+            }
+            var networks = new NetworkSet
+            {
+                G = Build("G", () => new Generator(GeneratorConfig.FromJson(Entry(file.Metadata, "G_config", path)))),
+                D = Build("D", () => new Discriminator(DiscriminatorConfig.FromJson(Entry(file.Metadata, "D_config", path)))),
+                GEma = Build("G_ema", () => new Generator(GeneratorConfig.FromJson(Entry(file.Metadata, "G_config", path)))),
+                Format = format == NetworkFormat ? "exported network" : "training checkpoint",
+                Metadata = file.Metadata,
+                State = file.Tensors.Where(kv => !Prefixes.Any(p => kv.Key.StartsWith(p + ".", StringComparison.Ordinal))).ToDictionary(),
+            };
+            foreach (var (name, tensor) in file.Tensors)
+                if (!networks.State.ContainsKey(name)) tensor.Dispose(); // copied into the networks
+            return networks;
         }
-        Discriminator? d = null;
-        if (Has("D"))
+        catch
         {
-            d = new Discriminator(DiscriminatorConfig.FromJson(Entry(file, "D_config", path)));
-            StateDict.Load(d, file.Tensors, "D.");
-            d.eval();
+            file.Dispose();
+            throw;
         }
-        return new NetworkSet
-        {
-            G = LoadG("G"), D = d, GEma = LoadG("G_ema"),
-            Format = format == Format ? "exported network" : "training checkpoint",
-            Counters = format == Checkpoint.Format ? Checkpoint.Counters(file) : null,
-        };
     }
-
-    static string Entry(SafetensorsFile file, string key, string path) => file.Metadata.TryGetValue(key, out var value) ? value
-        : throw new InvalidDataException($"{path} has no '{key}' entry: it is incomplete or from another tool.");
 
     enum FileKind { Safetensors, Torch, Unknown }
 

@@ -1,5 +1,5 @@
 using StyleGan.Networks;
-using StyleGan.Training;
+using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Serialization;
@@ -7,12 +7,26 @@ namespace StyleGan.Serialization;
 /// <summary>The networks one file holds, whatever its format: any of G, D and G_ema, and what the import noted.</summary>
 public sealed class NetworkSet : IDisposable
 {
-    public Generator? G { get; init; }                            // the trained generator
-    public Discriminator? D { get; init; }                        // the discriminator
-    public Generator? GEma { get; init; }                         // the moving average of G, the one to sample from
-    public required string Format { get; init; }                  // what the file was, in words
-    public IReadOnlyList<string> Notes { get; init; } = [];       // what was left out or derived while loading
-    public TrainingCounters? Counters { get; init; }              // how far a training checkpoint had come (null: not one)
+    /// <summary>The trained generator.</summary>
+    public Generator? G { get; init; }
+
+    /// <summary>The discriminator.</summary>
+    public Discriminator? D { get; init; }
+
+    /// <summary>The moving average of G, the one to sample from.</summary>
+    public Generator? GEma { get; init; }
+
+    /// <summary>What the file was, in words.</summary>
+    public required string Format { get; init; }
+
+    /// <summary>What was left out or derived while loading.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The file's metadata entries beside the network configs (a training checkpoint's options and counters).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The file's tensors beside the networks' (a training checkpoint's optimizer, loss and random states).</summary>
+    public IReadOnlyDictionary<string, Tensor> State { get; init; } = new Dictionary<string, Tensor>();
 
     /// <summary>The generator to sample from: G_ema, or G when the file has no G_ema.</summary>
     public Generator Sampler => GEma ?? G ?? throw new InvalidDataException($"The {Format} holds no generator.");
@@ -22,5 +36,6 @@ public sealed class NetworkSet : IDisposable
         G?.Dispose();
         D?.Dispose();
         GEma?.Dispose();
+        foreach (var tensor in State.Values) tensor.Dispose();
     }
 }

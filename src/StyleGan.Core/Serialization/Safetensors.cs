@@ -52,18 +52,57 @@ public static class Safetensors
         return Parse(bytes, path);
     }
 
+    /// <summary>The metadata of a file, from its header alone (the data is neither read nor checked).</summary>
+    public static Dictionary<string, string> ReadMetadata(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var lengthBytes = new byte[8];
+            int got = stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false);
+            if (got < 8) throw Bad(path, $"only {got} bytes, the header length alone takes 8 (truncated?)");
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+            if (headerLength > MaxHeaderBytes || (long)headerLength > stream.Length - 8)
+                throw Bad(path, $"the header claims {headerLength} bytes but the file has {stream.Length - 8} after the length (truncated or corrupt)");
+            var headerBytes = new byte[headerLength];
+            stream.ReadExactly(headerBytes);
+            return Metadata(ParseHeader(headerBytes, path), path);
+        }
+        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
+        }
+    }
+
+    static InvalidDataException Bad(string source, string why) => new($"{source}: not a valid safetensors file: {why}.");
+
+    static JsonObject ParseHeader(ReadOnlySpan<byte> headerBytes, string source)
+    {
+        try { return JsonNode.Parse(Encoding.UTF8.GetString(headerBytes))?.AsObject() ?? throw Bad(source, "empty header"); }
+        catch (JsonException e) { throw Bad(source, $"the header is not JSON ({e.Message})"); }
+    }
+
+    static Dictionary<string, string> Metadata(JsonObject header, string source)
+    {
+        var metadata = new Dictionary<string, string>();
+        if (header["__metadata__"] is not { } node) return metadata;
+        if (node is not JsonObject entries) throw Bad(source, "__metadata__ is not an object");
+        foreach (var (key, value) in entries)
+            metadata[key] = value is JsonValue v && v.TryGetValue<string>(out var text) ? text
+                : throw Bad(source, $"metadata entry '{key}' is not a string");
+        return metadata;
+    }
+
     /// <summary>Parses a whole file; <paramref name="source"/> names it in error messages.</summary>
     public static SafetensorsFile Parse(byte[] bytes, string source)
     {
-        InvalidDataException Bad(string why) => new($"{source}: not a valid safetensors file: {why}.");
+        InvalidDataException Bad(string why) => Safetensors.Bad(source, why);
         if (bytes.Length < 8) throw Bad($"only {bytes.Length} bytes, the header length alone takes 8 (truncated?)");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderBytes || (long)headerLength > bytes.Length - 8)
             throw Bad($"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length (truncated or corrupt)");
 
-        JsonObject header;
-        try { header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength))?.AsObject() ?? throw Bad("empty header"); }
-        catch (JsonException e) { throw Bad($"the header is not JSON ({e.Message})"); }
+        var header = ParseHeader(bytes.AsSpan(8, (int)headerLength), source);
 
         long dataStart = 8 + (long)headerLength;
         long dataLength = bytes.Length - dataStart;
@@ -71,16 +110,12 @@ public static class Safetensors
             && Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan((int)dataStart))) != expectedHash)
             throw Bad("the data does not match its checksum (corrupt or truncated)");
         var file = new SafetensorsFile();
+        foreach (var (key, value) in Metadata(header, source)) file.Metadata[key] = value;
         try
         {
             foreach (var (name, node) in header)
             {
-                if (name == "__metadata__")
-                {
-                    foreach (var (key, value) in node?.AsObject() ?? new JsonObject())
-                        file.Metadata[key] = value?.GetValue<string>() ?? "";
-                    continue;
-                }
+                if (name == "__metadata__") continue;
                 var entry = node?.AsObject() ?? throw Bad($"tensor '{name}' has no description");
                 string dtypeName = entry["dtype"]?.GetValue<string>() ?? throw Bad($"tensor '{name}' has no dtype");
                 if (!DTypes.TryGetValue(dtypeName, out var dtype)) throw Bad($"tensor '{name}' has unsupported dtype {dtypeName}");

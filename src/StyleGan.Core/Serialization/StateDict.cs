@@ -15,7 +15,8 @@ public static class StateDict
     /// <param name="source">Tensors by state-dict name.</param>
     /// <param name="prefix">Prefix of the module's names in <paramref name="source"/> (e.g. "param."), or "".</param>
     /// <param name="strict">Throw when a name is missing on either side.</param>
-    public static LoadReport Load(nn.Module module, IReadOnlyDictionary<string, Tensor> source, string prefix = "", bool strict = true)
+    /// <param name="origin">Where the tensors come from (a file), for messages.</param>
+    public static LoadReport Load(nn.Module module, IReadOnlyDictionary<string, Tensor> source, string prefix = "", bool strict = true, string origin = "the file")
     {
         var target = module.state_dict();
         var missing = new List<string>();
@@ -25,7 +26,7 @@ public static class StateDict
             {
                 if (!source.TryGetValue(prefix + name, out var value)) { missing.Add(name); continue; }
                 if (!value.shape.SequenceEqual(tensor.shape))
-                    throw new InvalidDataException($"Tensor '{name}' has shape [{string.Join(", ", value.shape)}] in the file but [{string.Join(", ", tensor.shape)}] in the network: the file was made for another configuration.");
+                    throw new InvalidDataException($"Tensor '{prefix}{name}' has shape [{string.Join(", ", value.shape)}] in {origin} but [{string.Join(", ", tensor.shape)}] in the network: {origin} was made for another configuration.");
                 tensor.copy_(value);
             }
         }
@@ -33,7 +34,7 @@ public static class StateDict
             .Select(k => k[prefix.Length..]).Where(k => !target.ContainsKey(k)).ToList();
         var report = new LoadReport(missing, unexpected);
         if (strict && !report.IsComplete)
-            throw new InvalidDataException($"State dict does not match the network: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
+            throw new InvalidDataException($"The tensors under '{prefix}' in {origin} do not match the network: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
         return report;
     }
 }

@@ -4,7 +4,6 @@ using StyleGan.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Training;
 
@@ -12,16 +11,13 @@ namespace StyleGan.Training;
 public sealed record TrainingCounters(long CurNimg, long BatchIdx, int CurTick, long TickStartNimg, long SnapStartNimg, double WallSeconds);
 
 /// <summary>
-/// A training checkpoint in one safetensors file: G, D and G_ema under their official names with the prefixes
-/// "G.", "D.", "G_ema."; both Adam states; the path-length mean; the random streams; and in the metadata the network
-/// configs, the training options, the counters and the dataset. Written atomically with a checksum.
+/// A training checkpoint: a network file (G, D and G_ema with their configs, see NetworkFile) whose state holds both
+/// Adam states, the path-length mean and the random streams, and whose metadata holds the training options, the
+/// counters and the dataset. Snapshots are named and pruned as the official tools do.
 /// </summary>
 public static class Checkpoint
 {
-    public const string Format = "stylegan-dotnet-checkpoint/1";
     public const string FilePrefix = "network-snapshot-";
-
-    static readonly JsonSerializerOptions Json = NetworkJson.Options;
 
     /// <summary>The file name of the snapshot at <paramref name="curNimg"/> images, as the official tools name them.</summary>
     public static string FileName(long curNimg) => $"{FilePrefix}{curNimg / 1000:D6}.safetensors";
@@ -40,62 +36,45 @@ public static class Checkpoint
 
     public static void Save(string path, TrainingRunState run)
     {
-        var tensors = new List<KeyValuePair<string, Tensor>>();
-        void AddModule(string prefix, nn.Module module) =>
-            tensors.AddRange(module.state_dict().Select(kv => KeyValuePair.Create($"{prefix}.{kv.Key}", kv.Value)));
-        AddModule("G", run.G);
-        AddModule("D", run.D);
-        AddModule("G_ema", run.GEma);
+        var state = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, optimizer) in run.Optimizers)
         {
             var states = AdamStates(optimizer);
             for (int i = 0; i < states.Count; i++)
             {
-                tensors.Add(KeyValuePair.Create($"opt.{name}.{i}.exp_avg", states[i].exp_avg));
-                tensors.Add(KeyValuePair.Create($"opt.{name}.{i}.exp_avg_sq", states[i].exp_avg_sq));
-                tensors.Add(KeyValuePair.Create($"opt.{name}.{i}.step", tensor(states[i].step)));
+                state.Add(KeyValuePair.Create($"opt.{name}.{i}.exp_avg", states[i].exp_avg));
+                state.Add(KeyValuePair.Create($"opt.{name}.{i}.exp_avg_sq", states[i].exp_avg_sq));
+                state.Add(KeyValuePair.Create($"opt.{name}.{i}.step", tensor(states[i].step)));
             }
         }
-        tensors.Add(KeyValuePair.Create("loss.pl_mean", run.Loss.PlMean));
-        foreach (var (name, random) in run.RandomStreams) tensors.Add(KeyValuePair.Create($"rng.{name}", random.get_state()));
+        state.Add(KeyValuePair.Create("loss.pl_mean", run.Loss.PlMean));
+        foreach (var (name, random) in run.RandomStreams) state.Add(KeyValuePair.Create($"rng.{name}", random.get_state()));
 
-        var metadata = new Dictionary<string, string>
+        NetworkFile.Write(path, NetworkFile.CheckpointFormat, run.G, run.D, run.GEma, state, new Dictionary<string, string>
         {
-            ["format"] = Format,
-            ["G_config"] = run.G.Config.ToJson(),
-            ["D_config"] = run.D.Config.ToJson(),
-            ["training_options"] = JsonSerializer.Serialize(run.Options, Json),
-            ["counters"] = JsonSerializer.Serialize(run.Counters, Json),
+            ["training_options"] = JsonSerializer.Serialize(run.Options, NetworkJson.Options),
+            ["counters"] = JsonSerializer.Serialize(run.Counters, NetworkJson.Options),
             ["dataset"] = run.DatasetPath,
-        };
-        Safetensors.Save(path, tensors, metadata);
+        });
     }
 
-    /// <summary>Opens a checkpoint and checks that it is one of ours, with a message naming the file otherwise.</summary>
-    public static SafetensorsFile Open(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint {path} does not exist.", path);
-        var file = Safetensors.Load(path);
-        if (!file.Metadata.TryGetValue("format", out var format) || format != Format)
-        {
-            file.Dispose();
-            throw new InvalidDataException($"{path} is not a training checkpoint of this tool (format '{format ?? "none"}', expected '{Format}').");
-        }
-        return file;
-    }
+    /// <summary>How far the run of a checkpoint had come, or null for a network file that is no checkpoint.</summary>
+    public static TrainingCounters? Counters(NetworkSet networks, string path) => networks.Metadata.ContainsKey("counters")
+        ? NetworkFile.Entry<TrainingCounters>(networks.Metadata, "counters", path) : null;
 
-    public static TrainingOptions Options(SafetensorsFile file) => Parse<TrainingOptions>(file, "training_options");
-    public static TrainingCounters Counters(SafetensorsFile file) => Parse<TrainingCounters>(file, "counters");
-    public static GeneratorConfig GeneratorConfig(SafetensorsFile file) => Networks.GeneratorConfig.FromJson(Metadata(file, "G_config"));
-    public static DiscriminatorConfig DiscriminatorConfig(SafetensorsFile file) => Networks.DiscriminatorConfig.FromJson(Metadata(file, "D_config"));
-    public static string DatasetPath(SafetensorsFile file) => Metadata(file, "dataset");
+    /// <summary>The dataset a checkpoint was trained on, read from its header alone.</summary>
+    public static string DatasetPath(string path) => NetworkFile.Entry(RequireCheckpoint(NetworkFile.ReadMetadata(path), path), "dataset", path);
 
-    /// <summary>Restores everything <see cref="Save"/> wrote into a run built from the same configs.</summary>
-    public static void Restore(SafetensorsFile file, TrainingRunState run)
+    internal static IReadOnlyDictionary<string, string> RequireCheckpoint(IReadOnlyDictionary<string, string> metadata, string path) =>
+        metadata.GetValueOrDefault("format") == NetworkFile.CheckpointFormat ? metadata
+            : throw new InvalidDataException($"{path} is a network but not a training checkpoint: it holds no training state to resume. " +
+                "Train a new run from its weights, or resume from a network-snapshot-*.safetensors of a run.");
+
+    /// <summary>Moves a checkpoint's optimizer, loss and random states into a run built from its networks and options.</summary>
+    internal static void RestoreState(NetworkSet networks, TrainingRunState run, string path)
     {
-        StateDict.Load(run.G, file.Tensors, "G.");
-        StateDict.Load(run.D, file.Tensors, "D.");
-        StateDict.Load(run.GEma, file.Tensors, "G_ema.");
+        Tensor State(string name) => networks.State.TryGetValue(name, out var t) ? t
+            : throw new InvalidDataException($"{path} has no '{name}' tensor: the checkpoint is incomplete or from another version.");
         using (no_grad())
         {
             foreach (var (name, optimizer) in run.Optimizers)
@@ -103,26 +82,17 @@ public static class Checkpoint
                 var states = AdamStates(optimizer);
                 for (int i = 0; i < states.Count; i++)
                 {
-                    states[i].exp_avg.copy_(file[$"opt.{name}.{i}.exp_avg"]);
-                    states[i].exp_avg_sq.copy_(file[$"opt.{name}.{i}.exp_avg_sq"]);
-                    states[i].step = file[$"opt.{name}.{i}.step"].item<long>();
+                    states[i].exp_avg.copy_(State($"opt.{name}.{i}.exp_avg"));
+                    states[i].exp_avg_sq.copy_(State($"opt.{name}.{i}.exp_avg_sq"));
+                    states[i].step = State($"opt.{name}.{i}.step").item<long>();
                 }
             }
-            run.Loss.PlMean.copy_(file["loss.pl_mean"]);
+            run.Loss.PlMean.copy_(State("loss.pl_mean"));
         }
-        foreach (var (name, random) in run.RandomStreams) random.set_state(file[$"rng.{name}"]);
+        foreach (var (name, random) in run.RandomStreams) random.set_state(State($"rng.{name}"));
     }
 
     // TorchSharp keeps Adam's per-parameter state objects live in state_dict(): writing into them restores the optimizer.
     static List<Adam.State> AdamStates(optim.Optimizer optimizer) =>
         ((OptimizerHelper)optimizer).state_dict().State.Cast<Adam.State>().ToList();
-
-    static string Metadata(SafetensorsFile file, string key) => file.Metadata.TryGetValue(key, out var value) ? value
-        : throw new InvalidDataException($"The checkpoint has no '{key}' entry: it is incomplete or from another tool.");
-
-    static T Parse<T>(SafetensorsFile file, string key)
-    {
-        try { return JsonSerializer.Deserialize<T>(Metadata(file, key), Json) ?? throw new JsonException("null"); }
-        catch (JsonException e) { throw new InvalidDataException($"The checkpoint's '{key}' entry is not valid: {e.Message}", e); }
-    }
 }

@@ -25,7 +25,7 @@ public static class Presets
         "paper1024" => Make(cfg, kimg: 25000, batch: 32, mbstd: 4, fmaps: 1, channelMax: 512, lr: 0.002, gamma: 2, ema: 10, ramp: null, map: 8),
         "cifar" => Make(cfg, kimg: 100000, batch: 64, mbstd: 32, fmaps: 1, channelMax: 512, lr: 0.0025, gamma: 0.01, ema: 500, ramp: 0.05, map: 2)
             with { PlWeight = 0, StyleMixing = 0, DArchitecture = Networks.Architecture.Orig },
-        _ => throw new ArgumentException($"Unknown --cfg '{cfg}'; choose one of: {string.Join(", ", Names)}."),
+        _ => throw new InvalidValueException(nameof(TrainingOptions.Cfg), $"unknown preset '{cfg}'; choose one of: {string.Join(", ", Names)}."),
     };
 
     // train.py's 'auto' for one GPU: batch and gamma from the resolution.

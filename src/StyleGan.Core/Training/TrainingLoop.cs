@@ -127,7 +127,7 @@ public sealed class TrainingLoop
                 if (!double.IsFinite(value))
                     throw new TrainingDivergedException(
                         $"{name} became {value} at kimg {run.Counters.CurNimg / 1000.0:F1} (phase {phase.Phase}). Training stopped; the last good checkpoint is " +
-                        $"{Checkpoint.Newest(outdir) ?? "none yet"}. Try a lower learning rate (--lr) or a higher R1 gamma (--gamma), then --resume.");
+                        $"{Checkpoint.Newest(outdir) ?? "none yet"}. Try a lower learning rate (`LearningRate`) or a higher R1 weight (`Gamma`), then resume.");
                 var (sum, count) = tickSums.GetValueOrDefault(name);
                 tickSums[name] = (sum + value, count + 1);
             }

@@ -8,28 +8,107 @@ namespace StyleGan.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
-    public string Cfg { get; init; } = "cpu-tiny";      // preset the values came from (see Presets)
-    public double TotalKimg { get; init; } = 25000;      // train for this many thousand real images
-    public int Batch { get; init; } = 32;                // images per minibatch
-    public int ZDim { get; init; } = 512;                // latent size (w_dim equals it)
-    public int MappingLayers { get; init; } = 8;         // mapping network depth
-    public int ChannelBase { get; init; } = 16384;       // channels(res) = min(channel_base / res, channel_max)
+    /// <summary>Preset the values came from (see Presets).</summary>
+    public string Cfg { get; init; } = "cpu-tiny";
+
+    /// <summary>Train for this many thousand real images.</summary>
+    public double TotalKimg { get; init; } = 25000;
+
+    /// <summary>Images per minibatch.</summary>
+    public int Batch { get; init; } = 32;
+
+    /// <summary>Latent size (w_dim equals it).</summary>
+    public int ZDim { get; init; } = 512;
+
+    /// <summary>Mapping network depth.</summary>
+    public int MappingLayers { get; init; } = 8;
+
+    /// <summary>Channels at resolution res: min(channel_base / res, channel_max).</summary>
+    public int ChannelBase { get; init; } = 16384;
+
+    /// <summary>Most channels of any layer.</summary>
     public int ChannelMax { get; init; } = 512;
-    public int MbstdGroup { get; init; } = 4;            // minibatch stddev group size
-    public double? ConvClamp { get; init; } = 256;       // clamp of conv outputs (the official runs use 256)
+
+    /// <summary>Minibatch stddev group size.</summary>
+    public int MbstdGroup { get; init; } = 4;
+
+    /// <summary>Clamp of conv outputs (the official runs use 256).</summary>
+    public double? ConvClamp { get; init; } = 256;
+
+    /// <summary>Discriminator architecture (resnet in StyleGAN2).</summary>
     public Architecture DArchitecture { get; init; } = Architecture.Resnet;
-    public double LearningRate { get; init; } = 0.0025;  // Adam lr of G and D
-    public double Gamma { get; init; } = 10;             // R1 weight
-    public double PlWeight { get; init; } = 2;           // path length regularization weight (0: off)
-    public double StyleMixing { get; init; } = 0.9;      // style mixing probability
-    public double EmaKimg { get; init; } = 10;           // half-life of G_ema in thousand images
-    public double? EmaRampup { get; init; } = 0.05;      // half-life at most this fraction of images seen (null: none)
-    public int GRegInterval { get; init; } = 4;          // lazy path length regularization interval
-    public int DRegInterval { get; init; } = 16;         // lazy R1 interval
-    public bool Mirror { get; init; }                    // random x-flips of real images
-    public bool Conditional { get; init; } = true;       // use the dataset's labels when it has them
-    public double TickKimg { get; init; } = 1;           // progress and log every this many kimg
-    public double SnapKimg { get; init; } = 10;          // checkpoint and sample grid every this many kimg
-    public int KeepSnapshots { get; init; } = 5;         // keep the newest this many checkpoints (0: all)
-    public int Seed { get; init; }                       // seeds initialization, data order, latents and noise
+
+    /// <summary>Adam lr of G and D.</summary>
+    public double LearningRate { get; init; } = 0.0025;
+
+    /// <summary>R1 weight.</summary>
+    public double Gamma { get; init; } = 10;
+
+    /// <summary>Path length regularization weight (0: off).</summary>
+    public double PlWeight { get; init; } = 2;
+
+    /// <summary>Style mixing probability.</summary>
+    public double StyleMixing { get; init; } = 0.9;
+
+    /// <summary>Half-life of G_ema in thousand images.</summary>
+    public double EmaKimg { get; init; } = 10;
+
+    /// <summary>Half-life at most this fraction of images seen (null: none).</summary>
+    public double? EmaRampup { get; init; } = 0.05;
+
+    /// <summary>Lazy path length regularization interval.</summary>
+    public int GRegInterval { get; init; } = 4;
+
+    /// <summary>Lazy R1 interval.</summary>
+    public int DRegInterval { get; init; } = 16;
+
+    /// <summary>Random x-flips of real images.</summary>
+    public bool Mirror { get; init; }
+
+    /// <summary>Use the dataset's labels when it has them.</summary>
+    public bool Conditional { get; init; } = true;
+
+    /// <summary>Progress and log every this many kimg.</summary>
+    public double TickKimg { get; init; } = 1;
+
+    /// <summary>Checkpoint and sample grid every this many kimg.</summary>
+    public double SnapKimg { get; init; } = 10;
+
+    /// <summary>Keep the newest this many checkpoints (0: all).</summary>
+    public int KeepSnapshots { get; init; } = 5;
+
+    /// <summary>Seeds initialization, data order, latents and noise.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Checks every value against its valid range, naming the first one out of it.</summary>
+    public TrainingOptions Validate()
+    {
+        Range(nameof(TotalKimg), TotalKimg, "training length (kimg)", 1e-6, 1e9);
+        Range(nameof(TickKimg), TickKimg, "tick interval (kimg)", 1e-6, 1e9);
+        Range(nameof(SnapKimg), SnapKimg, "snapshot interval (kimg)", 1e-6, 1e9);
+        Range(nameof(Batch), Batch, "minibatch size", 1, 4096);
+        Range(nameof(ZDim), ZDim, "latent size", 1, 4096);
+        Range(nameof(MappingLayers), MappingLayers, "mapping network depth", 1, 64);
+        Range(nameof(ChannelBase), ChannelBase, "channel base", 1, 1 << 20);
+        Range(nameof(ChannelMax), ChannelMax, "maximum channels", 1, 4096);
+        Range(nameof(MbstdGroup), MbstdGroup, "minibatch-stddev group size", 1, 4096);
+        if (Batch % MbstdGroup != 0)
+            throw new InvalidValueException(nameof(MbstdGroup), $"the minibatch size {Batch} is not a multiple of the minibatch-stddev group size {MbstdGroup}; choose a batch that it divides, or another group size.");
+        Range(nameof(LearningRate), LearningRate, "learning rate", 1e-12, 10);
+        Range(nameof(Gamma), Gamma, "R1 weight gamma", 0, 1e9);
+        Range(nameof(PlWeight), PlWeight, "path length weight", 0, 1e9);
+        Range(nameof(StyleMixing), StyleMixing, "style mixing probability", 0, 1);
+        Range(nameof(EmaKimg), EmaKimg, "G_ema half-life (kimg)", 0, 1e9);
+        if (EmaRampup is double rampup) Range(nameof(EmaRampup), rampup, "G_ema ramp-up", 0, 1e9);
+        Range(nameof(GRegInterval), GRegInterval, "path length interval", 1, 1 << 20);
+        Range(nameof(DRegInterval), DRegInterval, "R1 interval", 1, 1 << 20);
+        Range(nameof(KeepSnapshots), KeepSnapshots, "number of snapshots kept", 0, int.MaxValue);
+        return this;
+    }
+
+    static void Range(string name, double value, string what, double min, double max)
+    {
+        if (!double.IsFinite(value) || value < min || value > max)
+            throw new InvalidValueException(name, $"the {what} {value} is outside [{min}, {max}].");
+    }
 }

@@ -1,4 +1,6 @@
+using StyleGan.Data;
 using StyleGan.Networks;
+using StyleGan.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
@@ -28,26 +30,29 @@ public sealed class TrainingRunState : IDisposable
     public IEnumerable<(string Name, optim.Optimizer Optimizer)> Optimizers =>
         Phases.GroupBy(p => p.Optimizer).Select(g => (g.First().Module == G ? "G" : "D", g.Key));
 
-    /// <param name="options">Hyper-parameters of the run.</param>
+    /// <summary>A new run: networks initialised from the options' seed.</summary>
+    /// <param name="options">Hyper-parameters of the run (validated here).</param>
     /// <param name="resolution">Image resolution of the dataset.</param>
     /// <param name="channels">Image channels of the dataset.</param>
     /// <param name="labelDim">Label size (0: unconditional).</param>
     /// <param name="datasetPath">Where the data came from (recorded in checkpoints).</param>
     /// <param name="device">Where the networks live.</param>
     public TrainingRunState(TrainingOptions options, int resolution, int channels, int labelDim, string datasetPath, Device device)
+        : this(options.Validate(), NewNetworks(options, resolution, channels, labelDim), datasetPath, device)
+    {
+        using (no_grad()) GEma.load_state_dict(G.state_dict());
+    }
+
+    TrainingRunState(TrainingOptions options, (Generator G, Discriminator D, Generator GEma) networks, string datasetPath, Device device)
     {
         Options = options;
         DatasetPath = datasetPath;
-        var (gConfig, dConfig) = NetworkConfigs(options, resolution, channels, options.Conditional ? labelDim : 0);
-
-        manual_seed(options.Seed); // initial weights
-        G = new Generator(gConfig);
-        D = new Discriminator(dConfig);
-        GEma = new Generator(gConfig);
+        (G, D, GEma) = networks;
         G.to(device);
         D.to(device);
         GEma.to(device);
-        using (no_grad()) GEma.load_state_dict(G.state_dict());
+        G.train();
+        D.train();
         TrainingPhase.SetRequiresGrad(GEma, false);
         GEma.eval();
 
@@ -57,6 +62,58 @@ public sealed class TrainingRunState : IDisposable
         Loss = new StyleGan2Loss(G, D, LossRandom, options.StyleMixing, options.Gamma, plWeight: options.PlWeight);
         Phases = TrainingPhase.Schedule(G, D, options.LearningRate, 0, 0.99,
             options.PlWeight > 0 ? options.GRegInterval : null, options.Gamma > 0 ? options.DRegInterval : null);
+    }
+
+    static (Generator, Discriminator, Generator) NewNetworks(TrainingOptions options, int resolution, int channels, int labelDim)
+    {
+        var (gConfig, dConfig) = NetworkConfigs(options, resolution, channels, options.Conditional ? labelDim : 0);
+        manual_seed(options.Seed); // initial weights
+        return (new Generator(gConfig), new Discriminator(dConfig), new Generator(gConfig));
+    }
+
+    /// <summary>
+    /// Continues the run of a training checkpoint exactly where it stopped: its networks, optimizer states, loss state,
+    /// random streams, options and counters. Only the schedule may change; everything that shapes the weights stays.
+    /// </summary>
+    /// <param name="path">A network-snapshot-*.safetensors of a run.</param>
+    /// <param name="data">The real images, which must have the size the networks were trained on.</param>
+    /// <param name="device">Where the networks live.</param>
+    /// <param name="schedule">New length, tick, snapshot and retention settings (null: as saved).</param>
+    public static TrainingRunState Resume(string path, ImageDataset data, Device device, TrainingSchedule? schedule = null)
+    {
+        var networks = NetworkFile.Load(path);
+        TrainingRunState? run = null;
+        try
+        {
+            Checkpoint.RequireCheckpoint(networks.Metadata, path);
+            var saved = NetworkFile.Entry<TrainingOptions>(networks.Metadata, "training_options", path);
+            var options = (schedule ?? new TrainingSchedule()).ApplyTo(saved).Validate();
+            if (networks.G is null || networks.D is null || networks.GEma is null)
+                throw new InvalidDataException($"{path} lacks G, D or G_ema: a training checkpoint holds all three.");
+            var g = networks.G.Config;
+            if (g.ImgResolution != data.Resolution || g.ImgChannels != data.Channels)
+                throw new InvalidDataException($"{data.Path} holds {data.Resolution}x{data.Resolution}x{data.Channels} images but {path} was trained on " +
+                    $"{g.ImgResolution}x{g.ImgResolution}x{g.ImgChannels}; resume with the data it was trained on.");
+            if (g.CDim > 0 && data.LabelDim != g.CDim)
+                throw new InvalidDataException($"{path} is conditioned on {g.CDim} labels but {data.Path} has {data.LabelDim}; resume with the data it was trained on.");
+
+            run = new TrainingRunState(options, (networks.G, networks.D, networks.GEma), NetworkFile.Entry(networks.Metadata, "dataset", path), device);
+            Checkpoint.RestoreState(networks, run, path);
+            run.Counters = Checkpoint.Counters(networks, path)!;
+            if (run.Counters.CurNimg < 0 || run.Counters.BatchIdx < 0)
+                throw new InvalidDataException($"{path} says {run.Counters.CurNimg} images and {run.Counters.BatchIdx} minibatches were done; the checkpoint is corrupt.");
+            return run;
+        }
+        catch
+        {
+            if (run is null) networks.Dispose();
+            else run.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var tensor in networks.State.Values) tensor.Dispose(); // copied into the run
+        }
     }
 
     /// <summary>The network configs a run's options describe, as train.py builds them.</summary>

@@ -84,4 +84,41 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, Run("generate", "--network", checkpoint, "--seeds", "0-3", "--grid", "--outdir", output, "--threads", "1").ExitCode);
         Assert.True(File.Exists(Path.Combine(output, "grid.png")));
     }
+
+    [Fact]
+    public void BadOptionValueIsOneLineNamingTheFlagAndWritesNothing()
+    {
+        var runs = Path.Combine(folder, "runs");
+        var (code, error) = Run("train", "--data", TinyDataset(), "--outdir", runs, "--batch", "0", "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Equal("stylegan: error: --batch: the minibatch size 0 is outside [1, 4096].", error.Trim());
+        Assert.False(Directory.Exists(runs));
+    }
+
+    [Fact]
+    public void DataErrorsNameTheFlagThatFixesThem()
+    {
+        var data = TinyDataset();
+        File.WriteAllText(Path.Combine(data, "broken.png"), "not an image");
+        var (code, error) = Run("train", "--data", data, "--outdir", Path.Combine(folder, "runs"), "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains(Path.Combine(data, "broken.png"), error);
+        Assert.Contains("(--skip-bad)", error);
+        Assert.DoesNotContain("`", error);
+    }
+
+    [Fact]
+    public void ABugIsNotAUserErrorAndShowsItsStackTrace()
+    {
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int code;
+        try { code = CliErrors.Run(() => throw new InvalidOperationException("an invariant broke")); }
+        finally { Console.SetError(original); }
+        Assert.Equal(CliErrors.Bug, code);
+        Assert.Contains("internal error", error.ToString());
+        Assert.Contains("System.InvalidOperationException: an invariant broke", error.ToString());
+        Assert.Contains(" at ", error.ToString());
+    }
 }

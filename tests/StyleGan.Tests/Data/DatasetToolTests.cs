@@ -57,8 +57,8 @@ public sealed class DatasetToolTests : TestImages
 
         Png("odd/a.png", 6, 6, (_, _) => SKColors.Red);
         var error = Assert.Throws<InvalidDataException>(() => Convert("odd", "never"));
-        Assert.Contains("--resolution", error.Message);
-        Assert.Throws<ArgumentException>(() => Convert("odd", "never", o => o with { Resolution = 24 }));
+        Assert.Contains("`Resolution`", error.Message);
+        Assert.Equal("Resolution", Assert.Throws<InvalidValueException>(() => Convert("odd", "never", o => o with { Resolution = 24 })).Name);
         Assert.False(Directory.Exists(Path.Combine(Folder, "never")));
     }
 
@@ -155,8 +155,9 @@ public sealed class DatasetToolTests : TestImages
     {
         GrayPng("src/a.png", 4, 10);
         Write("out/keep.txt", "precious"u8.ToArray());
-        var error = Assert.Throws<IOException>(() => Convert("src", "out"));
-        Assert.Contains("--force", error.Message);
+        var error = Assert.Throws<InvalidValueException>(() => Convert("src", "out"));
+        Assert.Equal("Destination", error.Name);
+        Assert.Contains("`Force`", error.Message);
         Assert.True(File.Exists(Path.Combine(Folder, "out", "keep.txt")));
 
         Convert("src", "out", o => o with { Force = true });

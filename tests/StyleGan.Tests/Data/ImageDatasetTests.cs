@@ -92,7 +92,7 @@ public sealed class ImageDatasetTests : TestImages
         Write("set/b.png", "this is not a PNG"u8.ToArray());
         var error = Assert.Throws<InvalidDataException>(() => ImageDataset.Open(Path.Combine(Folder, "set")));
         Assert.Contains(Path.Combine(Folder, "set", "b.png"), error.Message);
-        Assert.Contains("--skip-bad", error.Message);
+        Assert.Contains("`SkipBad`", error.Message);
 
         using var dataset = ImageDataset.Open(Path.Combine(Folder, "set"), skipBad: true);
         Assert.Equal(2, dataset.Count);
@@ -122,7 +122,7 @@ public sealed class ImageDatasetTests : TestImages
         var error = Assert.Throws<InvalidDataException>(() => ImageDataset.Open(Path.Combine(Folder, "set")));
         Assert.Contains("a.png is 8x8", error.Message);
         Assert.Contains("c.png is 4x4", error.Message);
-        Assert.Contains("stylegan dataset", error.Message);
+        Assert.Contains("`DatasetTool.Convert`", error.Message);
 
         using var dataset = ImageDataset.Open(Path.Combine(Folder, "set"), skipBad: true);
         Assert.Equal(8, dataset.Resolution);
@@ -136,7 +136,7 @@ public sealed class ImageDatasetTests : TestImages
         Png("set/a.png", 6, 6, (_, _) => SKColors.Red);
         var error = Assert.Throws<InvalidDataException>(() => ImageDataset.Open(Path.Combine(Folder, "set")));
         Assert.Contains("6x6", error.Message);
-        Assert.Contains("--resolution", error.Message);
+        Assert.Contains("`Resolution`", error.Message);
     }
 
     [Fact]

@@ -42,12 +42,13 @@ public sealed class ImageGridTests : IDisposable
     }
 
     [Fact]
-    public void EachImageAsItsOwnPngClampingOutOfRangeValues()
+    public void ValuesOutsideTheRangeAreClamped()
     {
-        var paths = ImageGrid.SaveEach(folder, full(2, 1, 4, 4, 3f), prefix: "seed", firstIndex: 7);
-        Assert.Equal([Path.Combine(folder, "seed000007.png"), Path.Combine(folder, "seed000008.png")], paths);
-        using var image = SKBitmap.Decode(paths[1]);
-        Assert.Equal((4, 4, SKColorType.Gray8), (image.Width, image.Height, image.ColorType));
+        var path = Path.Combine(folder, "clamped.png");
+        ImageGrid.Save(path, cat([full(1, 1, 4, 4, 3f), full(1, 1, 4, 4, -3f)]), columns: 2);
+        using var image = SKBitmap.Decode(path);
+        Assert.Equal((8, 4, SKColorType.Gray8), (image.Width, image.Height, image.ColorType));
         Assert.Equal(new SKColor(255, 255, 255), image.GetPixel(2, 2));
+        Assert.Equal(new SKColor(0, 0, 0), image.GetPixel(6, 2));
     }
 }

@@ -28,21 +28,23 @@ public sealed class SeedListTests
     [InlineData("1.5", "'1.5'")]
     public void RefusesWhatIsNotANumberOrRange(string text, string named)
     {
-        var error = Assert.Throws<ArgumentException>(() => SeedList.Parse(text));
-        Assert.Equal($"{named} in --seeds is not a number or range like 0-63.", error.Message);
+        var error = Assert.Throws<InvalidValueException>(() => SeedList.Parse(text));
+        Assert.Equal("Seeds", error.Name);
+        Assert.Equal($"{named} in the seed list '{text}' is not a number or range like 0-63.", error.Message);
     }
 
     [Fact]
     public void RefusesSeedsAboveTheLargest()
     {
-        var error = Assert.Throws<ArgumentException>(() => SeedList.Parse("1,4294967296"));
-        Assert.Equal("'4294967296' in --seeds is above the largest seed, 4294967295.", error.Message);
+        var error = Assert.Throws<InvalidValueException>(() => SeedList.Parse("1,4294967296"));
+        Assert.Equal("'4294967296' in the seed list is above the largest seed, 4294967295.", error.Message);
     }
 
     [Fact]
-    public void RefusesBackwardRangesNamingTheOption()
+    public void RefusesBackwardRangesNamingTheSetting()
     {
-        var error = Assert.Throws<ArgumentException>(() => SeedList.Parse("9-3", "--rows"));
-        Assert.Equal("'9-3' in --rows runs backwards; write it as 3-9.", error.Message);
+        var error = Assert.Throws<InvalidValueException>(() => SeedList.Parse("9-3", "Rows"));
+        Assert.Equal("Rows", error.Name);
+        Assert.Equal("'9-3' in the seed list '9-3' runs backwards; write it as 3-9.", error.Message);
     }
 }

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace StyleGan.Tests.Training;
 
 /// <summary>The loop on a tiny 8x8 network: exact resume, NaN handling, corrupt checkpoints.</summary>
+[Collection(ExactResults.Collection)]
 public sealed class TrainingLoopTests : IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("training-test").FullName;
@@ -55,11 +56,7 @@ public sealed class TrainingLoopTests : IDisposable
             Assert.Equal(12, first.Counters.CurNimg);
         }
 
-        var checkpoint = Checkpoint.Newest(interruptedFolder)!;
-        using var file = Checkpoint.Open(checkpoint);
-        using var resumed = NewRun(Checkpoint.Options(file));
-        Checkpoint.Restore(file, resumed);
-        resumed.Counters = Checkpoint.Counters(file);
+        using var resumed = TrainingRunState.Resume(Checkpoint.Newest(interruptedFolder)!, data, CPU);
         Assert.Equal(TrainingOutcome.Finished, new TrainingLoop(resumed, data, interruptedFolder, CPU).Run(CancellationToken.None));
 
         Assert.Equal(straight.Counters.CurNimg, resumed.Counters.CurNimg);
@@ -119,13 +116,13 @@ public sealed class TrainingLoopTests : IDisposable
         var damaged = (byte[])bytes.Clone();
         damaged[^100] ^= 0x40;
         File.WriteAllBytes(flipped, damaged);
-        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Open(flipped));
+        var error = Assert.Throws<InvalidDataException>(() => TrainingRunState.Resume(flipped, data, CPU));
         Assert.Contains(flipped, error.Message);
         Assert.Contains("checksum", error.Message);
 
         var truncated = Path.Combine(folder, "truncated.safetensors");
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
-        error = Assert.Throws<InvalidDataException>(() => Checkpoint.Open(truncated));
+        error = Assert.Throws<InvalidDataException>(() => TrainingRunState.Resume(truncated, data, CPU));
         Assert.Contains(truncated, error.Message);
     }
 
@@ -147,11 +144,7 @@ public sealed class TrainingLoopTests : IDisposable
     {
         var path = Path.Combine(folder, "handover.safetensors");
         Checkpoint.Save(path, source);
-        using var file = Checkpoint.Open(path);
-        var run = NewRun(options);
-        Checkpoint.Restore(file, run);
-        run.Counters = source.Counters;
-        return run;
+        return TrainingRunState.Resume(path, data, CPU, new TrainingSchedule(options.TotalKimg));
     }
 
     static void AssertSameWeights(nn.Module expected, nn.Module actual)
