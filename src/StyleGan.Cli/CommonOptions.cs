@@ -23,7 +23,8 @@ public static class CommonOptions
     public static Device Setup(int threads, string deviceName)
     {
         TorchRuntime.EnsureLoaded();
-        TorchRuntime.SetThreads(threads);
+        int count = TorchRuntime.SetThreads(threads);
+        if (threads > count) Console.Error.WriteLine($"stylegan: note: --threads {threads} is more than the {count} cores; using {count}.");
         return TorchRuntime.ParseDevice(deviceName);
     }
 }

@@ -12,4 +12,7 @@ public static class NetworkReport
         Console.WriteLine($"Loaded {networks.Format}: {present}.");
         foreach (var note in networks.Notes) Console.WriteLine($"  note: {note}");
     }
+
+    /// <summary>Says which generator a command samples from, and why.</summary>
+    public static void PrintSampler(NetworkSet networks) => Console.WriteLine($"  generating from {networks.SamplerDescription}.");
 }

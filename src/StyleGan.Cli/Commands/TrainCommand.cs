@@ -84,8 +84,8 @@ public static class TrainCommand
                     Mirror = parse.GetValue(mirror) ?? preset.Mirror,
                     Conditional = parse.GetValue(cond) ?? preset.Conditional,
                 }).Validate();
-                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
                 run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
+                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
                 AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, {options.TotalKimg} kimg.");
             }
             else

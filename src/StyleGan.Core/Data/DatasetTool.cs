@@ -1,3 +1,4 @@
+using StyleGan.Networks;
 using System.IO.Compression;
 using System.Numerics;
 using System.Text;
@@ -15,8 +16,8 @@ public static class DatasetTool
 {
     public static DatasetReport Convert(DatasetToolOptions options)
     {
-        if (options.Resolution is { } wanted && (wanted < 4 || !BitOperations.IsPow2(wanted)))
-            throw new InvalidValueException(nameof(options.Resolution), $"the resolution {wanted} is not a power of two from 4 up (e.g. 32, 64, 256).");
+        if (options.Resolution is { } wanted && !NetworkLimits.IsResolution(wanted))
+            throw new InvalidValueException(nameof(options.Resolution), $"the resolution {wanted} is not a power of two from 4 to {NetworkLimits.MaxResolution} (e.g. 32, 64, 256).");
         if (options.MaxImages is <= 0) throw new InvalidValueException(nameof(options.MaxImages), $"the number of images {options.MaxImages} must be at least 1.");
         var destination = Path.GetFullPath(options.Destination);
         CheckDestination(options.Source, destination, options.Force);
@@ -133,8 +134,8 @@ public static class DatasetTool
         if (other.File is not null)
             throw new InvalidDataException($"Images differ in size ({source.Describe(first.File)} is {first.Header}, {source.Describe(other.File)} is {other.Header}): " +
                 "choose the output size (`Resolution`, a power of two).");
-        if (first.Header.Width != first.Header.Height || !BitOperations.IsPow2(first.Header.Width))
-            throw new InvalidDataException($"Images are {first.Header}, not a square power of two: choose the output size (`Resolution`, e.g. 32, 64, 256).");
+        if (first.Header.Width != first.Header.Height || !NetworkLimits.IsResolution(first.Header.Width))
+            throw new InvalidDataException($"Images are {first.Header}, not a square power of two from 4 to {NetworkLimits.MaxResolution}: choose the output size (`Resolution`, e.g. 32, 64, 256).");
         return first.Header.Width;
     }
 

@@ -1,3 +1,4 @@
+using StyleGan.Networks;
 using System.Numerics;
 using System.Text;
 using SkiaSharp;
@@ -113,8 +114,8 @@ public sealed class ImageDataset : IDisposable
         var headers = ImageHeader.ReadAll(source, source.Images, skipBad, skipped).ToList();
         var size = CommonSize(source, headers, skipBad, skipped);
         headers.RemoveAll(entry => entry.Header.Width != size.Width || entry.Header.Height != size.Height);
-        if (size.Width != size.Height || !BitOperations.IsPow2(size.Width))
-            throw new InvalidDataException($"Images in {source.Path} are {size}: training needs square images whose side is a power of two. " +
+        if (size.Width != size.Height || !NetworkLimits.IsResolution(size.Width))
+            throw new InvalidDataException($"Images in {source.Path} are {size}: training needs square images whose side is a power of two from 4 to {NetworkLimits.MaxResolution}. " +
                 "Convert them with the dataset tool (`DatasetTool.Convert`) at a `Resolution` that is a power of two.");
 
         var labels = useLabels ? ReadLabels(source) : null;

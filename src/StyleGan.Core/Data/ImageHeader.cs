@@ -22,8 +22,13 @@ public readonly record struct ImageHeader(int Width, int Height, bool IsGray)
             (header, reason) = (default, $"unreadable ({e.Message})");
             return false;
         }
-        reason = result == SKCodecResult.Success ? "" : $"not a readable image ({result})";
-        return result == SKCodecResult.Success;
+        if (result != SKCodecResult.Success)
+        {
+            reason = $"not a readable image ({result})";
+            return false;
+        }
+        reason = Images.ImageFile.TooLarge(header.Width, header.Height) ?? "";
+        return reason.Length == 0;
     }
 
     /// <summary>

@@ -8,6 +8,16 @@ namespace StyleGan.Images;
 /// <summary>Decoding image files and encoding uint8 CHW tensors (1 or 3 channels) to PNG, through SkiaSharp.</summary>
 public static class ImageFile
 {
+    /// <summary>
+    /// The most pixels an image may have to be decoded (8192 x 8192): its header is read first, so that a small file
+    /// that declares a huge image (a 30000 x 30000 PNG can take under 1 MB) is refused before gigabytes are allocated.
+    /// </summary>
+    public const long MaxPixels = 8192L * 8192;
+
+    /// <summary>Why an image of this size is not decoded, or null when it is within <see cref="MaxPixels"/>.</summary>
+    public static string? TooLarge(int width, int height) => (long)width * height <= MaxPixels ? null
+        : $"{width}x{height} pixels, more than the {MaxPixels:N0} (8192x8192) this tool decodes; scale it down first";
+
     /// <summary>Decodes a whole image into the given pixel layout, or throws naming the file.</summary>
     /// <param name="bytes">The encoded file (PNG, JPEG, WebP, BMP, ...).</param>
     /// <param name="colorType">Gray8 (luminance), or Rgba8888 for colour.</param>
@@ -17,6 +27,7 @@ public static class ImageFile
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data) ?? throw new InvalidDataException($"{name} is not an image SkiaSharp can decode.");
+        if (TooLarge(codec.Info.Width, codec.Info.Height) is string why) throw new InvalidDataException($"{name} is {why}.");
         var bitmap = new SKBitmap(new SKImageInfo(codec.Info.Width, codec.Info.Height, colorType, alphaType));
         var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
         if (result == SKCodecResult.Success) return bitmap;

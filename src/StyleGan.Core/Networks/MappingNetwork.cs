@@ -55,6 +55,7 @@ public sealed class MappingNetwork : nn.Module
     /// <param name="skipWAvgUpdate">Do not update w_avg even in training mode.</param>
     public Tensor forward(Tensor? z, Tensor? c, double truncationPsi = 1, int? truncationCutoff = null, bool skipWAvgUpdate = false)
     {
+        CheckTruncation(truncationPsi, truncationCutoff);
         Tensor? x = null;
         var dtype = layers[0].DType;
         if (zDim > 0) x = Normalization.NormalizeSecondMoment(Required(z, "z").to(dtype));
@@ -90,6 +91,17 @@ public sealed class MappingNetwork : nn.Module
     }
 
     Tensor Truncate(Tensor w, double psi) => WAvg + (w - WAvg) * psi;
+
+    /// <summary>The largest |psi| accepted: beyond it images are saturated noise (NVIDIA's figures use -1 to 2).</summary>
+    public const double MaxTruncationPsi = 100;
+
+    void CheckTruncation(double psi, int? cutoff)
+    {
+        if (!double.IsFinite(psi) || Math.Abs(psi) > MaxTruncationPsi)
+            throw new InvalidValueException("TruncationPsi", $"the truncation psi {psi} is not a number in [-{MaxTruncationPsi}, {MaxTruncationPsi}] (1: no truncation, 0.7: NVIDIA's usual).");
+        if (cutoff is int layers && (layers < 0 || numWs is int count && layers > count))
+            throw new InvalidValueException("TruncationCutoff", $"the truncation cutoff {layers} is outside [0, {numWs}], the network's number of ws.");
+    }
 
     static Tensor Required(Tensor? t, string name) =>
         t ?? throw new ArgumentNullException(name, $"The mapping network needs {name} for this configuration.");

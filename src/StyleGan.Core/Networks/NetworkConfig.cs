@@ -54,7 +54,9 @@ public sealed record GeneratorConfig
     public SynthesisConfig SynthesisKwargs { get; init; } = new();
 
     public string ToJson() => JsonSerializer.Serialize(this, NetworkJson.Options);
-    public static GeneratorConfig FromJson(string json) => NetworkJson.Parse<GeneratorConfig>(json);
+    /// <param name="json">The config in the official JSON form.</param>
+    /// <param name="source">Where it came from (a file), for messages.</param>
+    public static GeneratorConfig FromJson(string json, string source) => NetworkLimits.Check(NetworkJson.Parse<GeneratorConfig>(json, source), source);
 }
 
 /// <summary>Arguments of the discriminator epilogue, as <c>epilogue_kwargs</c>.</summary>
@@ -93,7 +95,9 @@ public sealed record DiscriminatorConfig
     public EpilogueConfig EpilogueKwargs { get; init; } = new();
 
     public string ToJson() => JsonSerializer.Serialize(this, NetworkJson.Options);
-    public static DiscriminatorConfig FromJson(string json) => NetworkJson.Parse<DiscriminatorConfig>(json);
+    /// <param name="json">The config in the official JSON form.</param>
+    /// <param name="source">Where it came from (a file), for messages.</param>
+    public static DiscriminatorConfig FromJson(string json, string source) => NetworkLimits.Check(NetworkJson.Parse<DiscriminatorConfig>(json, source), source);
 }
 
 /// <summary>JSON conventions of the official configs: snake_case names, lower-case enum values.</summary>
@@ -107,7 +111,9 @@ public static class NetworkJson
         WriteIndented = true,
     };
 
-    public static T Parse<T>(string json)
+    /// <param name="json">A config in the official JSON form.</param>
+    /// <param name="source">Where it came from (a file), for messages.</param>
+    public static T Parse<T>(string json, string source)
     {
         try
         {
@@ -115,7 +121,11 @@ public static class NetworkJson
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Invalid {typeof(T).Name}: {e.Message}", e);
+            var entry = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
+            var why = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "an entry this tool does not know"
+                : e.Message.Contains("could not be converted", StringComparison.Ordinal) ? "a value of the wrong kind (a number out of range, text for a number, ...)"
+                : "not valid JSON";
+            throw new InvalidDataException($"{source}: the {typeof(T).Name.Replace("Config", "").ToLowerInvariant()} config has {why}{entry}.", e);
         }
     }
 }

@@ -42,10 +42,15 @@ public static class TorchRuntime
         throw new InvalidValueException("Device", $"unknown device '{name}': use cpu, cuda or cuda:N.");
     }
 
-    /// <summary>Sets libtorch's intra-op threads (0 or less: all cores).</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op threads: 0 for all cores; more than the cores is capped at them, since extra threads
+    /// only contend (10^5 of them hung the process).
+    /// </summary>
+    /// <returns>The thread count set.</returns>
     public static int SetThreads(int threads)
     {
-        int count = threads > 0 ? threads : Environment.ProcessorCount;
+        if (threads < 0) throw new InvalidValueException("Threads", $"the thread count {threads} is negative; give 0 for all cores, or 1 to {Environment.ProcessorCount}.");
+        int count = threads == 0 ? Environment.ProcessorCount : Math.Min(threads, Environment.ProcessorCount);
         set_num_threads(count);
         return count;
     }

@@ -25,13 +25,36 @@ public static class NetworkFile
     public static NetworkSet Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Network file {path} does not exist.", path);
-        return Sniff(path) switch
+        var networks = Sniff(path) switch
         {
             FileKind.Safetensors => LoadSafetensors(path),
             FileKind.Torch => TorchNetworks.Load(path),
             _ => throw new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl " +
                 "or a rosinality stylegan2-pytorch .pt (TensorFlow-era StyleGAN/StyleGAN2 .pkl files must first be converted with NVIDIA's legacy.py)."),
         };
+        try
+        {
+            CheckFinite(networks, path);
+        }
+        catch
+        {
+            networks.Dispose();
+            throw;
+        }
+        return networks;
+    }
+
+    // NaN or infinite weights make black images without an error; they mean a diverged run or a damaged file.
+    static void CheckFinite(NetworkSet networks, string path)
+    {
+        foreach (var (prefix, module) in Prefixes.Zip(new nn.Module?[] { networks.G, networks.D, networks.GEma }))
+        {
+            if (module is null) continue;
+            foreach (var (name, tensor) in module.state_dict())
+                if (tensor.is_floating_point() && !isfinite(tensor).all().item<bool>())
+                    throw new InvalidDataException($"{path}: the tensor '{prefix}.{name}' holds NaN or infinite values: the network diverged or the file is damaged. " +
+                        "Use an earlier snapshot.");
+        }
     }
 
     /// <summary>Writes the networks of <paramref name="networks"/> (those present) as an exported network.</summary>
@@ -102,11 +125,24 @@ public static class NetworkFile
                 module.eval();
                 return module;
             }
+            long fileBytes = new FileInfo(path).Length;
+            GeneratorConfig GConfig()
+            {
+                var config = GeneratorConfig.FromJson(Entry(file.Metadata, "G_config", path), path);
+                NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
+                return config;
+            }
+            DiscriminatorConfig DConfig()
+            {
+                var config = DiscriminatorConfig.FromJson(Entry(file.Metadata, "D_config", path), path);
+                NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
+                return config;
+            }
             var networks = new NetworkSet
             {
-                G = Build("G", () => new Generator(GeneratorConfig.FromJson(Entry(file.Metadata, "G_config", path)))),
-                D = Build("D", () => new Discriminator(DiscriminatorConfig.FromJson(Entry(file.Metadata, "D_config", path)))),
-                GEma = Build("G_ema", () => new Generator(GeneratorConfig.FromJson(Entry(file.Metadata, "G_config", path)))),
+                G = Build("G", () => new Generator(GConfig())),
+                D = Build("D", () => new Discriminator(DConfig())),
+                GEma = Build("G_ema", () => new Generator(GConfig())),
                 Format = format == NetworkFormat ? "exported network" : "training checkpoint",
                 Metadata = file.Metadata,
                 State = file.Tensors.Where(kv => !Prefixes.Any(p => kv.Key.StartsWith(p + ".", StringComparison.Ordinal))).ToDictionary(),

@@ -31,6 +31,11 @@ public sealed class NetworkSet : IDisposable
     /// <summary>The generator to sample from: G_ema, or G when the file has no G_ema.</summary>
     public Generator Sampler => GEma ?? G ?? throw new InvalidDataException($"The {Format} holds no generator.");
 
+    /// <summary>Which generator <see cref="Sampler"/> is, and why.</summary>
+    public string SamplerDescription => GEma is not null ? "G_ema (the moving average of G, as NVIDIA's tools sample)"
+        : G is not null ? "G: the file holds no G_ema, the moving average that NVIDIA's tools sample from, so images may be noisier"
+        : "none: the file holds no generator";
+
     public void Dispose()
     {
         G?.Dispose();

@@ -106,16 +106,18 @@ public static class Safetensors
 
         long dataStart = 8 + (long)headerLength;
         long dataLength = bytes.Length - dataStart;
-        if (header["__metadata__"]?[ChecksumKey]?.GetValue<string>() is string expectedHash
+        var metadata = Metadata(header, source);
+        if (metadata.TryGetValue(ChecksumKey, out var expectedHash)
             && Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan((int)dataStart))) != expectedHash)
             throw Bad("the data does not match its checksum (corrupt or truncated)");
-        var file = new SafetensorsFile();
-        foreach (var (key, value) in Metadata(header, source)) file.Metadata[key] = value;
-        try
+
+        // Every description is read and the layout checked before anything is allocated.
+        var entries = new List<(string Name, ScalarType DType, long[] Shape, long Begin, long End)>();
+        foreach (var (name, node) in header)
         {
-            foreach (var (name, node) in header)
+            if (name == "__metadata__") continue;
+            try
             {
-                if (name == "__metadata__") continue;
                 var entry = node?.AsObject() ?? throw Bad($"tensor '{name}' has no description");
                 string dtypeName = entry["dtype"]?.GetValue<string>() ?? throw Bad($"tensor '{name}' has no dtype");
                 if (!DTypes.TryGetValue(dtypeName, out var dtype)) throw Bad($"tensor '{name}' has unsupported dtype {dtypeName}");
@@ -123,12 +125,26 @@ public static class Safetensors
                 var offsets = entry["data_offsets"]?.AsArray().Select(v => v!.GetValue<long>()).ToArray();
                 if (offsets is not { Length: 2 }) throw Bad($"tensor '{name}' has no data_offsets");
                 long begin = offsets[0], end = offsets[1];
-                long expected = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype);
-                if (shape.Any(d => d < 0) || begin < 0 || end < begin || end > dataLength || end - begin != expected)
+                long expected = shape.Any(d => d < 0) ? -1 : checked(shape.Aggregate(1L, (x, y) => x * y) * ElementSize(dtype));
+                if (expected < 0 || begin < 0 || end < begin || end > dataLength || end - begin != expected)
                     throw Bad($"tensor '{name}' has offsets [{begin}, {end}) that do not fit its shape [{string.Join(", ", shape)}] {dtypeName} or the {dataLength} data bytes (truncated or corrupt)");
+                entries.Add((name, dtype, shape, begin, end));
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+            {
+                throw Bad($"tensor '{name}' has a malformed description ({node?.ToJsonString()})");
+            }
+        }
+        CheckLayout(entries.Select(e => (e.Begin, e.End, e.Name)).ToList(), dataLength, Bad);
 
+        var file = new SafetensorsFile();
+        foreach (var (key, value) in metadata) file.Metadata[key] = value;
+        try
+        {
+            foreach (var (name, dtype, shape, begin, end) in entries)
+            {
                 var tensor = empty(shape, dtype);
-                if (expected > 0) tensor.bytes = bytes.AsSpan((int)(dataStart + begin), (int)expected);
+                if (end > begin) tensor.bytes = bytes.AsSpan((int)(dataStart + begin), (int)(end - begin));
                 file.Tensors[name] = tensor;
             }
         }
@@ -184,6 +200,21 @@ public static class Safetensors
             stream.Write(headerBytes);
             foreach (var blob in blobs) stream.Write(blob);
         });
+    }
+
+    // The format lays the tensors end to end: no byte shared by two of them, none that belongs to none.
+    static void CheckLayout(List<(long Begin, long End, string Name)> ranges, long dataLength, Func<string, InvalidDataException> bad)
+    {
+        long covered = 0;
+        string? previous = null;
+        foreach (var (begin, end, name) in ranges.OrderBy(r => r.Begin).ThenBy(r => r.End))
+        {
+            if (begin < covered) throw bad($"tensors '{previous}' and '{name}' overlap at byte {begin}");
+            if (begin > covered) throw bad($"bytes [{covered}, {begin}) of the data belong to no tensor");
+            covered = end;
+            previous = name;
+        }
+        if (covered != dataLength) throw bad($"bytes [{covered}, {dataLength}) of the data belong to no tensor");
     }
 
     static long ElementSize(ScalarType dtype) => dtype switch

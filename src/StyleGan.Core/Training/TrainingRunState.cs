@@ -66,7 +66,14 @@ public sealed class TrainingRunState : IDisposable
 
     static (Generator, Discriminator, Generator) NewNetworks(TrainingOptions options, int resolution, int channels, int labelDim)
     {
+        if (options.ChannelBase < resolution)
+            throw new InvalidValueException(nameof(options.ChannelBase), $"the channel base {options.ChannelBase} gives no channels at {resolution}x{resolution}; it must be at least the resolution.");
         var (gConfig, dConfig) = NetworkConfigs(options, resolution, channels, options.Conditional ? labelDim : 0);
+        var source = $"the training options ({resolution}x{resolution}, cfg {options.Cfg})";
+        NetworkLimits.Check(gConfig, source);
+        NetworkLimits.Check(dConfig, source);
+        // G and G_ema, G's gradients and Adam moments, D's weights, gradients and moments.
+        NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(gConfig) + NetworkLimits.WeightCountLowerBound(dConfig), null, source, copies: 5);
         manual_seed(options.Seed); // initial weights
         return (new Generator(gConfig), new Discriminator(dConfig), new Generator(gConfig));
     }

@@ -24,7 +24,7 @@ public abstract class DiscriminatorReferenceTests(ReferenceSet set) : IDisposabl
         get
         {
             if (discriminator is not null) return discriminator;
-            discriminator = new Discriminator(DiscriminatorConfig.FromJson(Reference.Metadata["config"]));
+            discriminator = new Discriminator(DiscriminatorConfig.FromJson(Reference.Metadata["config"], set.Name));
             StateDict.Load(discriminator, Reference.Tensors, prefix: "param.");
             return discriminator;
         }

@@ -26,7 +26,7 @@ public abstract class GeneratorReferenceTests(ReferenceSet set) : IDisposable
         get
         {
             if (generator is not null) return generator;
-            generator = new Generator(GeneratorConfig.FromJson(Reference.Metadata["config"]));
+            generator = new Generator(GeneratorConfig.FromJson(Reference.Metadata["config"], set.Name));
             StateDict.Load(generator, Reference.Tensors, prefix: "param.");
             generator.eval();
             return generator;

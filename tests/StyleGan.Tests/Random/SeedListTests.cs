@@ -18,6 +18,18 @@ public sealed class SeedListTests
     [Fact]
     public void SixtyFourSeedsFromTheUsualRange() => Assert.Equal(64, SeedList.Parse("0-63").Count);
 
+    [Fact]
+    public void TheWholeRangeTakesNoMemoryPerSeed()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var all = SeedList.Parse("0-4294967295,7");
+        Assert.Equal(4294967297L, all.Count);
+        var batches = all.Batches(3).Take(2).ToList();
+        Assert.Equal(new uint[] { 0, 1, 2 }, batches[0]);
+        Assert.Equal(new uint[] { 3, 4, 5 }, batches[1]);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 100_000, "parsing and batching allocated per seed");
+    }
+
     [Theory]
     [InlineData("x", "'x'")]
     [InlineData("1,,2", "''")]

@@ -73,4 +73,36 @@ public sealed class SafetensorsTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
         Assert.Contains(path, error.Message);
     }
+
+    // A file with the given tensor entries over 16 data bytes, written by hand as a hostile tool could.
+    string Handmade(string tensorsJson)
+    {
+        var path = Path.Combine(folder, "handmade.safetensors");
+        var header = System.Text.Encoding.UTF8.GetBytes("{" + tensorsJson + "}");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. new byte[16]]);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}", "overlap")]
+    [InlineData("\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}", "belong to no tensor")]
+    [InlineData("\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}", "belong to no tensor")]
+    [InlineData("\"a\":{\"dtype\":\"F32\",\"shape\":[\"x\"],\"data_offsets\":[0,16]}", "malformed")]
+    [InlineData("\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,16]}", "malformed")]
+    [InlineData("\"__metadata__\":{\"k\":[1]},\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}", "not a string")]
+    public void OverlapsHolesAndMalformedEntriesAreRefused(string tensors, string why)
+    {
+        var path = Handmade(tensors);
+        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains(why, error.Message);
+    }
+
+    [Fact]
+    public void ManyTensorsOverTheSameBytesAllocateNothing()
+    {
+        var entries = string.Join(",", Enumerable.Range(0, 1000).Select(i => $"\"t{i}\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}"));
+        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(Handmade(entries)));
+        Assert.Contains("overlap", error.Message);
+    }
 }

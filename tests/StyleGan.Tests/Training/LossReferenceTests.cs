@@ -99,8 +99,8 @@ public abstract class LossReferenceTests(ReferenceSet set) : IDisposable
         {
             this.test = test;
             var file = test.Reference;
-            G = new Generator(GeneratorConfig.FromJson(file.Metadata["G_config"]));
-            D = new Discriminator(DiscriminatorConfig.FromJson(file.Metadata["D_config"]));
+            G = new Generator(GeneratorConfig.FromJson(file.Metadata["G_config"], "loss.safetensors"));
+            D = new Discriminator(DiscriminatorConfig.FromJson(file.Metadata["D_config"], "loss.safetensors"));
             G.to(float64);
             D.to(float64);
             StateDict.Load(G, file.Tensors, "param.G.");

@@ -95,8 +95,8 @@ public sealed class TrainingLoopTests : IDisposable
         var checkpoint = Checkpoint.Newest(outdir)!;
         var before = SHA256.HashData(File.ReadAllBytes(checkpoint));
 
-        using (no_grad()) run.D.parameters().First().fill_(float.NaN);
         var diverged = NewRunContinuing(run, Tiny with { TotalKimg = 0.032 });
+        using (no_grad()) diverged.D.parameters().First().fill_(float.NaN);
         var error = Assert.Throws<TrainingDivergedException>(() => new TrainingLoop(diverged, data, outdir, CPU).Run(CancellationToken.None));
         Assert.Contains("NaN", error.Message);
         Assert.Contains(checkpoint, error.Message);

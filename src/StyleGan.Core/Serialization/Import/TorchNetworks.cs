@@ -29,12 +29,13 @@ public static class TorchNetworks
     static NetworkSet FromNvidia(PyDict top, string path)
     {
         var notes = new List<string>();
-        Generator? LoadG(string name) => top.GetValueOrDefault(name) is { } g ? NvidiaGenerator(g, $"{path}: {name}") : null;
+        long fileBytes = new FileInfo(path).Length;
+        Generator? LoadG(string name) => top.GetValueOrDefault(name) is { } g ? NvidiaGenerator(g, $"{path}: {name}", fileBytes) : null;
         var set = new NetworkSet
         {
             G = LoadG("G"),
             GEma = LoadG("G_ema"),
-            D = top.GetValueOrDefault("D") is { } d ? NvidiaDiscriminator(d, $"{path}: D") : null,
+            D = top.GetValueOrDefault("D") is { } d ? NvidiaDiscriminator(d, $"{path}: D", fileBytes) : null,
             Format = "NVIDIA StyleGAN2-ADA pickle",
             Notes = notes,
         };
@@ -50,19 +51,20 @@ public static class TorchNetworks
         return set;
     }
 
-    static Generator NvidiaGenerator(object value, string what)
+    static Generator NvidiaGenerator(object value, string what, long fileBytes)
     {
         var module = Persistent(value, "Generator", what);
         var tensors = TorchModules.StateDict(module);
         if (tensors.Keys.Any(k => k.StartsWith("synthesis.input.", StringComparison.Ordinal)))
             throw new InvalidDataException($"{what} is a StyleGAN3 generator (alias-free, config T or R), which this version cannot run yet; use a StyleGAN2 or StyleGAN2-ADA network.");
-        var config = NetworkJson.Parse<GeneratorConfig>(InitKwargs(module, what).ToJsonString());
+        var config = GeneratorConfig.FromJson(InitKwargs(module, what).ToJsonString(), what);
+        NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, what);
         var generator = new Generator(config);
         Fill(generator, tensors, what);
         return generator;
     }
 
-    static Discriminator NvidiaDiscriminator(object value, string what)
+    static Discriminator NvidiaDiscriminator(object value, string what, long fileBytes)
     {
         var module = Persistent(value, "Discriminator", what);
         var kwargs = InitKwargs(module, what);
@@ -72,7 +74,9 @@ public static class TorchNetworks
             if (blockKwargs.Count > 0) throw new InvalidDataException($"{what} was built with block_kwargs {blockKwargs.ToJsonString()}, which this implementation does not support.");
             kwargs.Remove("block_kwargs");
         }
-        var discriminator = new Discriminator(NetworkJson.Parse<DiscriminatorConfig>(kwargs.ToJsonString()));
+        var config = DiscriminatorConfig.FromJson(kwargs.ToJsonString(), what);
+        NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, what);
+        var discriminator = new Discriminator(config);
         Fill(discriminator, TorchModules.StateDict(module), what);
         return discriminator;
     }
