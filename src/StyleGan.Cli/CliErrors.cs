@@ -30,7 +30,7 @@ public static partial class CliErrors
         [nameof(TrainingOptions.KeepSnapshots)] = "--keep", [nameof(TrainingOptions.Seed)] = "--seed",
         ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
         ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
-        ["Threads"] = "--threads", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",
+        ["Threads"] = "--threads", ["ImageCount"] = "--num", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",
         ["DatasetTool.Convert"] = "stylegan dataset",
     };
 

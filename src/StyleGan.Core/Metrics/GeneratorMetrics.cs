@@ -24,6 +24,9 @@ public static class GeneratorMetrics
     public static MetricResult Evaluate(Generator generator, ImageDataset data, MnistClassifier classifier, FeatureStatistics real,
         int count = 10000, ulong seed = 0, double truncationPsi = 1, Device? device = null)
     {
+        // A covariance needs two samples; beyond ten million, the statistics gain nothing the hours would buy.
+        if (count < 2 || count > 10_000_000)
+            throw new InvalidValueException("ImageCount", $"the number of generated images {count} is outside [2, 10000000] (FID is usually measured on 10,000 or 50,000).");
         using var random = new torch.Generator(seed);
         int labelDim = generator.Config.CDim;
         return MetricRunner.Evaluate(classifier, n =>

@@ -122,4 +122,23 @@ public sealed class NetworkRefusalTests : IDisposable
             Assert.InRange(NetworkLimits.WeightCountLowerBound(dConfig), dReal / 2, dReal);
         }
     }
+
+    [Fact]
+    public void APickleWhoseConstructorArgumentsAreAbsurdIsRefusedQuickly()
+    {
+        // The tiny NVIDIA pickle with z_dim = 32 (BININT1 32, after the key or its memo reference) made 10^9 (BININT).
+        var bytes = File.ReadAllBytes(ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"));
+        var patched = System.Text.RegularExpressions.Regex.Replace(Latin1(bytes), "(X\x05\0\0\0z_dimr\xe1\x05\0\0|j\xe1\x05\0\0)K ",
+            m => m.Groups[1].Value + "J\0\xca\x9a\x3b");
+        Assert.NotEqual(Latin1(bytes), patched);
+        var path = Path.Combine(folder, "absurd.pkl");
+        File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes(patched));
+        var watch = Stopwatch.StartNew();
+        var error = Assert.Throws<InvalidDataException>(() => NetworkFile.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("z_dim is 1000000000, outside [1, 4096]", error.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+    }
+
+    static string Latin1(byte[] bytes) => System.Text.Encoding.Latin1.GetString(bytes);
 }
