@@ -2,6 +2,7 @@ using System.Text.Json;
 using SkiaSharp;
 using Spectre.Console;
 using StyleGan.Data;
+using StyleGan.Files;
 using StyleGan.Images;
 using StyleGan.Metrics;
 using StyleGan.Serialization;

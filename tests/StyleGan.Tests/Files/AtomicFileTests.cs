@@ -1,0 +1,38 @@
+using StyleGan.Files;
+
+namespace StyleGan.Tests.Files;
+
+public sealed class AtomicFileTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("atomic-file-test").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void WritesWholeThroughATemporaryThatItRemoves()
+    {
+        var path = Path.Combine(folder, "sub", "a.txt");
+        AtomicFile.Write(path, stream => stream.Write("one"u8));
+        AtomicFile.Write(path, stream => stream.Write("two"u8));
+        Assert.Equal("two", File.ReadAllText(path));
+        Assert.Equal(["a.txt"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+        Assert.Equal(path + $".tmp{Environment.ProcessId}", AtomicFile.TemporaryPath(path));
+    }
+
+    [Fact]
+    public void RefusesBeforeWritingWhatIsNotARegularFile()
+    {
+        var fifo = Fifo.Create(Path.Combine(folder, "fifo"));
+        var link = Path.Combine(folder, "link");
+        File.CreateSymbolicLink(link, Path.Combine(folder, "target"));
+        foreach (var path in new[] { fifo, link, folder })
+        {
+            bool wrote = false;
+            var error = Assert.Throws<IOException>(() => AtomicFile.Write(path, _ => wrote = true));
+            Assert.Contains(path, error.Message);
+            Assert.False(wrote);
+        }
+        Assert.Equal(PathKind.Other, PathIdentity.Kind(fifo));
+        Assert.Equal(PathKind.Link, PathIdentity.Kind(link));
+    }
+}
