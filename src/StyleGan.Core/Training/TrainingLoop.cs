@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StyleGan.Data;
+using StyleGan.Files;
 using StyleGan.Images;
 using StyleGan.Layers;
 using StyleGan.Random;
@@ -11,7 +12,8 @@ namespace StyleGan.Training;
 /// <summary>
 /// The StyleGAN2-ADA training loop (training/training_loop.py): each minibatch runs the G and D phases (lazy
 /// regularization at their intervals) and updates G_ema; each tick logs; each snapshot writes a sample grid and a
-/// checkpoint. Stops at the target kimg or when cancelled, after writing a checkpoint either way.
+/// checkpoint. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It first deletes
+/// the temporary files that writes of killed runs left in its run folder (reported as an event).
 /// </summary>
 public sealed class TrainingLoop
 {
@@ -41,6 +43,10 @@ public sealed class TrainingLoop
     {
         var options = run.Options;
         Directory.CreateDirectory(outdir);
+        var stale = AtomicFile.DeleteStale(outdir);
+        if (stale.Count > 0)
+            report?.Invoke(new TrainingProgress(run.Counters.CurNimg / 1000.0, options.TotalKimg, double.NaN, new Dictionary<string, double>(),
+                $"deleted {stale.Count} temporary file(s) that a killed run left half-written: {string.Join(", ", stale.Select(Path.GetFileName))}"));
         using var log = new TrainingLog(outdir);
         if (run.Counters.CurNimg == 0) SaveGrid("fakes_init.png");
 

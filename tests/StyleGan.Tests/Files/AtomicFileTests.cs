@@ -35,4 +35,21 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal(PathKind.Other, PathIdentity.Kind(fifo));
         Assert.Equal(PathKind.Link, PathIdentity.Kind(link));
     }
+
+    [Fact]
+    public void DeletesOnlyTheTemporariesOfProcessesThatAreGone()
+    {
+        const int Gone = 999_999_999; // above any pid_max
+        string Make(string name) { var path = Path.Combine(folder, name); File.WriteAllText(path, "x"); return path; }
+        var dead = Make($"network-snapshot-000004.safetensors.tmp{Gone}");
+        var mine = Make($"fakes000004.png.tmp{Environment.ProcessId}");
+        var running = Make("fakes000008.png.tmp1"); // init is always running
+        var kept = new[] { running, Make("network-snapshot-000004.safetensors"), Make("notes.tmp"), Make("a.tmpx1") };
+        Directory.CreateDirectory(Path.Combine(folder, $"dataset.tmp{Gone}"));
+
+        Assert.Equal(new[] { mine, dead }.Order(StringComparer.Ordinal), AtomicFile.DeleteStale(folder));
+        Assert.All(kept, file => Assert.True(File.Exists(file), file));
+        Assert.False(File.Exists(dead));
+        Assert.True(Directory.Exists(Path.Combine(folder, $"dataset.tmp{Gone}"))); // files only
+    }
 }

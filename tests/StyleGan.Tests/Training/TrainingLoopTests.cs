@@ -87,6 +87,20 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
+    public void ARunFirstDeletesWhatWritesOfKilledRunsLeftHalfDoneInItsFolder()
+    {
+        var outdir = Directory.CreateDirectory(Path.Combine(folder, "killed")).FullName;
+        var halfWritten = Path.Combine(outdir, "network-snapshot-000004.safetensors.tmp999999999"); // no such process
+        File.WriteAllText(halfWritten, "cut off");
+        var events = new List<string>();
+        using var run = NewRun(Tiny with { TotalKimg = 0.008 });
+        new TrainingLoop(run, data, outdir, CPU, p => { if (p.Event is not null) events.Add(p.Event); }).Run(CancellationToken.None);
+        Assert.False(File.Exists(halfWritten));
+        Assert.Contains("network-snapshot-000004.safetensors.tmp999999999", events[0]);
+        Assert.Empty(Directory.GetFiles(outdir, "*.tmp*"));
+    }
+
+    [Fact]
     public void NanLossStopsWithAClearMessageAndKeepsTheLastCheckpoint()
     {
         var outdir = Path.Combine(folder, "nan");
