@@ -96,6 +96,7 @@ public static class TrainCommand
                 runFolder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
                 AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}.");
             }
+            SkippedFiles.Print(data.Skipped);
 
             using (data)
             using (run)

@@ -23,7 +23,7 @@ public static class DatasetTool
         using var source = ImageSource.Open(options.Source);
         if (source.Images.Count == 0)
             throw new InvalidDataException($"{source.Path} holds no images (PNG, JPEG, WebP or BMP); point the `Source` to the folder or zip that has them.");
-        var skipped = new List<(string File, string Reason)>();
+        var skipped = new List<(string File, string Reason)>(source.Skipped);
         var (files, labels, classes) = Labelled(source, options, skipped);
         var headers = ImageHeader.ReadAll(source, files, options.SkipBad, skipped).Take(options.MaxImages ?? int.MaxValue).ToList();
         if (headers.Count == 0) throw NothingLeft(source, skipped);
@@ -120,8 +120,8 @@ public static class DatasetTool
 
     static DatasetLabels ReadLabelsFile(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Labels file {path} does not exist.", path);
-        var text = File.ReadAllText(path);
+        string text;
+        using (var reader = new StreamReader(InputFile.OpenRead(path, "Labels file"))) text = reader.ReadToEnd();
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return DatasetLabels.ParseCsv(text, path);
         return DatasetLabels.ParseJson(text, path) ?? throw new InvalidDataException($"{path} says \"labels\": null; give a file with labels (`LabelsFile`) or none.");
     }

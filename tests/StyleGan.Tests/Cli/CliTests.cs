@@ -43,6 +43,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void AFifoGivenAsAnInputIsRefusedInsteadOfReadForever()
+    {
+        var network = Files.Fifo.Create(Path.Combine(folder, "network.pkl"));
+        var (code, error) = Run("generate", "--network", network, "--outdir", Path.Combine(folder, "out"));
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains($"{network} is not a regular file", error);
+
+        var data = Files.Fifo.Create(Path.Combine(folder, "data.zip"));
+        (code, error) = Run("train", "--data", data, "--outdir", Path.Combine(folder, "runs"), "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains($"{data} is not a regular file", error);
+        Assert.False(Directory.Exists(Path.Combine(folder, "runs")));
+    }
+
+    [Fact]
     public void TrainResumeAndGenerate()
     {
         var data = TinyDataset();
