@@ -108,7 +108,7 @@ public static class TrainingCurve
         {
             date = DateTime.UtcNow.ToString("o"),
             run = runFolder,
-            training_options = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, "training_options.json"))).RootElement,
+            training_options = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, TrainingLoop.OptionsFileName))).RootElement,
             metric_threads = threads,
             points,
         }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using StyleGan.Data;
-using StyleGan.Networks;
+using StyleGan.Files;
 using StyleGan.Training;
 
 namespace StyleGan.Cli.Commands;
@@ -61,6 +61,7 @@ public static class TrainCommand
             string runFolder;
             if (checkpoint is null)
             {
+                new OutputRule("--outdir", force: false).Folder(parent); // before the data is read, which can take minutes
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
                 var preset = Presets.Get(parse.GetValue(cfg)!, data.Resolution);
                 var options = (preset with
@@ -84,8 +85,9 @@ public static class TrainCommand
                     Mirror = parse.GetValue(mirror) ?? preset.Mirror,
                     Conditional = parse.GetValue(cond) ?? preset.Conditional,
                 }).Validate();
-                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
                 run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
+                // Only now, with the run built, so that a start that fails leaves no empty run folder behind.
+                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
                 AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, {options.TotalKimg} kimg.");
             }
             else
@@ -101,7 +103,6 @@ public static class TrainCommand
             using (data)
             using (run)
             {
-                File.WriteAllText(Path.Combine(runFolder, "training_options.json"), System.Text.Json.JsonSerializer.Serialize(run.Options, NetworkJson.Options));
                 using var cancel = new CancellationTokenSource();
                 void Stop(PosixSignalContext signal)
                 {

@@ -136,4 +136,18 @@ public sealed class OverwriteTests : IDisposable
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"refusals took {watch.Elapsed}: the scoring ran first");
         Assert.Equal("precious", File.ReadAllText(In("old.json")));
     }
+
+    [Fact]
+    public void TrainChecksItsOutdirFirstAndAFailedStartLeavesNoRunFolder()
+    {
+        var file = In("runs-file");
+        File.WriteAllText(file, "precious");
+        AssertRefused(CliHarness.Run("train", "--outdir", file, "--data", In("missing"), "--threads", "1"), "--outdir", file, "not a folder");
+
+        var runs = Directory.CreateDirectory(In("runs")).FullName;
+        var data = CliHarness.TinyDataset(folder);
+        AssertRefused(CliHarness.Run("train", "--outdir", runs, "--data", data, "--cfg", "nope", "--threads", "1"), "--cfg", "nope", "unknown preset");
+        AssertRefused(CliHarness.Run("train", "--outdir", runs, "--data", data, "--batch", "4", "--mbstd-group", "3", "--threads", "1"), "--mbstd-group", "3", "multiple");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(runs));
+    }
 }

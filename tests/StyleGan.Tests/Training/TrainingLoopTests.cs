@@ -75,6 +75,7 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Single(Directory.GetFiles(outdir, "network-snapshot-*.safetensors"));
         Assert.True(File.Exists(Path.Combine(outdir, "fakes_init.png")));
         Assert.True(File.Exists(Path.Combine(outdir, "fakes000000.png")));
+        Assert.Contains("\"batch\": 4", File.ReadAllText(Path.Combine(outdir, TrainingLoop.OptionsFileName)));
         var records = File.ReadAllLines(Path.Combine(outdir, "stats.jsonl"));
         Assert.Equal(4, records.Length); // a tick every 8 images, 32 images
         Assert.Contains("\"loss/G\"", records[0]);
