@@ -2,6 +2,7 @@ using System.Text.Json;
 using SkiaSharp;
 using Spectre.Console;
 using StyleGan.Data;
+using StyleGan.Files;
 using StyleGan.Images;
 using StyleGan.Metrics;
 using StyleGan.Serialization;
@@ -107,7 +108,7 @@ public static class TrainingCurve
         {
             date = DateTime.UtcNow.ToString("o"),
             run = runFolder,
-            training_options = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, "training_options.json"))).RootElement,
+            training_options = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, TrainingLoop.OptionsFileName))).RootElement,
             metric_threads = threads,
             points,
         }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using StyleGan.Data;
+using StyleGan.Files;
 using StyleGan.Metrics;
 
 namespace StyleGan.Cli.Commands;
@@ -13,15 +14,18 @@ public static class ClassifierCommand
         var output = new Option<string>("--out") { Description = "Where to write the classifier", DefaultValueFactory = _ => "data/mnist-classifier.safetensors" };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 8 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of weights, split and shifts", DefaultValueFactory = _ => 0 };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --out file" };
         var threads = CommonOptions.Threads();
         var command = new Command("train-classifier", "Train the MNIST classifier used by `stylegan metrics` and report its held-out accuracy.")
         {
-            dataOption, output, epochs, seed, threads,
+            dataOption, output, epochs, seed, force, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            string dataPath = parse.GetValue(dataOption) ?? BundledData.Mnist;
+            string outPath = new OutputRule("--out", parse.GetValue(force), dataPath).File(parse.GetValue(output)!);
             CommonOptions.Setup(parse.GetValue(threads), "cpu");
-            using var data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist);
+            using var data = ImageDataset.Open(dataPath);
             if (data.LabelDim != MnistClassifier.ClassCount)
                 throw new InvalidDataException($"{data.Path} has {data.LabelDim} label dimensions; the classifier needs the 10 digit classes (dataset.json).");
             var all = Enumerable.Range(0, data.Count).ToList();
@@ -30,8 +34,8 @@ public static class ClassifierCommand
             var result = ClassifierTraining.Train(images, labels, new ClassifierTrainingOptions(Epochs: parse.GetValue(epochs), Seed: parse.GetValue(seed)),
                 epoch => Console.WriteLine($"epoch {epoch.Epoch}: loss {epoch.TrainLoss:F4}, held-out accuracy {epoch.ValidationAccuracy:P2}, {epoch.Elapsed.TotalSeconds:F0} s"));
             using var classifier = result.Classifier;
-            classifier.Save(parse.GetValue(output)!);
-            Console.WriteLine($"Wrote {parse.GetValue(output)}: held-out accuracy {result.ValidationAccuracy:P2} on {result.ValidationCount} digits (trained on {result.TrainCount}).");
+            classifier.Save(outPath);
+            Console.WriteLine($"Wrote {outPath}: held-out accuracy {result.ValidationAccuracy:P2} on {result.ValidationCount} digits (trained on {result.TrainCount}).");
             return 0;
         }));
         return command;

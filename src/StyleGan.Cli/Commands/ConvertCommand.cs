@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StyleGan.Files;
 using StyleGan.Serialization;
 
 namespace StyleGan.Cli.Commands;
@@ -14,9 +15,8 @@ public static class ConvertCommand
         var command = new Command("convert", "Convert a published network to our safetensors format, which every command reads.") { input, output, force };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            string from = parse.GetValue(input)!, to = parse.GetValue(output)!;
-            if (File.Exists(to) && !parse.GetValue(force))
-                throw new UsageException($"{to} already exists; choose another output or pass --force to replace it.");
+            string from = parse.GetValue(input)!;
+            string to = new OutputRule("OUT", parse.GetValue(force), from).File(parse.GetValue(output)!);
             Runtime.TorchRuntime.EnsureLoaded();
             using var networks = NetworkFile.Load(from);
             NetworkReport.Print(networks);

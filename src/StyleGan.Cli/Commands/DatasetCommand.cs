@@ -80,8 +80,7 @@ public static class DatasetCommand
             report.Classes.Count > 0 ? $"{report.LabelDim} classes: {ClassList(report.Classes)}" : $"{report.LabelDim} dimensions"));
         table.AddRow("skipped", report.Skipped.Count.ToString());
         AnsiConsole.Write(table);
-        foreach (var (file, reason) in report.Skipped)
-            AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(file)}: {Markup.Escape(reason)}");
+        SkippedFiles.Print(report.Skipped);
     }
 
     // Enough of the index -> name mapping to check it, not a thousand names.

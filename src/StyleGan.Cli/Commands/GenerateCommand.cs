@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StyleGan.Files;
 using StyleGan.Images;
 using StyleGan.Layers;
 using StyleGan.Random;
@@ -22,11 +23,12 @@ public static class GenerateCommand
         var outdir = new Option<string>("--outdir") { Description = "Where to write the PNGs", Required = true };
         var grid = new Option<bool>("--grid") { Description = "One grid PNG instead of one PNG per seed" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
+        var force = new Option<bool>("--force") { Description = "Replace PNGs of the same names in --outdir" };
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var command = new Command("generate", "Generate images from a trained network.")
         {
-            network, seeds, trunc, cutoff, classIndex, noiseMode, outdir, grid, batch, threads, device,
+            network, seeds, trunc, cutoff, classIndex, noiseMode, outdir, grid, batch, force, threads, device,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -39,13 +41,19 @@ public static class GenerateCommand
                 "none" => NoiseMode.None,
                 var other => throw new UsageException($"--noise-mode '{other}' is not one of const, random, none."),
             };
+            // Every file this run writes is checked before the network is even read.
+            var rule = new OutputRule("--outdir", parse.GetValue(force), parse.GetValue(network));
+            string folder = rule.Folder(parse.GetValue(outdir)!);
+            string gridFile = Path.Combine(folder, "grid.png");
+            var seedFiles = seedList.Distinct().ToDictionary(seed => seed, seed => Path.Combine(folder, $"seed{seed:D4}.png"));
+            IEnumerable<string> written = parse.GetValue(grid) ? [gridFile] : seedFiles.Values;
+            foreach (var file in written) rule.File(file);
+
             using var networks = NetworkFile.Load(parse.GetValue(network)!);
             NetworkReport.Print(networks);
             var generator = networks.Sampler;
             generator.to(dev);
             var labels = ClassLabel(generator.Config.CDim, parse.GetValue(classIndex));
-            string folder = parse.GetValue(outdir)!;
-            Directory.CreateDirectory(folder);
 
             var images = new List<Tensor>();
             int perBatch = Math.Max(parse.GetValue(batch), 1);
@@ -59,12 +67,12 @@ public static class GenerateCommand
                 var img = generator.forward(z, c, parse.GetValue(trunc), parse.GetValue(cutoff), mode).cpu();
                 if (parse.GetValue(grid)) { images.Add(img.MoveToOuterDisposeScope()); continue; }
                 for (int i = 0; i < chunk.Count; i++)
-                    ImageGrid.Save(Path.Combine(folder, $"seed{chunk[i]:D4}.png"), img.narrow(0, i, 1));
+                    ImageGrid.Save(seedFiles[chunk[i]], img.narrow(0, i, 1));
             }
             if (parse.GetValue(grid))
             {
-                ImageGrid.Save(Path.Combine(folder, "grid.png"), cat(images, 0));
-                Console.WriteLine($"Wrote {Path.Combine(folder, "grid.png")} ({seedList.Count} seeds).");
+                ImageGrid.Save(gridFile, cat(images, 0));
+                Console.WriteLine($"Wrote {gridFile} ({seedList.Count} seeds).");
             }
             else
             {

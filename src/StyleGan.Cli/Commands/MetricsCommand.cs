@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Data;
+using StyleGan.Files;
 using StyleGan.Metrics;
 using StyleGan.Serialization;
 using StyleGan.Training;
@@ -21,17 +22,22 @@ public static class MetricsCommand
         var trunc = new Option<double>("--trunc") { Description = "Truncation psi", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of latents and labels", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --json file" };
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var command = new Command("metrics", "FID-MNIST and Inception-style score, in the feature space of a classifier trained on the bundled digits.")
         {
-            network, dataOption, classifier, num, trunc, seed, json, threads, device,
+            network, dataOption, classifier, num, trunc, seed, json, force, threads, device,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            string dataPath = parse.GetValue(dataOption) ?? BundledData.Mnist, classifierPath = parse.GetValue(classifier) ?? BundledData.MnistClassifier;
+            // Checked before the minutes of scoring, not after.
+            string? jsonPath = parse.GetValue(json) is string requested
+                ? new OutputRule("--json", parse.GetValue(force), [dataPath, classifierPath, .. parse.GetValue(network)!]).File(requested) : null;
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
-            using var data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist);
-            using var net = MnistClassifier.Load(parse.GetValue(classifier) ?? BundledData.MnistClassifier);
+            using var data = ImageDataset.Open(dataPath);
+            using var net = MnistClassifier.Load(classifierPath);
             using var real = GeneratorMetrics.RealStatistics(net, data);
             var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn("FID-MNIST").AddColumn("IS (mean ± std)");
             var rows = new List<object>();
@@ -47,8 +53,8 @@ public static class MetricsCommand
                 rows.Add(new { network = path, kimg, wall_seconds = wall, fid_mnist = result.Fid, is_mean = result.InceptionScoreMean, is_std = result.InceptionScoreStd, count = result.Count });
             }
             AnsiConsole.Write(table);
-            if (parse.GetValue(json) is string jsonPath)
-                File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+            if (jsonPath is not null)
+                AtomicFile.Write(jsonPath, stream => JsonSerializer.Serialize(stream, rows, new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         }));
         return command;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using StyleGan.Data;
-using StyleGan.Networks;
+using StyleGan.Files;
 using StyleGan.Training;
 
 namespace StyleGan.Cli.Commands;
@@ -15,7 +15,7 @@ public static class TrainCommand
         var dataOption = new Option<string?>("--data") { Description = "Dataset folder or zip (default: the bundled MNIST digits, data/mnist32.zip)" };
         var outdir = new Option<string>("--outdir") { Description = "Parent folder of the runs; each new run gets a numbered sub-folder", DefaultValueFactory = _ => "runs" };
         var cfg = new Option<string>("--cfg") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "cpu-tiny" };
-        var resume = new Option<string?>("--resume") { Description = "'auto' (newest checkpoint under --outdir) or a checkpoint file" };
+        var resume = new Option<string?>("--resume") { Description = "'auto' (newest checkpoint under --outdir) or a checkpoint file; the run continues in the checkpoint's folder" };
         var kimg = new Option<double?>("--kimg") { Description = "Train until this many thousand real images have been shown" };
         var batch = new Option<int?>("--batch") { Description = "Minibatch size" };
         var snap = new Option<double?>("--snap") { Description = "Checkpoint and sample grid every this many kimg" };
@@ -61,6 +61,7 @@ public static class TrainCommand
             string runFolder;
             if (checkpoint is null)
             {
+                new OutputRule("--outdir", force: false).Folder(parent); // before the data is read, which can take minutes
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
                 var preset = Presets.Get(parse.GetValue(cfg)!, data.Resolution);
                 var options = (preset with
@@ -85,22 +86,26 @@ public static class TrainCommand
                     Conditional = parse.GetValue(cond) ?? preset.Conditional,
                 }).Validate();
                 run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
+                // Only now, with the run built, so that a start that fails leaves no empty run folder behind.
                 runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
                 AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, {options.TotalKimg} kimg.");
             }
             else
             {
+                // A run continues in its own folder, beside the checkpoint, wherever --outdir points.
+                runFolder = new OutputRule("--resume", force: false).Folder(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!);
+                if (parse.GetResult(outdir) is { Implicit: false } && !PathIdentity.Contains(parent, runFolder))
+                    AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(checkpoint)} is not under --outdir {Markup.Escape(parent)}: the run continues in its own folder, {Markup.Escape(runFolder)}.");
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint), parse.GetValue(skipBad));
                 var schedule = new TrainingSchedule(parse.GetValue(kimg), parse.GetValue(tick), parse.GetValue(snap), parse.GetValue(keep));
                 run = TrainingRunState.Resume(checkpoint, data, dev, schedule);
-                runFolder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
                 AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}.");
             }
+            SkippedFiles.Print(data.Skipped);
 
             using (data)
             using (run)
             {
-                File.WriteAllText(Path.Combine(runFolder, "training_options.json"), System.Text.Json.JsonSerializer.Serialize(run.Options, NetworkJson.Options));
                 using var cancel = new CancellationTokenSource();
                 void Stop(PosixSignalContext signal)
                 {
@@ -114,12 +119,26 @@ public static class TrainCommand
                 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
                 var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
                     report => new TrainingLoop(run, data, runFolder, dev, report).Run(cancel.Token));
-                AnsiConsole.MarkupLine(outcome == TrainingOutcome.Finished
-                    ? $"Done: {Markup.Escape(runFolder)}"
-                    : $"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: stylegan train --outdir {Markup.Escape(parent)} --resume auto");
+                if (outcome == TrainingOutcome.Finished)
+                {
+                    AnsiConsole.MarkupLine($"Done: {Markup.Escape(runFolder)}");
+                    return 0;
+                }
+                // The loop wrote this checkpoint on stopping; the line resumes exactly it, with what reading the data needed.
+                string written = Path.GetFullPath(Path.Combine(runFolder, Checkpoint.FileName(run.Counters.CurNimg)));
+                string[] again = ["stylegan", "train", "--resume", written,
+                    .. parse.GetValue(dataOption) is string dataPath ? ["--data", Path.GetFullPath(dataPath)] : Array.Empty<string>(),
+                    .. parse.GetValue(skipBad) ? ["--skip-bad"] : Array.Empty<string>(),
+                    .. parse.GetResult(device) is { Implicit: false } ? ["--device", parse.GetValue(device)!] : Array.Empty<string>()];
+                // Plain, never wrapped at the console's width: the command must paste as one line.
+                Console.WriteLine($"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: {string.Join(' ', again.Select(ShellWord))}");
                 return 0;
             }
         }));
         return command;
     }
+
+    // A word as a POSIX shell reads it back: as it is when plain, else in single quotes.
+    static string ShellWord(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=+,@%".Contains(c))
+        ? word : $"'{word.Replace("'", "'\\''")}'";
 }

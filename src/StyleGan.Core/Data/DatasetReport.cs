@@ -3,7 +3,10 @@ namespace StyleGan.Data;
 /// <summary>What <see cref="DatasetTool.Convert"/> did.</summary>
 /// <param name="Destination">The folder or zip written.</param>
 /// <param name="Written">Images written.</param>
-/// <param name="Skipped">Source files left out (with SkipBad), and why.</param>
+/// <param name="Skipped">
+/// Source files left out, and why: what the folder's walk leaves out always (see ImageSource.Skipped), and with
+/// SkipBad the unreadable and unlabelled images.
+/// </param>
 /// <param name="Cropped">Non-square images centre-cropped.</param>
 /// <param name="Padded">Non-square images padded.</param>
 /// <param name="Resized">Images whose (squared) side differed from the resolution.</param>

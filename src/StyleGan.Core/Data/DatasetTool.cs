@@ -3,8 +3,8 @@ using System.IO.Compression;
 using System.Numerics;
 using System.Text;
 using SkiaSharp;
+using StyleGan.Files;
 using StyleGan.Images;
-using StyleGan.Serialization;
 
 namespace StyleGan.Data;
 
@@ -19,13 +19,12 @@ public static class DatasetTool
         if (options.Resolution is { } wanted && !NetworkLimits.IsResolution(wanted))
             throw new InvalidValueException(nameof(options.Resolution), $"the resolution {wanted} is not a power of two from 4 to {NetworkLimits.MaxResolution} (e.g. 32, 64, 256).");
         if (options.MaxImages is <= 0) throw new InvalidValueException(nameof(options.MaxImages), $"the number of images {options.MaxImages} must be at least 1.");
-        var destination = Path.GetFullPath(options.Destination);
-        CheckDestination(options.Source, destination, options.Force);
+        var destination = CheckDestination(options);
 
         using var source = ImageSource.Open(options.Source);
         if (source.Images.Count == 0)
             throw new InvalidDataException($"{source.Path} holds no images (PNG, JPEG, WebP or BMP); point the `Source` to the folder or zip that has them.");
-        var skipped = new List<(string File, string Reason)>();
+        var skipped = new List<(string File, string Reason)>(source.Skipped);
         var (files, labels, classes) = Labelled(source, options, skipped);
         var headers = ImageHeader.ReadAll(source, files, options.SkipBad, skipped).Take(options.MaxImages ?? int.MaxValue).ToList();
         if (headers.Count == 0) throw NothingLeft(source, skipped);
@@ -57,21 +56,22 @@ public static class DatasetTool
             writer.LabelDim, classes);
     }
 
-    // A destination that already holds something is refused (unless forced), as is one inside a source folder,
-    // which a later run would read back as more images.
-    static void CheckDestination(string source, string destination, bool force)
+    // The overwrite rule (see OutputRule), and a destination inside a source folder is refused too: a later run
+    // would read it back as more images.
+    static string CheckDestination(DatasetToolOptions options)
     {
-        if (Directory.Exists(source) && (destination + Path.DirectorySeparatorChar).StartsWith(Path.GetFullPath(source).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new InvalidValueException(nameof(DatasetToolOptions.Destination), $"the destination {destination} is inside the source {source}; write the dataset elsewhere.");
-        bool occupied = File.Exists(destination) || (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any());
-        if (occupied && !force)
-            throw new InvalidValueException(nameof(DatasetToolOptions.Destination), $"the destination {destination} already exists and is not empty; choose another, or allow replacing it (`Force`).");
+        var rule = new OutputRule(nameof(DatasetToolOptions.Destination), options.Force, options.Source, options.LabelsFile);
+        var destination = options.Destination.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+            ? rule.File(options.Destination) : rule.ReplacedFolder(options.Destination);
+        if (Directory.Exists(options.Source) && PathIdentity.Contains(options.Source, destination))
+            throw new InvalidValueException(nameof(DatasetToolOptions.Destination), $"the destination {destination} is inside the source {options.Source}; write the dataset elsewhere.");
+        return destination;
     }
 
     // Written into a temporary sibling folder, which replaces the destination only once complete.
     static void WriteFolder(string destination, Action<Action<string, byte[]>> write)
     {
-        var temporary = destination.TrimEnd(Path.DirectorySeparatorChar) + $".tmp{Environment.ProcessId}";
+        var temporary = AtomicFile.TemporaryPath(destination);
         try
         {
             write((name, bytes) =>
@@ -121,8 +121,8 @@ public static class DatasetTool
 
     static DatasetLabels ReadLabelsFile(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Labels file {path} does not exist.", path);
-        var text = File.ReadAllText(path);
+        string text;
+        using (var reader = new StreamReader(InputFile.OpenRead(path, "Labels file"))) text = reader.ReadToEnd();
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return DatasetLabels.ParseCsv(text, path);
         return DatasetLabels.ParseJson(text, path) ?? throw new InvalidDataException($"{path} says \"labels\": null; give a file with labels (`LabelsFile`) or none.");
     }

@@ -61,7 +61,7 @@ public sealed class ImageDataset : IDisposable
     /// <summary>Dimensions of a label; 0 without labels.</summary>
     public int LabelDim => labels?.Dim ?? 0;
 
-    /// <summary>Files left out with skipBad, and why.</summary>
+    /// <summary>Files left out, and why: those the folder's walk leaves out always (see ImageSource.Skipped), bad ones with skipBad.</summary>
     public IReadOnlyList<(string File, string Reason)> Skipped { get; }
 
     /// <summary>Relative path of one image, as listed in dataset.json.</summary>
@@ -110,7 +110,7 @@ public sealed class ImageDataset : IDisposable
     {
         if (source.Images.Count == 0)
             throw new InvalidDataException($"Dataset {source.Path} holds no images (PNG, JPEG, WebP or BMP); point to the folder or zip that has them.");
-        var skipped = new List<(string File, string Reason)>();
+        var skipped = new List<(string File, string Reason)>(source.Skipped);
         var headers = ImageHeader.ReadAll(source, source.Images, skipBad, skipped).ToList();
         var size = CommonSize(source, headers, skipBad, skipped);
         headers.RemoveAll(entry => entry.Header.Width != size.Width || entry.Header.Height != size.Height);

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using StyleGan.Files;
 
 namespace StyleGan.Data;
 
@@ -15,12 +16,13 @@ public sealed class ImageSource : IDisposable
     // ZipArchive is not thread-safe: reads are serialized, so that threads may share one source.
     readonly Lock zipLock = new();
 
-    ImageSource(string path, string? folder, ZipArchive? zip, IReadOnlyList<string> images)
+    ImageSource(string path, string? folder, ZipArchive? zip, IReadOnlyList<string> images, IReadOnlyList<(string File, string Reason)> skipped)
     {
         Path = path;
         this.folder = folder;
         this.zip = zip;
         Images = images;
+        Skipped = skipped;
     }
 
     /// <summary>The folder or zip, as given.</summary>
@@ -29,18 +31,24 @@ public sealed class ImageSource : IDisposable
     /// <summary>Files with an image extension (PNG, JPEG, WebP, BMP), sorted ordinally by relative path for reproducibility.</summary>
     public IReadOnlyList<string> Images { get; }
 
+    /// <summary>
+    /// What a folder's walk left out, always (see <see cref="FolderWalk"/>): links that loop or lead to a folder
+    /// listed already, links that lead nowhere, image-named entries that are not regular files. Empty for a zip.
+    /// </summary>
+    public IReadOnlyList<(string File, string Reason)> Skipped { get; }
+
     public static ImageSource Open(string path)
     {
         if (Directory.Exists(path))
         {
-            var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                .Select(file => System.IO.Path.GetRelativePath(path, file).Replace(System.IO.Path.DirectorySeparatorChar, '/'));
-            return new ImageSource(path, path, null, SortedImages(files));
+            var (files, skipped) = FolderWalk.Files(path, IsImage);
+            return new ImageSource(path, path, null, files.Order(StringComparer.Ordinal).ToArray(), skipped);
         }
         if (File.Exists(path))
         {
             if (!path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"{path} is a file but not a .zip: a dataset is a folder of images or a zip of them.");
+            InputFile.Require(path, "Dataset");
             ZipArchive archive;
             try
             {
@@ -50,7 +58,8 @@ public sealed class ImageSource : IDisposable
             {
                 throw new InvalidDataException($"{path} is not a readable zip ({e.Message}); rebuild it with `stylegan dataset`.", e);
             }
-            return new ImageSource(path, null, archive, SortedImages(archive.Entries.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName)));
+            var images = archive.Entries.Select(e => e.FullName).Where(name => !name.EndsWith('/') && IsImage(name)).Order(StringComparer.Ordinal).ToArray();
+            return new ImageSource(path, null, archive, images, []);
         }
         throw new DirectoryNotFoundException($"Dataset {path} does not exist: give a folder of images or a .zip of them.");
     }
@@ -61,8 +70,7 @@ public sealed class ImageSource : IDisposable
         if (folder is not null)
         {
             var file = System.IO.Path.Combine(folder, relativePath);
-            if (!File.Exists(file)) throw new FileNotFoundException($"{file} has disappeared since the dataset was opened.", file);
-            using var stream = File.OpenRead(file);
+            using var stream = InputFile.OpenRead(file, "Dataset file");
             return read(stream);
         }
         lock (zipLock)
@@ -94,10 +102,8 @@ public sealed class ImageSource : IDisposable
 
     public void Dispose() => zip?.Dispose();
 
-    static string[] SortedImages(IEnumerable<string> relativePaths) => relativePaths
-        .Where(file => ImageExtensions.Contains(System.IO.Path.GetExtension(file), StringComparer.OrdinalIgnoreCase) && !IsHidden(file))
-        .Order(StringComparer.Ordinal)
-        .ToArray();
+    static bool IsImage(string relativePath) =>
+        ImageExtensions.Contains(System.IO.Path.GetExtension(relativePath), StringComparer.OrdinalIgnoreCase) && !IsHidden(relativePath);
 
     // macOS zips carry "__MACOSX/._name.png" resource forks and folders carry ".name" files: neither is an image.
     static bool IsHidden(string relativePath) =>

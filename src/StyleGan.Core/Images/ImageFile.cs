@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using SkiaSharp;
-using StyleGan.Serialization;
+using StyleGan.Files;
 using static TorchSharp.torch;
 
 namespace StyleGan.Images;

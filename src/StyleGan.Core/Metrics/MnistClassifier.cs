@@ -1,3 +1,4 @@
+using StyleGan.Files;
 using StyleGan.Runtime;
 using StyleGan.Serialization;
 using TorchSharp.Modules;
@@ -75,6 +76,7 @@ public sealed class MnistClassifier : nn.Module
 
     public static MnistClassifier Load(string path)
     {
+        InputFile.Require(path, "Classifier");
         using var file = Safetensors.Load(path);
         var kind = file.Metadata.GetValueOrDefault("kind");
         if (kind != Kind)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StyleGan.Files;
 using StyleGan.Networks;
 using StyleGan.Serialization.Import;
 using static TorchSharp.torch;
@@ -24,7 +25,7 @@ public static class NetworkFile
 
     public static NetworkSet Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Network file {path} does not exist.", path);
+        InputFile.Require(path, "Network file");
         var networks = Sniff(path) switch
         {
             FileKind.Safetensors => LoadSafetensors(path),
@@ -85,6 +86,7 @@ public static class NetworkFile
     /// <summary>The metadata of one of our files, read from its header alone: cheap, whatever the file's size.</summary>
     public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
     {
+        InputFile.Require(path, "Network file");
         var metadata = Safetensors.ReadMetadata(path);
         CheckFormat(metadata, path);
         return metadata;

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Text.Json;
 using StyleGan.Data;
+using StyleGan.Files;
 using StyleGan.Images;
 using StyleGan.Layers;
+using StyleGan.Networks;
 using StyleGan.Random;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,11 +14,16 @@ namespace StyleGan.Training;
 /// <summary>
 /// The StyleGAN2-ADA training loop (training/training_loop.py): each minibatch runs the G and D phases (lazy
 /// regularization at their intervals) and updates G_ema; each tick logs; each snapshot writes a sample grid and a
-/// checkpoint. Stops at the target kimg or when cancelled, after writing a checkpoint either way.
+/// checkpoint. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It owns its run
+/// folder: it creates it, writes training_options.json there, and first deletes the temporary files that writes of
+/// killed runs left in it (reported as an event).
 /// </summary>
 public sealed class TrainingLoop
 {
     const int GridSeeds = 64;
+
+    /// <summary>The run's options as JSON, in the run folder (the checkpoints hold them too).</summary>
+    public const string OptionsFileName = "training_options.json";
 
     readonly TrainingRunState run;
     readonly ImageDataset data;
@@ -41,6 +49,11 @@ public sealed class TrainingLoop
     {
         var options = run.Options;
         Directory.CreateDirectory(outdir);
+        var stale = AtomicFile.DeleteStale(outdir);
+        if (stale.Count > 0)
+            report?.Invoke(new TrainingProgress(run.Counters.CurNimg / 1000.0, options.TotalKimg, double.NaN, new Dictionary<string, double>(),
+                $"deleted {stale.Count} temporary file(s) that a killed run left half-written: {string.Join(", ", stale.Select(Path.GetFileName))}"));
+        AtomicFile.Write(Path.Combine(outdir, OptionsFileName), stream => JsonSerializer.Serialize(stream, options, NetworkJson.Options));
         using var log = new TrainingLog(outdir);
         if (run.Counters.CurNimg == 0) SaveGrid("fakes_init.png");
 

@@ -1,12 +1,6 @@
 using StyleGan.Cli;
-using StyleGan.Images;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Cli;
-
-[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
-public sealed class ConsoleCollection;
 
 /// <summary>The stylegan command end to end: exit codes, one-line errors naming the file, train / resume / generate.</summary>
 [Collection(nameof(ConsoleCollection))]
@@ -16,23 +10,9 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    (int ExitCode, string Error) Run(params string[] args)
-    {
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try { return (Program.Main(args), error.ToString()); }
-        finally { Console.SetError(original); }
-    }
+    static (int ExitCode, string Error) Run(params string[] args) => CliHarness.Run(args);
 
-    string TinyDataset()
-    {
-        var images = Path.Combine(folder, "images");
-        var random = new torch.Generator(3);
-        for (int i = 0; i < 8; i++)
-            ImageFile.SavePng(Path.Combine(images, $"{i}.png"), randint(0, 256, new long[] { 1, 8, 8 }, dtype: ScalarType.Byte, generator: random));
-        return images;
-    }
+    string TinyDataset() => CliHarness.TinyDataset(folder);
 
     [Fact]
     public void UnknownOptionFails()
@@ -60,6 +40,21 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains(checkpoint, error);
         Assert.Contains("truncated", error);
+    }
+
+    [Fact]
+    public void AFifoGivenAsAnInputIsRefusedInsteadOfReadForever()
+    {
+        var network = Files.Fifo.Create(Path.Combine(folder, "network.pkl"));
+        var (code, error) = Run("generate", "--network", network, "--outdir", Path.Combine(folder, "out"));
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains($"{network} is not a regular file", error);
+
+        var data = Files.Fifo.Create(Path.Combine(folder, "data.zip"));
+        (code, error) = Run("train", "--data", data, "--outdir", Path.Combine(folder, "runs"), "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains($"{data} is not a regular file", error);
+        Assert.False(Directory.Exists(Path.Combine(folder, "runs")));
     }
 
     [Fact]

@@ -75,6 +75,7 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Single(Directory.GetFiles(outdir, "network-snapshot-*.safetensors"));
         Assert.True(File.Exists(Path.Combine(outdir, "fakes_init.png")));
         Assert.True(File.Exists(Path.Combine(outdir, "fakes000000.png")));
+        Assert.Contains("\"batch\": 4", File.ReadAllText(Path.Combine(outdir, TrainingLoop.OptionsFileName)));
         var records = File.ReadAllLines(Path.Combine(outdir, "stats.jsonl"));
         Assert.Equal(4, records.Length); // a tick every 8 images, 32 images
         Assert.Contains("\"loss/G\"", records[0]);
@@ -84,6 +85,20 @@ public sealed class TrainingLoopTests : IDisposable
         AssertSameWeights(run.GEma, networks.Sampler);
         AssertSameWeights(run.G, networks.G!);
         AssertSameWeights(run.D, networks.D!);
+    }
+
+    [Fact]
+    public void ARunFirstDeletesWhatWritesOfKilledRunsLeftHalfDoneInItsFolder()
+    {
+        var outdir = Directory.CreateDirectory(Path.Combine(folder, "killed")).FullName;
+        var halfWritten = Path.Combine(outdir, "network-snapshot-000004.safetensors.tmp999999999"); // no such process
+        File.WriteAllText(halfWritten, "cut off");
+        var events = new List<string>();
+        using var run = NewRun(Tiny with { TotalKimg = 0.008 });
+        new TrainingLoop(run, data, outdir, CPU, p => { if (p.Event is not null) events.Add(p.Event); }).Run(CancellationToken.None);
+        Assert.False(File.Exists(halfWritten));
+        Assert.Contains("network-snapshot-000004.safetensors.tmp999999999", events[0]);
+        Assert.Empty(Directory.GetFiles(outdir, "*.tmp*"));
     }
 
     [Fact]

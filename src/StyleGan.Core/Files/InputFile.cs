@@ -1,0 +1,35 @@
+namespace StyleGan.Files;
+
+/// <summary>
+/// Opens a file to read only when it is a regular file (links followed): a FIFO would block the read until some
+/// other process writes, a device may never end, so either is refused naming the file instead of hanging.
+/// </summary>
+public static class InputFile
+{
+    /// <summary>Throws FileNotFoundException when nothing is at <paramref name="path"/>, InvalidDataException when it is not a regular file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="what">What the file should be, starting the message when it is missing, e.g. "Network file".</param>
+    public static void Require(string path, string what)
+    {
+        switch (PathIdentity.Target(path))
+        {
+            case PathKind.File:
+                return;
+            case PathKind.Missing:
+                throw new FileNotFoundException($"{what} {path} does not exist.", path);
+            case PathKind.Folder:
+                throw new InvalidDataException($"{path} is a folder, not a file.");
+            default:
+                throw new InvalidDataException($"{path} is not a regular file (a device, FIFO or socket), which could block a read forever; give a file.");
+        }
+    }
+
+    /// <summary>A regular file's stream (see <see cref="Require"/>).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="what">What the file should be, for the message when it is missing.</param>
+    public static FileStream OpenRead(string path, string what)
+    {
+        Require(path, what);
+        return File.OpenRead(path);
+    }
+}
