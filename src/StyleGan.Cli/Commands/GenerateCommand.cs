@@ -45,29 +45,37 @@ public static class GenerateCommand
             var rule = new OutputRule("--outdir", parse.GetValue(force), parse.GetValue(network));
             string folder = rule.Folder(parse.GetValue(outdir)!);
             string gridFile = Path.Combine(folder, "grid.png");
-            var seedFiles = seedList.Distinct().ToDictionary(seed => seed, seed => Path.Combine(folder, $"seed{seed:D4}.png"));
-            IEnumerable<string> written = parse.GetValue(grid) ? [gridFile] : seedFiles.Values;
-            foreach (var file in written) rule.File(file);
+            string SeedFile(uint seed) => Path.Combine(folder, $"seed{seed:D4}.png");
+            // Only files already there can be in the way (those this run writes are its own); listing them needs no
+            // memory per seed, however long the list.
+            IEnumerable<string> inTheWay = parse.GetValue(grid) ? [gridFile]
+                : Directory.Exists(folder) ? Directory.EnumerateFileSystemEntries(folder, "seed*.png").Where(file => IsSeedFile(file, seedList)) : [];
+            foreach (var file in inTheWay) rule.File(file);
+            int perBatch = parse.GetValue(batch);
+            if (perBatch is < 1 or > 1024) throw new UsageException($"--batch {perBatch} is outside [1, 1024].");
 
             using var networks = NetworkFile.Load(parse.GetValue(network)!);
             NetworkReport.Print(networks);
+            NetworkReport.PrintSampler(networks);
             var generator = networks.Sampler;
             generator.to(dev);
             var labels = ClassLabel(generator.Config.CDim, parse.GetValue(classIndex));
+            long side = generator.Config.ImgResolution;
+            if (parse.GetValue(grid) && seedList.Count * side * side > ImageFile.MaxPixels)
+                throw new UsageException($"--grid of {seedList.Count} seeds at {side}x{side} would have more than the {ImageFile.MaxPixels:N0} pixels " +
+                    "(8192x8192) of an image this tool writes; give fewer seeds, or leave out --grid to write one PNG per seed.");
 
             var images = new List<Tensor>();
-            int perBatch = Math.Max(parse.GetValue(batch), 1);
-            for (int start = 0; start < seedList.Count; start += perBatch)
+            foreach (var chunk in seedList.Batches(perBatch))
             {
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
-                var chunk = seedList.Skip(start).Take(perBatch).ToList();
                 var z = SeedLatents.LatentsForSeeds(chunk, generator.Config.ZDim, dev);
                 var c = labels?.to(dev).expand(chunk.Count, -1);
                 var img = generator.forward(z, c, parse.GetValue(trunc), parse.GetValue(cutoff), mode).cpu();
                 if (parse.GetValue(grid)) { images.Add(img.MoveToOuterDisposeScope()); continue; }
                 for (int i = 0; i < chunk.Count; i++)
-                    ImageGrid.Save(seedFiles[chunk[i]], img.narrow(0, i, 1));
+                    ImageGrid.Save(SeedFile(chunk[i]), img.narrow(0, i, 1));
             }
             if (parse.GetValue(grid))
             {
@@ -82,6 +90,9 @@ public static class GenerateCommand
         }));
         return command;
     }
+
+    static bool IsSeedFile(string file, SeedList seeds) =>
+        uint.TryParse(Path.GetFileNameWithoutExtension(file)["seed".Length..], System.Globalization.NumberStyles.None, null, out uint seed) && seeds.Contains(seed);
 
     static Tensor? ClassLabel(int labelDim, int? classIndex)
     {

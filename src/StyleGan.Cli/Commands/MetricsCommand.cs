@@ -4,6 +4,7 @@ using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Files;
 using StyleGan.Metrics;
+using StyleGan.Networks;
 using StyleGan.Serialization;
 using StyleGan.Training;
 using TorchSharp;
@@ -35,6 +36,7 @@ public static class MetricsCommand
             // Checked before the minutes of scoring, not after.
             string? jsonPath = parse.GetValue(json) is string requested
                 ? new OutputRule("--json", parse.GetValue(force), [dataPath, classifierPath, .. parse.GetValue(network)!]).File(requested) : null;
+            MappingNetwork.CheckTruncation(parse.GetValue(trunc), null, null);
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             using var data = ImageDataset.Open(dataPath);
             using var net = MnistClassifier.Load(classifierPath);
@@ -46,6 +48,7 @@ public static class MetricsCommand
                 using var networks = NetworkFile.Load(path);
                 var counters = Checkpoint.Counters(networks, path);
                 double? kimg = counters?.CurNimg / 1000.0, wall = counters?.WallSeconds;
+                NetworkReport.PrintSampler(networks);
                 var generator = networks.Sampler;
                 generator.to(dev);
                 var result = GeneratorMetrics.Evaluate(generator, data, net, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev);
@@ -54,7 +57,8 @@ public static class MetricsCommand
             }
             AnsiConsole.Write(table);
             if (jsonPath is not null)
-                AtomicFile.Write(jsonPath, stream => JsonSerializer.Serialize(stream, rows, new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.Write(jsonPath, stream => JsonSerializer.Serialize(stream, rows,
+                    new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             return 0;
         }));
         return command;

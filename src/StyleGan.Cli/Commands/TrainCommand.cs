@@ -99,6 +99,11 @@ public static class TrainCommand
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint), parse.GetValue(skipBad));
                 var schedule = new TrainingSchedule(parse.GetValue(kimg), parse.GetValue(tick), parse.GetValue(snap), parse.GetValue(keep));
                 run = TrainingRunState.Resume(checkpoint, data, dev, schedule);
+                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, mirror, cond }
+                    .Where(option => parse.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToList();
+                if (ignored.Count > 0)
+                    Console.Error.WriteLine($"stylegan: note: a resumed run keeps the options it was trained with; ignored: {string.Join(", ", ignored)} " +
+                        "(only --kimg, --snap, --tick and --keep change on resume).");
                 AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}.");
             }
             SkippedFiles.Print(data.Skipped);

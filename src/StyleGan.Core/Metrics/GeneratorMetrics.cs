@@ -29,6 +29,9 @@ public static class GeneratorMetrics
             throw new InvalidValueException("ImageCount", $"the number of generated images {count} is outside [2, 10000000] (FID is usually measured on 10,000 or 50,000).");
         using var random = new torch.Generator(seed);
         int labelDim = generator.Config.CDim;
+        if (labelDim > 0 && data.LabelDim != labelDim)
+            throw new InvalidDataException($"The generator is conditioned on {labelDim} labels but {data.Path} has {(data.LabelDim == 0 ? "none" : data.LabelDim.ToString())}; " +
+                "score it against the data it was trained on.");
         return MetricRunner.Evaluate(classifier, n =>
         {
             var z = randn(new long[] { n, generator.Config.ZDim }, generator: random).to(device ?? CPU);

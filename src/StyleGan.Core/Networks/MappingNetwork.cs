@@ -55,7 +55,7 @@ public sealed class MappingNetwork : nn.Module
     /// <param name="skipWAvgUpdate">Do not update w_avg even in training mode.</param>
     public Tensor forward(Tensor? z, Tensor? c, double truncationPsi = 1, int? truncationCutoff = null, bool skipWAvgUpdate = false)
     {
-        CheckTruncation(truncationPsi, truncationCutoff);
+        CheckTruncation(truncationPsi, truncationCutoff, numWs);
         Tensor? x = null;
         var dtype = layers[0].DType;
         if (zDim > 0) x = Normalization.NormalizeSecondMoment(Required(z, "z").to(dtype));
@@ -95,7 +95,11 @@ public sealed class MappingNetwork : nn.Module
     /// <summary>The largest |psi| accepted: beyond it images are saturated noise (NVIDIA's figures use -1 to 2).</summary>
     public const double MaxTruncationPsi = 100;
 
-    void CheckTruncation(double psi, int? cutoff)
+    /// <summary>Refuses a truncation psi that is not a number within ±<see cref="MaxTruncationPsi"/>, or a cutoff outside [0, num_ws].</summary>
+    /// <param name="psi">The truncation psi.</param>
+    /// <param name="cutoff">The number of ws truncated, or null for all.</param>
+    /// <param name="numWs">The network's number of ws, or null where not known yet.</param>
+    public static void CheckTruncation(double psi, int? cutoff, int? numWs)
     {
         if (!double.IsFinite(psi) || Math.Abs(psi) > MaxTruncationPsi)
             throw new InvalidValueException("TruncationPsi", $"the truncation psi {psi} is not a number in [-{MaxTruncationPsi}, {MaxTruncationPsi}] (1: no truncation, 0.7: NVIDIA's usual).");

@@ -41,6 +41,9 @@ public sealed class SeedList : IEnumerable<uint>
         return new SeedList(ranges);
     }
 
+    /// <summary>Whether the list holds <paramref name="seed"/>.</summary>
+    public bool Contains(uint seed) => ranges.Any(r => r.First <= seed && seed <= r.Last);
+
     /// <summary>The seeds in order, at most <paramref name="size"/> at a time.</summary>
     public IEnumerable<IReadOnlyList<uint>> Batches(int size) => this.Chunk(Math.Max(size, 1));
 

@@ -173,7 +173,12 @@ public sealed class TrainingLoop
         var z = SeedLatents.LatentsForSeeds(seeds, run.G.Config.ZDim, device);
         int labelDim = run.G.Config.CDim;
         var labels = labelDim > 0 ? nn.functional.one_hot(arange(GridSeeds) % labelDim, labelDim).to(float32).to(device) : null;
-        var images = run.GEma.forward(z, labels, noiseMode: NoiseMode.Const);
+        // In minibatches of the run's size, which is what its memory was sized for.
+        var images = cat(Enumerable.Range(0, (GridSeeds + run.Options.Batch - 1) / run.Options.Batch).Select(i =>
+        {
+            long start = (long)i * run.Options.Batch, count = Math.Min(run.Options.Batch, GridSeeds - start);
+            return run.GEma.forward(z.narrow(0, start, count), labels?.narrow(0, start, count), noiseMode: NoiseMode.Const);
+        }).ToList(), 0);
         ImageGrid.Save(Path.Combine(outdir, name), images, columns: 8);
     }
 }

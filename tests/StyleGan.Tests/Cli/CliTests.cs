@@ -68,7 +68,9 @@ public sealed class CliTests : IDisposable
         Assert.EndsWith("00000-images-cpu-tiny", run);
         Assert.Single(Directory.GetFiles(run, "network-snapshot-*.safetensors"));
 
-        Assert.Equal(0, Run(["train", "--outdir", runs, "--resume", "auto", "--kimg", "0.032", "--threads", "1"]).ExitCode);
+        var (resumed, note) = Run(["train", "--outdir", runs, "--resume", "auto", "--kimg", "0.032", "--batch", "8", "--threads", "1"]);
+        Assert.Equal(0, resumed);
+        Assert.Contains("ignored: --batch (only --kimg, --snap, --tick and --keep change on resume)", note);
         Assert.Single(Directory.GetDirectories(runs)); // resumed in place, no new run folder
         var checkpoint = Directory.GetFiles(run, "network-snapshot-*.safetensors").Single();
 

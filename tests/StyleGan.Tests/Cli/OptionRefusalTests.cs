@@ -1,7 +1,4 @@
 using StyleGan.Cli;
-using StyleGan.Images;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Cli;
 
@@ -12,24 +9,6 @@ public sealed class OptionRefusalTests : IDisposable
     readonly string folder = Directory.CreateTempSubdirectory("option-test").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    static (int ExitCode, string Error) Run(params string[] args)
-    {
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try { return (Program.Main(args), error.ToString()); }
-        finally { Console.SetError(original); }
-    }
-
-    string Data()
-    {
-        var images = Path.Combine(folder, "images");
-        var random = new torch.Generator(3);
-        for (int i = 0; i < 4; i++)
-            ImageFile.SavePng(Path.Combine(images, $"{i}.png"), randint(0, 256, new long[] { 1, 8, 8 }, dtype: ScalarType.Byte, generator: random));
-        return images;
-    }
 
     [Theory]
     [InlineData("--zdim", "0", "latent size 0")]
@@ -52,7 +31,7 @@ public sealed class OptionRefusalTests : IDisposable
     public void TrainRefusesOutOfRangeValues(string flag, string value, string expected)
     {
         var runs = Path.Combine(folder, "runs");
-        var (code, error) = Run("train", "--data", Data(), "--outdir", runs, flag, value);
+        var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, flag, value);
         Assert.Equal(CliErrors.UserError, code);
         Assert.StartsWith($"stylegan: error: {flag}: ", error);
         Assert.Contains(expected, error);
@@ -69,7 +48,7 @@ public sealed class OptionRefusalTests : IDisposable
     public void GenerateRefusesOutOfRangeTruncation(string flag, string value, string expected)
     {
         var output = Path.Combine(folder, "out");
-        var (code, error) = Run("generate", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--seeds", "0", "--class", "1",
+        var (code, error) = CliHarness.Run("generate", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--seeds", "0", "--class", "1",
             "--outdir", output, "--threads", "1", flag, value);
         Assert.Equal(CliErrors.UserError, code);
         Assert.Contains($"stylegan: error: {flag}: ", error);
@@ -80,7 +59,7 @@ public sealed class OptionRefusalTests : IDisposable
     [Fact]
     public void MetricsRefusesANaNTruncation()
     {
-        var (code, error) = Run("metrics", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--trunc", "NaN", "--num", "10", "--threads", "1");
+        var (code, error) = CliHarness.Run("metrics", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--trunc", "NaN", "--num", "10", "--threads", "1");
         Assert.Equal(CliErrors.UserError, code);
         Assert.Contains("--trunc", error);
     }
@@ -89,9 +68,41 @@ public sealed class OptionRefusalTests : IDisposable
     public void TooManyThreadsAreCappedAtTheCoresWithANote()
     {
         var output = Path.Combine(folder, "out");
-        var (code, error) = Run("generate", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--seeds", "0", "--class", "1",
+        var (code, error) = CliHarness.Run("generate", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--seeds", "0", "--class", "1",
             "--outdir", output, "--threads", "100000");
         Assert.Equal(0, code);
         Assert.Contains($"--threads 100000 is more than the {Environment.ProcessorCount} cores", error);
+    }
+
+    [Fact]
+    public void AGridOfMoreSeedsThanAnImageHoldsIsRefusedAtOnce()
+    {
+        var output = Path.Combine(folder, "out");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (code, error) = CliHarness.Run("generate", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--seeds", "0-4294967295", "--class", "1",
+            "--grid", "--outdir", output, "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains("--grid of 4294967296 seeds at 32x32", error);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        Assert.False(File.Exists(Path.Combine(output, "grid.png")));
+    }
+
+    [Fact]
+    public void ATrainingRunLargerThanMemoryIsRefusedBeforeAllocating()
+    {
+        var runs = Path.Combine(folder, "runs");
+        var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, "--zdim", "4096", "--map", "64", "--cbase", "1048576", "--cmax", "4096", "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains("more than this machine's", error);
+        Assert.False(Directory.Exists(runs) && Directory.EnumerateFileSystemEntries(runs).Any());
+    }
+
+    [Fact]
+    public void MetricsOfAGeneratorWithOtherLabelsThanTheDataIsAUserError()
+    {
+        // The published fixture is conditioned on 4 classes; the bundled MNIST has 10.
+        var (code, error) = CliHarness.Run("metrics", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--num", "10", "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains("conditioned on 4 labels", error);
     }
 }
