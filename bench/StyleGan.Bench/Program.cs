@@ -12,6 +12,7 @@ using Generator = StyleGan.Networks.Generator;
 
 // Measures images/s of the generator's forward pass and of one training step on the two shapes.
 // Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
 BenchOptions options;
 try
@@ -25,6 +26,12 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 TorchRuntime.EnsureLoaded();
 int threads = TorchRuntime.SetThreads(options.Threads);
+if (options.Workload is string workload)
+{
+    manual_seed(0);
+    MemoryBench.RunInThisProcess(workload, options.Batch, options.Iters);
+    return 0;
+}
 manual_seed(0);
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // keep the tables readable in logs
 Directory.CreateDirectory(options.OutDir);
@@ -41,12 +48,31 @@ if (options.Curve is string runFolder)
     return 0;
 }
 
+if (options.Memory)
+{
+    var memoryShapes = options.ShapesGiven ? BenchShape.All.Where(s => options.Shapes.Contains(s.Name)) : BenchShape.All;
+    var memoryRows = MemoryBench.Run(memoryShapes, options.Files, options.Batch, threads);
+    AnsiConsole.Write(MemoryBench.Table(memoryRows, threads));
+    string memoryFile = Path.Combine(options.OutDir, $"memory-{stamp}.json");
+    File.WriteAllText(memoryFile, JsonSerializer.Serialize(new
+    {
+        date = DateTime.UtcNow.ToString("o"),
+        machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = Measure.CpuModel() },
+        versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
+        threads,
+        convolution_kernels = ConvolutionCheck.Ensure().ToString(),
+        results = memoryRows,
+    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    Console.WriteLine($"wrote {memoryFile}");
+    return 0;
+}
+
 double matmulGflops = Measure.MatmulGflops();
 string cpu = Measure.CpuModel();
 var convolutionKernels = ConvolutionCheck.Ensure();
 var rows = new List<BenchResult>();
 var presetRows = PresetBench.Run(options.Presets, options.Warmup, options.Iters);
-foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name)))
+foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name) && s.Name != "ffhq1024"))
 {
     using var generator = new Generator(shape.G);
     using var discriminator = new Discriminator(shape.D);
@@ -114,6 +140,11 @@ sealed record BenchResult(string Shape, string Workload, int Batch, int Threads,
 
 sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, IReadOnlyList<string> Presets, string? Curve, int Num)
 {
+    public bool Memory { get; init; }
+    public bool ShapesGiven { get; init; }
+    public IReadOnlyList<string> Files { get; init; } = [];
+    public string? Workload { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions(BenchShape.All.Select(s => s.Name).ToHashSet(), 16, 1, 3, 0, Path.Combine("bench", "results"), Array.Empty<string>(), null, 10000);
@@ -122,7 +153,10 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {
-                "--shapes" => o with { Shapes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
+                "--shapes" => o with { Shapes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), ShapesGiven = true },
+                "--memory" => o with { Memory = true },
+                "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                "--workload" => o with { Workload = Next() },
                 "--batch" => o with { Batch = int.Parse(Next()) },
                 "--warmup" => o with { Warmup = int.Parse(Next()) },
                 "--iters" => o with { Iters = int.Parse(Next()) },
@@ -131,7 +165,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B"),
             };
         }
         return o;

@@ -56,12 +56,13 @@ public sealed class Conv2dLayer : nn.Module
 
     /// <param name="x">Input [N, I, H, W].</param>
     /// <param name="gain">Extra output gain (sqrt(0.5) in residual blocks); also scales the clamp.</param>
-    public Tensor forward(Tensor x, double gain = 1)
-    {
-        var w = weight * weightGain;
-        var b = bias?.to(x.dtype);
-        bool flipWeight = up == 1; // slightly faster, as in the official code
-        x = Conv2dResample.Apply(x, w.to(x.dtype), resample_filter, up, down, padding, flipWeight: flipWeight);
-        return BiasAct.Apply(x, b, act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain);
-    }
+    public Tensor forward(Tensor x, double gain = 1) =>
+        Intermediates.Keep(() =>
+        {
+            var w = weight * weightGain;
+            var b = bias?.to(x.dtype);
+            bool flipWeight = up == 1; // slightly faster, as in the official code
+            x = Conv2dResample.Apply(x, w.to(x.dtype), resample_filter, up, down, padding, flipWeight: flipWeight);
+            return BiasAct.Apply(x, b, act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain);
+        });
 }

@@ -63,18 +63,19 @@ public sealed class SynthesisLayer : nn.Module
     /// <param name="fusedModconv">Grouped-convolution path or activation-scaling path.</param>
     /// <param name="gain">Extra output gain (sqrt(0.5) in residual blocks); also scales the clamp.</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
-    public Tensor forward(Tensor x, Tensor w, NoiseMode noiseMode, bool fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null)
-    {
-        var styles = affine.forward(w);
-        Tensor? noise = null;
-        if (noise_strength is not null && noiseMode == NoiseMode.Random)
-            noise = randn(new long[] { x.shape[0], 1, resolution, resolution }, device: x.device, generator: noiseGenerator) * noise_strength;
-        if (noise_strength is not null && noiseMode == NoiseMode.Const)
-            noise = noise_const! * noise_strength;
+    public Tensor forward(Tensor x, Tensor w, NoiseMode noiseMode, bool fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null) =>
+        Intermediates.Keep(() =>
+        {
+            var styles = affine.forward(w);
+            Tensor? noise = null;
+            if (noise_strength is not null && noiseMode == NoiseMode.Random)
+                noise = randn(new long[] { x.shape[0], 1, resolution, resolution }, device: x.device, generator: noiseGenerator) * noise_strength;
+            if (noise_strength is not null && noiseMode == NoiseMode.Const)
+                noise = noise_const! * noise_strength;
 
-        bool flipWeight = up == 1; // slightly faster, as in the official code
-        x = ModulatedConv2d.Apply(x, weight, styles, noise, up: up, padding: padding, resampleFilter: resample_filter,
-            flipWeight: flipWeight, fusedModconv: fusedModconv);
-        return BiasAct.Apply(x, bias.to(x.dtype), act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain);
-    }
+            bool flipWeight = up == 1; // slightly faster, as in the official code
+            x = ModulatedConv2d.Apply(x, weight, styles, noise, up: up, padding: padding, resampleFilter: resample_filter,
+                flipWeight: flipWeight, fusedModconv: fusedModconv);
+            return BiasAct.Apply(x, bias.to(x.dtype), act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain);
+        });
 }

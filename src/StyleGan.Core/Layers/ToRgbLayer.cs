@@ -30,10 +30,11 @@ public sealed class ToRgbLayer : nn.Module
         register_parameter("bias", bias);
     }
 
-    public Tensor forward(Tensor x, Tensor w, bool fusedModconv)
-    {
-        var styles = affine.forward(w) * weightGain;
-        x = ModulatedConv2d.Apply(x, weight, styles, demodulate: false, fusedModconv: fusedModconv);
-        return BiasAct.Apply(x, bias.to(x.dtype), clamp: convClamp);
-    }
+    public Tensor forward(Tensor x, Tensor w, bool fusedModconv) =>
+        Intermediates.Keep(() =>
+        {
+            var styles = affine.forward(w) * weightGain;
+            x = ModulatedConv2d.Apply(x, weight, styles, demodulate: false, fusedModconv: fusedModconv);
+            return BiasAct.Apply(x, bias.to(x.dtype), clamp: convClamp);
+        });
 }

@@ -38,26 +38,27 @@ public sealed class DiscriminatorBlock : nn.Module
 
     /// <param name="x">Features of the previous block, or null for the first block.</param>
     /// <param name="img">The image at this block's resolution (first block, or skip architecture), else null.</param>
-    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img)
-    {
-        if (inChannels == 0 || architecture == Architecture.Skip)
+    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img) =>
+        Intermediates.Keep(() =>
         {
-            var y = fromrgb!.forward(img!);
-            x = x is null ? y : x + y;
-            img = architecture == Architecture.Skip ? Upfirdn2d.Downsample2d(img!, resample_filter) : null;
-        }
+            if (inChannels == 0 || architecture == Architecture.Skip)
+            {
+                var y = fromrgb!.forward(img!);
+                x = x is null ? y : x + y;
+                img = architecture == Architecture.Skip ? Upfirdn2d.Downsample2d(img!, resample_filter) : null;
+            }
 
-        if (architecture == Architecture.Resnet)
-        {
-            var y = skip!.forward(x!, gain: Math.Sqrt(0.5));
-            x = conv0.forward(x!);
-            x = conv1.forward(x, gain: Math.Sqrt(0.5));
-            x = y + x;
-        }
-        else
-        {
-            x = conv1.forward(conv0.forward(x!));
-        }
-        return (x, img);
-    }
+            if (architecture == Architecture.Resnet)
+            {
+                var y = skip!.forward(x!, gain: Math.Sqrt(0.5));
+                x = conv0.forward(x!);
+                x = conv1.forward(x, gain: Math.Sqrt(0.5));
+                x = y + x;
+            }
+            else
+            {
+                x = conv1.forward(conv0.forward(x!));
+            }
+            return (x, img);
+        });
 }

@@ -39,14 +39,15 @@ public sealed class DiscriminatorEpilogue : nn.Module
     /// <param name="x">Features [N, C, 4, 4].</param>
     /// <param name="img">The 4x4 image (skip architecture), else null.</param>
     /// <param name="cmap">Label embedding [N, cmap_dim] (conditional), else null.</param>
-    public Tensor forward(Tensor x, Tensor? img, Tensor? cmap)
-    {
-        if (architecture == Architecture.Skip) x = x + fromrgb!.forward(img!);
-        if (mbstd is not null) x = mbstd.forward(x);
-        x = conv.forward(x);
-        x = fc.forward(x.flatten(1));
-        x = @out.forward(x);
-        if (cmapDim > 0) x = (x * cmap!).sum(new long[] { 1 }, keepdim: true) * (1 / Math.Sqrt(cmapDim));
-        return x;
-    }
+    public Tensor forward(Tensor x, Tensor? img, Tensor? cmap) =>
+        Intermediates.Keep(() =>
+        {
+            if (architecture == Architecture.Skip) x = x + fromrgb!.forward(img!);
+            if (mbstd is not null) x = mbstd.forward(x);
+            x = conv.forward(x);
+            x = fc.forward(x.flatten(1));
+            x = @out.forward(x);
+            if (cmapDim > 0) x = (x * cmap!).sum(new long[] { 1 }, keepdim: true) * (1 / Math.Sqrt(cmapDim));
+            return x;
+        });
 }

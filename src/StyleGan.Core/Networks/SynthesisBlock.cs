@@ -68,35 +68,36 @@ public sealed class SynthesisBlock : nn.Module
     /// <param name="noiseMode">Random, constant or no noise.</param>
     /// <param name="fusedModconv">Grouped-convolution path or activation-scaling path.</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
-    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool fusedModconv, torch.Generator? noiseGenerator = null)
-    {
-        var w = ws.unbind(1);
-        int next = 0;
+    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool fusedModconv, torch.Generator? noiseGenerator = null) =>
+        Intermediates.Keep(() =>
+        {
+            var w = ws.unbind(1);
+            int next = 0;
 
-        if (inChannels == 0)
-        {
-            x = @const!.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1);
-            x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
-        }
-        else if (architecture == Architecture.Resnet)
-        {
-            var y = skip!.forward(x!, gain: Math.Sqrt(0.5));
-            x = conv0!.forward(x!, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
-            x = conv1.forward(x, w[next++], noiseMode, fusedModconv, gain: Math.Sqrt(0.5), noiseGenerator: noiseGenerator);
-            x = y + x;
-        }
-        else
-        {
-            x = conv0!.forward(x!, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
-            x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
-        }
+            if (inChannels == 0)
+            {
+                x = @const!.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1);
+                x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+            }
+            else if (architecture == Architecture.Resnet)
+            {
+                var y = skip!.forward(x!, gain: Math.Sqrt(0.5));
+                x = conv0!.forward(x!, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+                x = conv1.forward(x, w[next++], noiseMode, fusedModconv, gain: Math.Sqrt(0.5), noiseGenerator: noiseGenerator);
+                x = y + x;
+            }
+            else
+            {
+                x = conv0!.forward(x!, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+                x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+            }
 
-        if (img is not null) img = Upfirdn2d.Upsample2d(img, resample_filter);
-        if (torgb is not null)
-        {
-            var y = torgb.forward(x, w[next], fusedModconv);
-            img = img is null ? y : img + y;
-        }
-        return (x, img);
-    }
+            if (img is not null) img = Upfirdn2d.Upsample2d(img, resample_filter);
+            if (torgb is not null)
+            {
+                var y = torgb.forward(x, w[next], fusedModconv);
+                img = img is null ? y : img + y;
+            }
+            return (x, img);
+        });
 }

@@ -15,23 +15,26 @@ public static class BiasAct
     public static double DefaultAlpha(Activation act) => act == Activation.Lrelu ? 0.2 : 0;
 
     /// <summary>x + b (broadcast along <paramref name="dim"/>), then the activation, times gain, clamped to ±clamp.</summary>
-    public static Tensor Apply(Tensor x, Tensor? b = null, int dim = 1, Activation act = Activation.Linear, double? alpha = null, double? gain = null, double? clamp = null)
-    {
-        if (b is not null)
+    public static Tensor Apply(Tensor x, Tensor? b = null, int dim = 1, Activation act = Activation.Linear, double? alpha = null, double? gain = null, double? clamp = null) =>
+        Intermediates.Keep(() =>
         {
-            var shape = Enumerable.Range(0, (int)x.ndim).Select(i => i == dim ? -1L : 1L).ToArray();
-            x = x + b.reshape(shape);
-        }
-        x = act switch
-        {
-            Activation.Linear => x,
-            Activation.Relu => nn.functional.relu(x),
-            Activation.Lrelu => nn.functional.leaky_relu(x, alpha ?? DefaultAlpha(act)),
-            _ => throw new ArgumentOutOfRangeException(nameof(act), act, null),
-        };
-        double g = gain ?? DefaultGain(act);
-        if (g != 1) x = x * g;
-        if (clamp is double c && c >= 0) x = x.clamp(-c, c);
-        return x;
-    }
+            var y = new Elementwise(x);
+            if (b is not null)
+            {
+                var bias = b.reshape(Enumerable.Range(0, (int)x.ndim).Select(i => i == dim ? -1L : 1L).ToArray());
+                y.Then(t => t.add_(bias), t => t + bias);
+            }
+            double slope = alpha ?? DefaultAlpha(act);
+            switch (act)
+            {
+                case Activation.Linear: break;
+                case Activation.Relu: y.Then(t => t.relu_(), t => nn.functional.relu(t)); break;
+                case Activation.Lrelu: y.Then(t => t.leaky_relu_(slope), t => nn.functional.leaky_relu(t, slope)); break;
+                default: throw new ArgumentOutOfRangeException(nameof(act), act, null);
+            }
+            double g = gain ?? DefaultGain(act);
+            if (g != 1) y.Then(t => t.mul_(g), t => t * g);
+            if (clamp is double c && c >= 0) y.Then(t => t.clamp_(-c, c), t => t.clamp(-c, c));
+            return y.Value;
+        });
 }

@@ -21,7 +21,11 @@ public static class ModulatedConv2d
     /// <param name="flipWeight">False = true convolution, true = correlation.</param>
     /// <param name="fusedModconv">Grouped-convolution path (faster for inference) or activation-scaling path.</param>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, Tensor? noise = null, int up = 1, int down = 1, int padding = 0,
-        Tensor? resampleFilter = null, bool demodulate = true, bool flipWeight = true, bool fusedModconv = true)
+        Tensor? resampleFilter = null, bool demodulate = true, bool flipWeight = true, bool fusedModconv = true) =>
+        Intermediates.Keep(() => Compute(x, weight, styles, noise, up, down, padding, resampleFilter, demodulate, flipWeight, fusedModconv));
+
+    static Tensor Compute(Tensor x, Tensor weight, Tensor styles, Tensor? noise, int up, int down, int padding, Tensor? resampleFilter, bool demodulate,
+        bool flipWeight, bool fusedModconv)
     {
         long batch = x.shape[0];
         long outChannels = weight.shape[0], inChannels = weight.shape[1], kh = weight.shape[2], kw = weight.shape[3];
@@ -33,20 +37,20 @@ public static class ModulatedConv2d
 
         if (!fusedModconv)
         {
-            x = x * styles.to(x.dtype).reshape(batch, -1, 1, 1);
-            x = Conv2dResample.Apply(x, weight.to(x.dtype), resampleFilter, up, down, padding, flipWeight: flipWeight);
-            if (demodulate) x = x * dcoefs!.to(x.dtype).reshape(batch, -1, 1, 1);
-            if (noise is not null) x = x + noise.to(x.dtype);
-            return x;
+            var scaled = x * styles.to(x.dtype).reshape(batch, -1, 1, 1);
+            var y = new Elementwise(Conv2dResample.Apply(scaled, weight.to(x.dtype), resampleFilter, up, down, padding, flipWeight: flipWeight), owned: true);
+            if (demodulate) y.Then(t => t.mul_(dcoefs!.to(x.dtype).reshape(batch, -1, 1, 1)), t => t * dcoefs!.to(x.dtype).reshape(batch, -1, 1, 1));
+            if (noise is not null) y.Then(t => t.add_(noise.to(x.dtype)), t => t + noise.to(x.dtype));
+            return y.Value;
         }
 
         var w = weight.unsqueeze(0) * styles.reshape(batch, 1, -1, 1, 1); // [N, O, I, kh, kw]
         if (demodulate) w = w * dcoefs!.reshape(batch, -1, 1, 1, 1);
-        x = x.reshape(1, batch * inChannels, x.shape[2], x.shape[3]);
         var grouped = w.reshape(batch * outChannels, inChannels, kh, kw);
-        x = Conv2dResample.Apply(x, grouped.to(x.dtype), resampleFilter, up, down, padding, groups: (int)batch, flipWeight: flipWeight);
-        x = x.reshape(batch, outChannels, x.shape[2], x.shape[3]);
-        if (noise is not null) x = x + noise;
-        return x;
+        var fused = Conv2dResample.Apply(x.reshape(1, batch * inChannels, x.shape[2], x.shape[3]), grouped.to(x.dtype), resampleFilter, up, down, padding,
+            groups: (int)batch, flipWeight: flipWeight);
+        var result = new Elementwise(fused.reshape(batch, outChannels, fused.shape[2], fused.shape[3]), owned: true);
+        if (noise is not null) result.Then(t => t.add_(noise), t => t + noise);
+        return result.Value;
     }
 }

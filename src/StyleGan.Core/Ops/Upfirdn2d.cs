@@ -31,41 +31,42 @@ public static class Upfirdn2d
         f is null ? (1, 1) : ((int)f.shape[^1], (int)f.shape[0]);
 
     /// <summary>Upsample, pad/crop, filter, downsample. <paramref name="f"/> is 2D [fh, fw] or separable 1D [fw].</summary>
-    public static Tensor Apply(Tensor x, Tensor f, int up = 1, int down = 1, Padding padding = default, bool flipFilter = false, double gain = 1)
-    {
-        ConvolutionCheck.Ensure();
-        long batch = x.shape[0], channels = x.shape[1], height = x.shape[2], width = x.shape[3];
-
-        if (up > 1)
+    public static Tensor Apply(Tensor x, Tensor f, int up = 1, int down = 1, Padding padding = default, bool flipFilter = false, double gain = 1) =>
+        Intermediates.Keep(() =>
         {
-            x = x.reshape(batch, channels, height, 1, width, 1);
-            x = nn.functional.pad(x, new long[] { 0, up - 1, 0, 0, 0, up - 1 });
-            x = x.reshape(batch, channels, height * up, width * up);
-        }
+            ConvolutionCheck.Ensure();
+            long batch = x.shape[0], channels = x.shape[1], height = x.shape[2], width = x.shape[3];
 
-        x = nn.functional.pad(x, new long[] { Math.Max(padding.X0, 0), Math.Max(padding.X1, 0), Math.Max(padding.Y0, 0), Math.Max(padding.Y1, 0) });
-        int cropTop = Math.Max(-padding.Y0, 0), cropBottom = Math.Max(-padding.Y1, 0);
-        int cropLeft = Math.Max(-padding.X0, 0), cropRight = Math.Max(-padding.X1, 0);
-        x = x.narrow(2, cropTop, x.shape[2] - cropTop - cropBottom).narrow(3, cropLeft, x.shape[3] - cropLeft - cropRight);
+            if (up > 1)
+            {
+                x = x.reshape(batch, channels, height, 1, width, 1);
+                x = nn.functional.pad(x, new long[] { 0, up - 1, 0, 0, 0, up - 1 });
+                x = x.reshape(batch, channels, height * up, width * up);
+            }
 
-        f = f.to(x.dtype) * Math.Pow(gain, f.ndim / 2.0);
-        if (!flipFilter) f = f.flip(Enumerable.Range(0, (int)f.ndim).Select(i => (long)i).ToArray());
-        if (f.ndim == 2)
-        {
-            var weight = f.reshape(1, 1, f.shape[0], f.shape[1]).repeat(channels, 1, 1, 1);
-            x = nn.functional.conv2d(x, weight, groups: channels);
-        }
-        else
-        {
-            var taps = f.shape[0];
-            x = nn.functional.conv2d(x, f.reshape(1, 1, 1, taps).repeat(channels, 1, 1, 1), groups: channels);
-            x = nn.functional.conv2d(x, f.reshape(1, 1, taps, 1).repeat(channels, 1, 1, 1), groups: channels);
-        }
+            x = nn.functional.pad(x, new long[] { Math.Max(padding.X0, 0), Math.Max(padding.X1, 0), Math.Max(padding.Y0, 0), Math.Max(padding.Y1, 0) });
+            int cropTop = Math.Max(-padding.Y0, 0), cropBottom = Math.Max(-padding.Y1, 0);
+            int cropLeft = Math.Max(-padding.X0, 0), cropRight = Math.Max(-padding.X1, 0);
+            x = x.narrow(2, cropTop, x.shape[2] - cropTop - cropBottom).narrow(3, cropLeft, x.shape[3] - cropLeft - cropRight);
 
-        if (down > 1)
-            x = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, down), TensorIndex.Slice(null, null, down)];
-        return x;
-    }
+            f = f.to(x.dtype) * Math.Pow(gain, f.ndim / 2.0);
+            if (!flipFilter) f = f.flip(Enumerable.Range(0, (int)f.ndim).Select(i => (long)i).ToArray());
+            if (f.ndim == 2)
+            {
+                var weight = f.reshape(1, 1, f.shape[0], f.shape[1]).repeat(channels, 1, 1, 1);
+                x = nn.functional.conv2d(x, weight, groups: channels);
+            }
+            else
+            {
+                var taps = f.shape[0];
+                x = nn.functional.conv2d(x, f.reshape(1, 1, 1, taps).repeat(channels, 1, 1, 1), groups: channels);
+                x = nn.functional.conv2d(x, f.reshape(1, 1, taps, 1).repeat(channels, 1, 1, 1), groups: channels);
+            }
+
+            if (down > 1)
+                x = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, down), TensorIndex.Slice(null, null, down)];
+            return x;
+        });
 
     /// <summary>2x (or <paramref name="up"/>x) upsampling that keeps the image centred; gain up^2 keeps the mean.</summary>
     public static Tensor Upsample2d(Tensor x, Tensor f, int up = 2, Padding padding = default, bool flipFilter = false, double gain = 1)
