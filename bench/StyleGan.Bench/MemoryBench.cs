@@ -48,7 +48,7 @@ public static class MemoryBench
         var (what, name) = (workload[..workload.IndexOf('/')], workload[(workload.IndexOf('/') + 1)..]);
         MemoryResult result = what switch
         {
-            "load" => Timed(name, "load", 1, 1, () => { using var networks = NetworkFile.Load(name); }),
+            "load" => Timed(name, "load G_ema", 1, 1, () => { using var networks = NetworkFile.Load(name, NetworkParts.Sampler); }),
             "generate" => LoadAndGenerate(name),
             _ => Network(BenchShape.Named(what), name, batch, iters),
         };
@@ -58,12 +58,12 @@ public static class MemoryBench
     static MemoryResult LoadAndGenerate(string path)
     {
         var watch = Stopwatch.StartNew();
-        using var networks = NetworkFile.Load(path);
+        using var networks = NetworkFile.Load(path, NetworkParts.Sampler);
         var generator = networks.Sampler;
         using (var scope = NewDisposeScope())
         using (no_grad())
             generator.forward(randn(1, generator.Config.ZDim), Label(generator, 1), 0.7, noiseMode: NoiseMode.Const);
-        return new MemoryResult(path, "load + 1 image", 1, watch.Elapsed.TotalSeconds, PeakRssMb());
+        return new MemoryResult(path, "load G_ema + 1 image", 1, watch.Elapsed.TotalSeconds, PeakRssMb());
     }
 
     static MemoryResult Network(BenchShape shape, string workload, int batch, int iters)
@@ -98,7 +98,7 @@ public static class MemoryBench
         generator.Config.CDim == 0 ? null : nn.functional.one_hot(zeros(batch, dtype: ScalarType.Int64), generator.Config.CDim).to(float32);
 
     static MemoryResult Timed(string shape, string workload, int batch, int iters, Action body) =>
-        new(shape, workload, batch, Measure.Seconds(workload == "load" ? 0 : 1, iters, body), PeakRssMb());
+        new(shape, workload, batch, Measure.Seconds(workload.StartsWith("load", StringComparison.Ordinal) ? 0 : 1, iters, body), PeakRssMb());
 
     /// <summary>The process's peak resident set size (VmHWM of /proc/self/status), in MB.</summary>
     public static double PeakRssMb() =>

@@ -34,7 +34,7 @@ public static class TrainingCurve
         var points = new List<CurvePoint>();
         foreach (var path in snapshots)
         {
-            using var networks = NetworkFile.Load(path);
+            using var networks = NetworkFile.Load(path, NetworkParts.Sampler);
             var counters = Checkpoint.Counters(networks, path) ?? throw new InvalidDataException($"{path} is not a training checkpoint.");
             var result = GeneratorMetrics.Evaluate(networks.Sampler, dataset, net, real, count);
             double kimg = counters.CurNimg / 1000.0;

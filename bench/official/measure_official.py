@@ -119,7 +119,20 @@ def _cpu_info():
     return info
 
 
+def _blas_lib():
+    """The BLAS shared library this process has mapped (Debian's torch links libblas.so.3,
+    whose provider is chosen by update-alternatives or LD_LIBRARY_PATH)."""
+    try:
+        with open('/proc/self/maps') as f:
+            libs = sorted({l.split()[-1] for l in f if 'blas' in l.lower() and '/' in l})
+        return [os.path.realpath(p) for p in libs]
+    except OSError:
+        return None
+
+
 def _emit(obj):
+    obj.setdefault('blas_lib', _blas_lib())
+    obj.setdefault('loadavg_at_end', os.getloadavg())
     print('RESULT ' + json.dumps(obj), flush=True)
 
 
@@ -247,18 +260,20 @@ def child_load(args):
                loader=args.loader, load_s=round(t_load, 3), base_rss_kib=base)
     res['after_load'] = _mem()
     if args.generate:
-        times = []
+        times, cpus = [], []
         img = None
         with torch.no_grad():
             for i in range(args.images):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 im = _gen_image(G, torch, np, args.seed, args.psi)
                 times.append(time.perf_counter() - t0)
+                cpus.append(time.process_time() - c0)
                 if img is not None:
                     assert torch.equal(img, im), 'two generations of the same seed differ'
                 img = im
         res.update(seed=args.seed, psi=args.psi, noise_mode='const', force_fp32=True, batch=1,
                    image_s_all=[round(t, 3) for t in times], image_s=round(times[-1], 3),
+                   image_cpu_s_all=[round(t, 3) for t in cpus], image_cpu_s=round(cpus[-1], 3),
                    image_shape=list(img.shape))
         if args.out:
             res['png_writer'] = _save_png(img[0].numpy(), args.out)
@@ -284,19 +299,21 @@ def child_shape(args):
     B = args.batch
     z = torch.from_numpy(np.random.RandomState(0).randn(B, G.z_dim))
     c = torch.zeros([B, 0])
-    times = []
+    times, cpus = [], []
     with torch.no_grad():
         for i in range(1 + args.iters):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             img = G(z, c, truncation_psi=0.7, noise_mode='const', force_fp32=True)
             img = (img.permute(0, 2, 3, 1) * 127.5 + 128).clamp(0, 255).to(torch.uint8)
             times.append(time.perf_counter() - t0)
+            cpus.append(time.process_time() - c0)
     res = dict(kind='shape', shape=args.shape, workload=f'G forward batch {B}', batch=B,
                G_params=sum(p.numel() for p in G.parameters()), G_kwargs=G_kwargs,
                img_resolution=s['img_resolution'], psi=0.7, noise_mode='const', force_fp32=True,
                warmup_s=round(times[0], 4), iter_s_all=[round(t, 4) for t in times[1:]],
                iter_s=round(statistics.median(times[1:]), 4),
                img_per_s=round(B / statistics.median(times[1:]), 2),
+               iter_cpu_s_all=[round(t, 4) for t in cpus[1:]], iter_cpu_s=round(statistics.median(cpus[1:]), 4),
                base_rss_kib=base, after_build=after_build, **_mem())
     _emit(res)
 
@@ -320,18 +337,19 @@ def _mib(kib):
 
 
 def table(rows):
-    lines = ['| workload | load s | s / iteration | img/s | peak RSS MiB (ru_maxrss) | VmHWM MiB | base RSS MiB |',
-             '|---|---|---|---|---|---|---|']
+    lines = ['| workload | load s | s / iteration (wall) | CPU s / iteration | img/s | peak RSS MiB (ru_maxrss) | VmHWM MiB | base RSS MiB | loadavg |',
+             '|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         if r['kind'] == 'load':
             name = f"ffhq1024 pickle, {r['workload']}"
             it = f"{r['image_s']:.2f} (first {r['image_s_all'][0]:.2f})" if 'image_s' in r else '-'
             ips = f"{1 / r['image_s']:.3f}" if 'image_s' in r else '-'
-            lines.append(f"| {name} | {r['load_s']:.2f} | {it} | {ips} | {_mib(r['ru_maxrss_kib'])} | "
-                         f"{_mib(r['vmhwm_kib'])} | {_mib(r['base_rss_kib'])} |")
+            cpu = f"{r['image_cpu_s']:.2f}" if 'image_cpu_s' in r else '-'
+            lines.append(f"| {name} | {r['load_s']:.2f} | {it} | {cpu} | {ips} | {_mib(r['ru_maxrss_kib'])} | "
+                         f"{_mib(r['vmhwm_kib'])} | {_mib(r['base_rss_kib'])} | {r['loadavg_at_end'][0]:.1f} |")
         elif r['kind'] == 'shape':
-            lines.append(f"| {r['shape']}, {r['workload']} | - | {r['iter_s']:.4f} | {r['img_per_s']} | "
-                         f"{_mib(r['ru_maxrss_kib'])} | {_mib(r['vmhwm_kib'])} | {_mib(r['base_rss_kib'])} |")
+            lines.append(f"| {r['shape']}, {r['workload']} | - | {r['iter_s']:.3f} | {r['iter_cpu_s']:.3f} | {r['img_per_s']} | "
+                         f"{_mib(r['ru_maxrss_kib'])} | {_mib(r['vmhwm_kib'])} | {_mib(r['base_rss_kib'])} | {r['loadavg_at_end'][0]:.1f} |")
     return '\n'.join(lines)
 
 
@@ -355,7 +373,8 @@ def _write(args, rows, extra=None):
     doc = dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
                machine=dict(hostname=platform.node(), kernel=platform.release(), cpu=_cpu_info(),
                             loadavg_at_end=os.getloadavg(), nice=os.nice(0)),
-               env=env, threads=args.threads, official_src=args.src, results=rows)
+               env=env, threads=args.threads,
+               env_vars={k: os.environ[k] for k in ('LD_LIBRARY_PATH', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS') if k in os.environ}, official_src=args.src, results=rows)
     if extra:
         doc.update(extra)
     print(json.dumps(doc))

@@ -18,7 +18,7 @@ public static class ConvertCommand
             string from = parse.GetValue(input)!;
             string to = new OutputRule("OUT", parse.GetValue(force), from).File(parse.GetValue(output)!);
             Runtime.TorchRuntime.EnsureLoaded();
-            using var networks = NetworkFile.Load(from);
+            using var networks = NetworkFile.Load(from, NetworkParts.G | NetworkParts.D | NetworkParts.GEma);
             NetworkReport.Print(networks);
             NetworkFile.Save(to, networks);
             Console.WriteLine($"Wrote {to}.");

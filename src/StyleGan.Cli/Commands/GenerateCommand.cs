@@ -54,7 +54,7 @@ public static class GenerateCommand
             int perBatch = parse.GetValue(batch);
             if (perBatch is < 1 or > 1024) throw new UsageException($"--batch {perBatch} is outside [1, 1024].");
 
-            using var networks = NetworkFile.Load(parse.GetValue(network)!);
+            using var networks = NetworkFile.Load(parse.GetValue(network)!, NetworkParts.Sampler);
             NetworkReport.Print(networks);
             NetworkReport.PrintSampler(networks);
             var generator = networks.Sampler;

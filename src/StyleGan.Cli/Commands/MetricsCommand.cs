@@ -45,7 +45,7 @@ public static class MetricsCommand
             var rows = new List<object>();
             foreach (var path in parse.GetValue(network)!)
             {
-                using var networks = NetworkFile.Load(path);
+                using var networks = NetworkFile.Load(path, NetworkParts.Sampler);
                 var counters = Checkpoint.Counters(networks, path);
                 double? kimg = counters?.CurNimg / 1000.0, wall = counters?.WallSeconds;
                 NetworkReport.PrintSampler(networks);

@@ -23,13 +23,15 @@ public static class NetworkFile
 
     static readonly string[] Prefixes = ["G", "D", "G_ema"];
 
-    public static NetworkSet Load(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="parts">What to load: everything, or (to generate) only the sampler, which saves D's and G's memory and time.</param>
+    public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All)
     {
         InputFile.Require(path, "Network file");
         var networks = Sniff(path) switch
         {
-            FileKind.Safetensors => LoadSafetensors(path),
-            FileKind.Torch => TorchNetworks.Load(path),
+            FileKind.Safetensors => LoadSafetensors(path, parts),
+            FileKind.Torch => TorchNetworks.Load(path, parts),
             _ => throw new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl " +
                 "or a rosinality stylegan2-pytorch .pt (TensorFlow-era StyleGAN/StyleGAN2 .pkl files must first be converted with NVIDIA's legacy.py)."),
         };
@@ -112,52 +114,73 @@ public static class NetworkFile
         return format;
     }
 
-    static NetworkSet LoadSafetensors(string path)
+    /// <summary>Whether a part is wanted, given which generators the file has (the sampler is G_ema, else G).</summary>
+    internal static bool Wants(NetworkParts parts, NetworkParts part, bool fileHasGEma) =>
+        parts.HasFlag(part) || parts.HasFlag(NetworkParts.Sampler) && part == (fileHasGEma ? NetworkParts.GEma : NetworkParts.G);
+
+    // Each tensor is read from the file straight into its network: no copy of the file is held.
+    static NetworkSet LoadSafetensors(string path, NetworkParts parts)
     {
-        var file = Safetensors.Load(path);
+        using var reader = SafetensorsReader.Open(path);
+        string format = CheckFormat(reader.Metadata, path);
+        bool Has(string prefix) => reader.Entries.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
+        bool hasGEma = Has("G_ema");
+        long fileBytes = new FileInfo(path).Length;
+        T? Build<T>(string prefix, NetworkParts part, Func<T> create) where T : nn.Module
+        {
+            if (!Has(prefix) || !Wants(parts, part, hasGEma)) return null;
+            var module = create();
+            try
+            {
+                StateDict.Load(module, reader.Entries.Keys, reader.ReadInto, prefix + ".", strict: true, origin: path);
+            }
+            catch
+            {
+                module.Dispose();
+                throw;
+            }
+            module.eval();
+            return module;
+        }
+        GeneratorConfig GConfig()
+        {
+            var config = GeneratorConfig.FromJson(Entry(reader.Metadata, "G_config", path), path);
+            NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
+            return config;
+        }
+        DiscriminatorConfig DConfig()
+        {
+            var config = DiscriminatorConfig.FromJson(Entry(reader.Metadata, "D_config", path), path);
+            NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
+            return config;
+        }
+        Generator? g = null, gEma = null;
+        Discriminator? d = null;
+        var state = new Dictionary<string, Tensor>();
         try
         {
-            string format = CheckFormat(file.Metadata, path);
-            bool Has(string prefix) => file.Tensors.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
-            T? Build<T>(string prefix, Func<T> create) where T : nn.Module
-            {
-                if (!Has(prefix)) return null;
-                var module = create();
-                StateDict.Load(module, file.Tensors, prefix + ".", origin: path);
-                module.eval();
-                return module;
-            }
-            long fileBytes = new FileInfo(path).Length;
-            GeneratorConfig GConfig()
-            {
-                var config = GeneratorConfig.FromJson(Entry(file.Metadata, "G_config", path), path);
-                NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
-                return config;
-            }
-            DiscriminatorConfig DConfig()
-            {
-                var config = DiscriminatorConfig.FromJson(Entry(file.Metadata, "D_config", path), path);
-                NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
-                return config;
-            }
-            var networks = new NetworkSet
-            {
-                G = Build("G", () => new Generator(GConfig())),
-                D = Build("D", () => new Discriminator(DConfig())),
-                GEma = Build("G_ema", () => new Generator(GConfig())),
-                Format = format == NetworkFormat ? "exported network" : "training checkpoint",
-                Metadata = file.Metadata,
-                State = file.Tensors.Where(kv => !Prefixes.Any(p => kv.Key.StartsWith(p + ".", StringComparison.Ordinal))).ToDictionary(),
-            };
-            foreach (var (name, tensor) in file.Tensors)
-                if (!networks.State.ContainsKey(name)) tensor.Dispose(); // copied into the networks
-            return networks;
+            g = Build("G", NetworkParts.G, () => new Generator(GConfig()));
+            d = Build("D", NetworkParts.D, () => new Discriminator(DConfig()));
+            gEma = Build("G_ema", NetworkParts.GEma, () => new Generator(GConfig()));
+            if (parts.HasFlag(NetworkParts.TrainingState))
+                foreach (var name in reader.Entries.Keys.Where(k => !Prefixes.Any(p => k.StartsWith(p + ".", StringComparison.Ordinal))))
+                    state[name] = reader.Read(name);
         }
         catch
         {
-            file.Dispose();
+            g?.Dispose();
+            d?.Dispose();
+            gEma?.Dispose();
+            foreach (var tensor in state.Values) tensor.Dispose();
             throw;
         }
+        return new NetworkSet
+        {
+            G = g, D = d, GEma = gEma,
+            Format = format == NetworkFormat ? "exported network" : "training checkpoint",
+            Metadata = reader.Metadata,
+            State = state,
+        };
     }
 
     enum FileKind { Safetensors, Torch, Unknown }

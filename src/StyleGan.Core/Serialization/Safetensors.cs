@@ -30,124 +30,27 @@ public sealed class SafetensorsFile : IDisposable
 /// </summary>
 public static class Safetensors
 {
-    static readonly Dictionary<string, ScalarType> DTypes = new()
+    internal static readonly Dictionary<string, ScalarType> DTypes = new()
     {
         ["F64"] = ScalarType.Float64, ["F32"] = ScalarType.Float32, ["F16"] = ScalarType.Float16, ["BF16"] = ScalarType.BFloat16,
         ["I64"] = ScalarType.Int64, ["I32"] = ScalarType.Int32, ["I16"] = ScalarType.Int16, ["I8"] = ScalarType.Int8,
         ["U8"] = ScalarType.Byte, ["BOOL"] = ScalarType.Bool,
     };
 
-    const long MaxHeaderBytes = 100_000_000;
+    internal const long MaxHeaderBytes = 100_000_000;
 
     /// <summary>Metadata key of the SHA-256 of the data section, written by Save and checked by Load when present.</summary>
     public const string ChecksumKey = "data_sha256";
 
+    /// <summary>Reads a whole file into memory (see <see cref="SafetensorsReader"/> to read tensors one by one).</summary>
     public static SafetensorsFile Load(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
-        }
-        return Parse(bytes, path);
-    }
-
-    /// <summary>The metadata of a file, from its header alone (the data is neither read nor checked).</summary>
-    public static Dictionary<string, string> ReadMetadata(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            var lengthBytes = new byte[8];
-            int got = stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false);
-            if (got < 8) throw Bad(path, $"only {got} bytes, the header length alone takes 8 (truncated?)");
-            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-            if (headerLength > MaxHeaderBytes || (long)headerLength > stream.Length - 8)
-                throw Bad(path, $"the header claims {headerLength} bytes but the file has {stream.Length - 8} after the length (truncated or corrupt)");
-            var headerBytes = new byte[headerLength];
-            stream.ReadExactly(headerBytes);
-            return Metadata(ParseHeader(headerBytes, path), path);
-        }
-        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
-        }
-    }
-
-    static InvalidDataException Bad(string source, string why) => new($"{source}: not a valid safetensors file: {why}.");
-
-    static JsonObject ParseHeader(ReadOnlySpan<byte> headerBytes, string source)
-    {
-        try { return JsonNode.Parse(Encoding.UTF8.GetString(headerBytes))?.AsObject() ?? throw Bad(source, "empty header"); }
-        catch (JsonException e) { throw Bad(source, $"the header is not JSON ({e.Message})"); }
-    }
-
-    static Dictionary<string, string> Metadata(JsonObject header, string source)
-    {
-        var metadata = new Dictionary<string, string>();
-        if (header["__metadata__"] is not { } node) return metadata;
-        if (node is not JsonObject entries) throw Bad(source, "__metadata__ is not an object");
-        foreach (var (key, value) in entries)
-            metadata[key] = value is JsonValue v && v.TryGetValue<string>(out var text) ? text
-                : throw Bad(source, $"metadata entry '{key}' is not a string");
-        return metadata;
-    }
-
-    /// <summary>Parses a whole file; <paramref name="source"/> names it in error messages.</summary>
-    public static SafetensorsFile Parse(byte[] bytes, string source)
-    {
-        InvalidDataException Bad(string why) => Safetensors.Bad(source, why);
-        if (bytes.Length < 8) throw Bad($"only {bytes.Length} bytes, the header length alone takes 8 (truncated?)");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > MaxHeaderBytes || (long)headerLength > bytes.Length - 8)
-            throw Bad($"the header claims {headerLength} bytes but the file has {bytes.Length - 8} after the length (truncated or corrupt)");
-
-        var header = ParseHeader(bytes.AsSpan(8, (int)headerLength), source);
-
-        long dataStart = 8 + (long)headerLength;
-        long dataLength = bytes.Length - dataStart;
-        var metadata = Metadata(header, source);
-        if (metadata.TryGetValue(ChecksumKey, out var expectedHash)
-            && Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan((int)dataStart))) != expectedHash)
-            throw Bad("the data does not match its checksum (corrupt or truncated)");
-
-        // Every description is read and the layout checked before anything is allocated.
-        var entries = new List<(string Name, ScalarType DType, long[] Shape, long Begin, long End)>();
-        foreach (var (name, node) in header)
-        {
-            if (name == "__metadata__") continue;
-            try
-            {
-                var entry = node?.AsObject() ?? throw Bad($"tensor '{name}' has no description");
-                string dtypeName = entry["dtype"]?.GetValue<string>() ?? throw Bad($"tensor '{name}' has no dtype");
-                if (!DTypes.TryGetValue(dtypeName, out var dtype)) throw Bad($"tensor '{name}' has unsupported dtype {dtypeName}");
-                long[] shape = entry["shape"]?.AsArray().Select(v => v!.GetValue<long>()).ToArray() ?? throw Bad($"tensor '{name}' has no shape");
-                var offsets = entry["data_offsets"]?.AsArray().Select(v => v!.GetValue<long>()).ToArray();
-                if (offsets is not { Length: 2 }) throw Bad($"tensor '{name}' has no data_offsets");
-                long begin = offsets[0], end = offsets[1];
-                long expected = shape.Any(d => d < 0) ? -1 : checked(shape.Aggregate(1L, (x, y) => x * y) * ElementSize(dtype));
-                if (expected < 0 || begin < 0 || end < begin || end > dataLength || end - begin != expected)
-                    throw Bad($"tensor '{name}' has offsets [{begin}, {end}) that do not fit its shape [{string.Join(", ", shape)}] {dtypeName} or the {dataLength} data bytes (truncated or corrupt)");
-                entries.Add((name, dtype, shape, begin, end));
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
-            {
-                throw Bad($"tensor '{name}' has a malformed description ({node?.ToJsonString()})");
-            }
-        }
-        CheckLayout(entries.Select(e => (e.Begin, e.End, e.Name)).ToList(), dataLength, Bad);
-
+        using var reader = SafetensorsReader.Open(path);
         var file = new SafetensorsFile();
-        foreach (var (key, value) in metadata) file.Metadata[key] = value;
+        foreach (var (key, value) in reader.Metadata) file.Metadata[key] = value;
         try
         {
-            foreach (var (name, dtype, shape, begin, end) in entries)
-            {
-                var tensor = empty(shape, dtype);
-                if (end > begin) tensor.bytes = bytes.AsSpan((int)(dataStart + begin), (int)(end - begin));
-                file.Tensors[name] = tensor;
-            }
+            foreach (var name in reader.Entries.Keys) file.Tensors[name] = reader.Read(name);
         }
         catch
         {
@@ -155,6 +58,13 @@ public static class Safetensors
             throw;
         }
         return file;
+    }
+
+    /// <summary>The metadata of a file, from its header alone (the data is neither read nor checked).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        using var reader = SafetensorsReader.Open(path, verifyChecksum: false);
+        return reader.Metadata;
     }
 
     /// <summary>
@@ -203,22 +113,7 @@ public static class Safetensors
         });
     }
 
-    // The format lays the tensors end to end: no byte shared by two of them, none that belongs to none.
-    static void CheckLayout(List<(long Begin, long End, string Name)> ranges, long dataLength, Func<string, InvalidDataException> bad)
-    {
-        long covered = 0;
-        string? previous = null;
-        foreach (var (begin, end, name) in ranges.OrderBy(r => r.Begin).ThenBy(r => r.End))
-        {
-            if (begin < covered) throw bad($"tensors '{previous}' and '{name}' overlap at byte {begin}");
-            if (begin > covered) throw bad($"bytes [{covered}, {begin}) of the data belong to no tensor");
-            covered = end;
-            previous = name;
-        }
-        if (covered != dataLength) throw bad($"bytes [{covered}, {dataLength}) of the data belong to no tensor");
-    }
-
-    static long ElementSize(ScalarType dtype) => dtype switch
+    internal static long ElementSize(ScalarType dtype) => dtype switch
     {
         ScalarType.Float64 or ScalarType.Int64 => 8,
         ScalarType.Float32 or ScalarType.Int32 => 4,

@@ -70,7 +70,7 @@ public sealed class SafetensorsTests : IDisposable
     public void MissingFileIsAClearError()
     {
         var path = Path.Combine(folder, "absent.safetensors");
-        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        var error = Assert.Throws<FileNotFoundException>(() => Safetensors.Load(path));
         Assert.Contains(path, error.Message);
     }
 

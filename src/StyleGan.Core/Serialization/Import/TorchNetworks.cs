@@ -17,25 +17,29 @@ public static class TorchNetworks
     /// <summary>Images drawn to estimate w_avg for files that do not store it (rosinality's mean_latent uses 4096).</summary>
     public const int WAvgSamples = 10000;
 
-    public static NetworkSet Load(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="parts">The networks to build (see NetworkParts); the others are read as data and dropped.</param>
+    public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All)
     {
         if (TorchFile.Load(path) is not PyDict top)
             throw new InvalidDataException($"{path} holds no dictionary of networks: it is neither an NVIDIA StyleGAN2-ADA snapshot nor a rosinality checkpoint.");
-        if (top.ContainsKey("G_ema") || top.ContainsKey("G")) return FromNvidia(top, path);
-        if (top.ContainsKey("g_ema") || top.ContainsKey("g")) return FromRosinality(top, path);
+        if (top.ContainsKey("G_ema") || top.ContainsKey("G")) return FromNvidia(top, path, parts);
+        if (top.ContainsKey("g_ema") || top.ContainsKey("g")) return FromRosinality(top, path, parts);
         throw new InvalidDataException($"{path} holds the entries [{string.Join(", ", top.Keys)}] but no G/G_ema (NVIDIA) or g/g_ema (rosinality) network.");
     }
 
-    static NetworkSet FromNvidia(PyDict top, string path)
+    static NetworkSet FromNvidia(PyDict top, string path, NetworkParts parts)
     {
         var notes = new List<string>();
         long fileBytes = new FileInfo(path).Length;
-        Generator? LoadG(string name) => top.GetValueOrDefault(name) is { } g ? NvidiaGenerator(g, $"{path}: {name}", fileBytes) : null;
+        bool hasGEma = top.GetValueOrDefault("G_ema") is not null;
+        Generator? LoadG(string name, NetworkParts part) =>
+            top.GetValueOrDefault(name) is { } g && NetworkFile.Wants(parts, part, hasGEma) ? NvidiaGenerator(g, $"{path}: {name}", fileBytes) : null;
         var set = new NetworkSet
         {
-            G = LoadG("G"),
-            GEma = LoadG("G_ema"),
-            D = top.GetValueOrDefault("D") is { } d ? NvidiaDiscriminator(d, $"{path}: D", fileBytes) : null,
+            G = LoadG("G", NetworkParts.G),
+            GEma = LoadG("G_ema", NetworkParts.GEma),
+            D = top.GetValueOrDefault("D") is { } d && parts.HasFlag(NetworkParts.D) ? NvidiaDiscriminator(d, $"{path}: D", fileBytes) : null,
             Format = "NVIDIA StyleGAN2-ADA pickle",
             Notes = notes,
         };
@@ -140,12 +144,13 @@ public static class TorchNetworks
     // rosinality keeps no resample filters (they are constants of the architecture) and no w_avg.
     static bool RosinalityLacks(string name) => name.EndsWith("resample_filter", StringComparison.Ordinal) || name == "mapping.w_avg";
 
-    static NetworkSet FromRosinality(PyDict top, string path)
+    static NetworkSet FromRosinality(PyDict top, string path, NetworkParts parts)
     {
         var notes = new List<string>();
-        Generator? LoadG(string name)
+        bool hasGEma = top.GetValueOrDefault("g_ema") is not null;
+        Generator? LoadG(string name, NetworkParts part)
         {
-            if (top.GetValueOrDefault(name) is not { } value) return null;
+            if (top.GetValueOrDefault(name) is not { } value || !NetworkFile.Wants(parts, part, hasGEma)) return null;
             var (config, tensors) = RosinalityNames.Generator(StateDictOf(value, $"{path}: {name}"), $"{path}: {name}");
             var generator = new Generator(config);
             Fill(generator, tensors, $"{path}: {name}", RosinalityLacks);
@@ -153,13 +158,13 @@ public static class TorchNetworks
             return generator;
         }
         Discriminator? d = null;
-        if (top.GetValueOrDefault("d") is { } dValue)
+        if (top.GetValueOrDefault("d") is { } dValue && parts.HasFlag(NetworkParts.D))
         {
             var (config, tensors) = RosinalityNames.Discriminator(StateDictOf(dValue, $"{path}: d"), $"{path}: d");
             d = new Discriminator(config);
             Fill(d, tensors, $"{path}: d", RosinalityLacks);
         }
-        var set = new NetworkSet { G = LoadG("g"), D = d, GEma = LoadG("g_ema"), Format = "rosinality stylegan2-pytorch checkpoint", Notes = notes };
+        var set = new NetworkSet { G = LoadG("g", NetworkParts.G), D = d, GEma = LoadG("g_ema", NetworkParts.GEma), Format = "rosinality stylegan2-pytorch checkpoint", Notes = notes };
         foreach (var key in top.Keys.Where(k => k is not ("g" or "d" or "g_ema" or "latent_avg")))
             notes.Add($"{key}: not loaded.");
         return set;
