@@ -63,6 +63,6 @@ public sealed class Conv2dLayer : nn.Module
             var b = bias?.to(x.dtype);
             bool flipWeight = up == 1; // slightly faster, as in the official code
             x = Conv2dResample.Apply(x, w.to(x.dtype), resample_filter, up, down, padding, flipWeight: flipWeight);
-            return BiasAct.Apply(x, b, act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain);
+            return BiasAct.Apply(x, b, act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain, overwrite: true);
         });
 }

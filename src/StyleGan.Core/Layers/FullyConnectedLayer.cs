@@ -41,6 +41,6 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
         if (b is not null && biasGain != 1) b = b * biasGain;
         if (activation == Activation.Linear && b is not null)
             return addmm(b.unsqueeze(0), x, w.t(), beta: 1, alpha: 1);
-        return BiasAct.Apply(x.matmul(w.t()), b, act: activation);
+        return BiasAct.Apply(x.matmul(w.t()), b, act: activation, overwrite: true);
     }
 }

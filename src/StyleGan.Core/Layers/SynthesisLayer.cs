@@ -76,6 +76,6 @@ public sealed class SynthesisLayer : nn.Module
             bool flipWeight = up == 1; // slightly faster, as in the official code
             x = ModulatedConv2d.Apply(x, weight, styles, noise, up: up, padding: padding, resampleFilter: resample_filter,
                 flipWeight: flipWeight, fusedModconv: fusedModconv);
-            return BiasAct.Apply(x, bias.to(x.dtype), act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain);
+            return BiasAct.Apply(x, bias.to(x.dtype), act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain, overwrite: true);
         });
 }

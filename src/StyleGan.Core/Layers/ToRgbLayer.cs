@@ -35,6 +35,6 @@ public sealed class ToRgbLayer : nn.Module
         {
             var styles = affine.forward(w) * weightGain;
             x = ModulatedConv2d.Apply(x, weight, styles, demodulate: false, fusedModconv: fusedModconv);
-            return BiasAct.Apply(x, bias.to(x.dtype), clamp: convClamp);
+            return BiasAct.Apply(x, bias.to(x.dtype), clamp: convClamp, overwrite: true);
         });
 }

@@ -15,10 +15,19 @@ public static class BiasAct
     public static double DefaultAlpha(Activation act) => act == Activation.Lrelu ? 0.2 : 0;
 
     /// <summary>x + b (broadcast along <paramref name="dim"/>), then the activation, times gain, clamped to ±clamp.</summary>
-    public static Tensor Apply(Tensor x, Tensor? b = null, int dim = 1, Activation act = Activation.Linear, double? alpha = null, double? gain = null, double? clamp = null) =>
+    /// <param name="x">Input.</param>
+    /// <param name="b">Bias, or null.</param>
+    /// <param name="dim">The dimension the bias runs along.</param>
+    /// <param name="act">Activation.</param>
+    /// <param name="alpha">Negative slope (default: DefaultAlpha).</param>
+    /// <param name="gain">Output gain (default: DefaultGain).</param>
+    /// <param name="clamp">Clamp to ±this, or no clamping.</param>
+    /// <param name="overwrite">x is the caller's own intermediate, used by nothing else: where no gradient flows, it is overwritten.</param>
+    public static Tensor Apply(Tensor x, Tensor? b = null, int dim = 1, Activation act = Activation.Linear, double? alpha = null, double? gain = null,
+        double? clamp = null, bool overwrite = false) =>
         Intermediates.Keep(() =>
         {
-            var y = new Elementwise(x);
+            var y = new Elementwise(x, owned: overwrite);
             if (b is not null)
             {
                 var bias = b.reshape(Enumerable.Range(0, (int)x.ndim).Select(i => i == dim ? -1L : 1L).ToArray());

@@ -44,23 +44,29 @@ public static class Upfirdn2d
                 x = x.reshape(batch, channels, height * up, width * up);
             }
 
-            x = nn.functional.pad(x, new long[] { Math.Max(padding.X0, 0), Math.Max(padding.X1, 0), Math.Max(padding.Y0, 0), Math.Max(padding.Y1, 0) });
-            int cropTop = Math.Max(-padding.Y0, 0), cropBottom = Math.Max(-padding.Y1, 0);
-            int cropLeft = Math.Max(-padding.X0, 0), cropRight = Math.Max(-padding.X1, 0);
-            x = x.narrow(2, cropTop, x.shape[2] - cropTop - cropBottom).narrow(3, cropLeft, x.shape[3] - cropLeft - cropRight);
+            // Symmetric zero padding is left to the convolution, which pads without a padded copy of the image.
+            bool convolutionPads = padding.X0 == padding.X1 && padding.Y0 == padding.Y1 && padding.X0 >= 0 && padding.Y0 >= 0;
+            if (!convolutionPads)
+            {
+                x = nn.functional.pad(x, new long[] { Math.Max(padding.X0, 0), Math.Max(padding.X1, 0), Math.Max(padding.Y0, 0), Math.Max(padding.Y1, 0) });
+                int cropTop = Math.Max(-padding.Y0, 0), cropBottom = Math.Max(-padding.Y1, 0);
+                int cropLeft = Math.Max(-padding.X0, 0), cropRight = Math.Max(-padding.X1, 0);
+                x = x.narrow(2, cropTop, x.shape[2] - cropTop - cropBottom).narrow(3, cropLeft, x.shape[3] - cropLeft - cropRight);
+            }
+            long padY = convolutionPads ? padding.Y0 : 0, padX = convolutionPads ? padding.X0 : 0;
 
             f = f.to(x.dtype) * Math.Pow(gain, f.ndim / 2.0);
             if (!flipFilter) f = f.flip(Enumerable.Range(0, (int)f.ndim).Select(i => (long)i).ToArray());
             if (f.ndim == 2)
             {
                 var weight = f.reshape(1, 1, f.shape[0], f.shape[1]).repeat(channels, 1, 1, 1);
-                x = nn.functional.conv2d(x, weight, groups: channels);
+                x = nn.functional.conv2d(x, weight, padding: new[] { padY, padX }, groups: channels);
             }
             else
             {
                 var taps = f.shape[0];
-                x = nn.functional.conv2d(x, f.reshape(1, 1, 1, taps).repeat(channels, 1, 1, 1), groups: channels);
-                x = nn.functional.conv2d(x, f.reshape(1, 1, taps, 1).repeat(channels, 1, 1, 1), groups: channels);
+                x = nn.functional.conv2d(x, f.reshape(1, 1, 1, taps).repeat(channels, 1, 1, 1), padding: new[] { 0, padX }, groups: channels);
+                x = nn.functional.conv2d(x, f.reshape(1, 1, taps, 1).repeat(channels, 1, 1, 1), padding: new[] { padY, 0 }, groups: channels);
             }
 
             if (down > 1)

@@ -19,14 +19,14 @@ public static class TorchNetworks
 
     /// <param name="path">The file.</param>
     /// <param name="parts">The networks to build (see NetworkParts); the others are read as data and dropped.</param>
-    public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All)
+    public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All) => TorchFile.Load(path, value =>
     {
-        if (TorchFile.Load(path) is not PyDict top)
+        if (value is not PyDict top)
             throw new InvalidDataException($"{path} holds no dictionary of networks: it is neither an NVIDIA StyleGAN2-ADA snapshot nor a rosinality checkpoint.");
         if (top.ContainsKey("G_ema") || top.ContainsKey("G")) return FromNvidia(top, path, parts);
         if (top.ContainsKey("g_ema") || top.ContainsKey("g")) return FromRosinality(top, path, parts);
         throw new InvalidDataException($"{path} holds the entries [{string.Join(", ", top.Keys)}] but no G/G_ema (NVIDIA) or g/g_ema (rosinality) network.");
-    }
+    });
 
     static NetworkSet FromNvidia(PyDict top, string path, NetworkParts parts)
     {

@@ -67,7 +67,7 @@ internal sealed class LoadContext
         return tensor;
     }
 
-    /// <summary>Disposes every tensor made by this load (it failed).</summary>
+    /// <summary>Disposes every tensor made by this load (it failed, or its values were copied).</summary>
     public void DisposeTensors()
     {
         foreach (var tensor in Root.created) tensor.Dispose();

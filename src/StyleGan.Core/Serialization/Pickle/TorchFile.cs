@@ -21,6 +21,34 @@ public static class TorchFile
         return Load(bytes, path);
     }
 
+    /// <summary>
+    /// Loads a file, hands its value to <paramref name="use"/>, which must copy what it keeps, then frees everything
+    /// the load made: its tensors at once, and the file's bytes (as large as the file) with a collection, so that the
+    /// work that follows does not run on top of them.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="use">Builds the result from the loaded value.</param>
+    internal static T Load<T>(string path, Func<object?, T> use)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
+        }
+        var context = new LoadContext(path, bytes.Length);
+        try
+        {
+            return use(Parse(bytes, context));
+        }
+        finally
+        {
+            context.DisposeTensors();
+            bytes = []; // unreachable before the collection, in debug builds too
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); // and give the memory back
+        }
+    }
+
     /// <summary>Reads a whole file's bytes; <paramref name="source"/> names it in error messages.</summary>
     public static object? Load(byte[] bytes, string source)
     {
