@@ -19,20 +19,18 @@ internal sealed class PickleMachine
 
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    readonly byte[] data;
+    readonly PickleInput input;
     readonly LoadContext context;
     readonly Func<object?, object?>? persistentLoad;
     readonly List<object?> stack = [];
     readonly Stack<int> marks = new();
     readonly Dictionary<long, object?> memo = [];
-    int position;
-    int opcodeStart;
+    long opcodeStart;
     PickleOpcode opcode;
 
-    PickleMachine(byte[] data, int position, LoadContext context, Func<object?, object?>? persistentLoad)
+    PickleMachine(PickleInput input, LoadContext context, Func<object?, object?>? persistentLoad)
     {
-        this.data = data;
-        this.position = position;
+        this.input = input;
         this.context = context;
         this.persistentLoad = persistentLoad;
     }
@@ -41,19 +39,26 @@ internal sealed class PickleMachine
     /// <param name="persistentLoad">Resolves persistent ids (PyTorch's storages); null where the format has none.</param>
     public static object? Run(byte[] data, ref int position, LoadContext context, Func<object?, object?>? persistentLoad)
     {
-        var machine = new PickleMachine(data, position, context, persistentLoad);
-        var value = machine.Execute();
-        position = machine.position;
+        var input = PickleInput.Of(data, position);
+        var value = Run(input, context, persistentLoad);
+        position = (int)input.Position;
         return value;
     }
+
+    /// <summary>Runs the pickle that starts at the input's position up to its STOP, leaving the input just past it.</summary>
+    /// <param name="input">The bytes.</param>
+    /// <param name="context">The load's limits and tensors.</param>
+    /// <param name="persistentLoad">Resolves persistent ids (PyTorch's storages); null where the format has none.</param>
+    public static object? Run(PickleInput input, LoadContext context, Func<object?, object?>? persistentLoad) =>
+        new PickleMachine(input, context, persistentLoad).Execute();
 
     object? Execute()
     {
         while (true)
         {
-            opcodeStart = position;
-            if (position == data.Length) throw Corrupt($"the pickle ends at offset {position} without a STOP opcode (truncated)");
-            opcode = (PickleOpcode)data[position++];
+            opcodeStart = input.Position;
+            if (input.Remaining == 0) throw Corrupt($"the pickle ends at offset {opcodeStart} without a STOP opcode (truncated)");
+            opcode = (PickleOpcode)input.ReadByte();
             switch (opcode)
             {
                 case PickleOpcode.PROTO:
@@ -192,15 +197,14 @@ internal sealed class PickleMachine
     ReadOnlySpan<byte> Read(long count)
     {
         CheckLength((ulong)count);
-        var span = data.AsSpan(position, (int)count);
-        position += (int)count;
-        return span;
+        if (count > int.MaxValue) throw context.Refuse($"{OpcodeName} at offset {opcodeStart} declares {count} bytes, more than one value may hold");
+        return input.Read((int)count);
     }
 
     /// <summary>A declared length, refused (before anything is allocated) when more bytes than remain.</summary>
     long CheckLength(ulong declared)
     {
-        long remaining = data.Length - position;
+        long remaining = input.Remaining;
         if (declared > (ulong)remaining)
             throw Corrupt($"{OpcodeName} at offset {opcodeStart} needs {declared} bytes but only {remaining} remain (truncated or corrupt)");
         return (long)declared;
@@ -214,10 +218,8 @@ internal sealed class PickleMachine
 
     ReadOnlySpan<byte> ReadLine()
     {
-        int end = Array.IndexOf(data, (byte)'\n', position);
-        if (end < 0) throw Corrupt($"{OpcodeName} at offset {opcodeStart} has no end of line before the end of the data (truncated or corrupt)");
-        var line = data.AsSpan(position, end - position);
-        position = end + 1;
+        if (!input.TryReadLine(out var line))
+            throw Corrupt($"{OpcodeName} at offset {opcodeStart} has no end of line before the end of the data (truncated or corrupt)");
         return line;
     }
 

@@ -30,23 +30,47 @@ public static class TorchFile
     /// <param name="use">Builds the result from the loaded value.</param>
     internal static T Load<T>(string path, Func<object?, T> use)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        FileStream stream;
+        try { stream = Files.InputFile.OpenRead(path, "PyTorch file"); }
+        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
         }
-        var context = new LoadContext(path, bytes.Length);
+        var context = new LoadContext(path, stream.Length);
         try
         {
-            return use(Parse(bytes, context));
+            using (stream) return use(Parse(stream, context));
         }
         finally
         {
             context.DisposeTensors();
-            bytes = []; // unreachable before the collection, in debug builds too
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); // and give the memory back
         }
+    }
+
+    // A plain pickle (NVIDIA's network-snapshot-*.pkl) is read through a window, never whole; the zip and legacy
+    // formats, which address their data by offset, are read into memory.
+    static object? Parse(FileStream stream, LoadContext context)
+    {
+        var head = new byte[262];
+        int length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (length == 0) throw context.Corrupt("the file is empty");
+        if (head[0] != 0x80 || head.AsSpan(0, length).StartsWith("PK\x03\x04"u8)) return Parse(ReadAll(stream), context);
+        var input = PickleInput.Of(stream);
+        var first = PickleMachine.Run(input, context, null);
+        if (first is not System.Numerics.BigInteger magic || magic != TorchLegacyFormat.MagicNumber) return first;
+        long position = input.Position;
+        stream.Position = 0;
+        return TorchLegacyFormat.Load(ReadAll(stream), (int)position, context);
+    }
+
+    static byte[] ReadAll(FileStream stream)
+    {
+        var bytes = new byte[stream.Length];
+        stream.Position = 0;
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>Reads a whole file's bytes; <paramref name="source"/> names it in error messages.</summary>
