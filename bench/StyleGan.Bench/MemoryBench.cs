@@ -25,7 +25,7 @@ public static class MemoryBench
     /// <summary>The workloads of a shape: generation at batch 1 for every shape, training steps where they fit in minutes.</summary>
     public static IEnumerable<(string Workload, int Batch)> Workloads(BenchShape shape, int batch) => shape.Name == "ffhq1024"
         ? [("forward-unfused", 1), ("forward-fused", 1)]
-        : [("forward-unfused", 1), ("forward-fused", 1), ("forward-unfused", batch), ("train-step", batch)];
+        : [("forward-unfused", 1), ("forward-fused", 1), ("forward-unfused", batch), ("forward-fused", batch), ("train-step", batch)];
 
     /// <summary>Runs each workload (and each network file, loaded and generating one image) in its own process.</summary>
     public static List<MemoryResult> Run(IEnumerable<BenchShape> shapes, IEnumerable<string> files, int batch, int threads)
