@@ -31,7 +31,7 @@ public static partial class CliErrors
         ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
         ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
         ["Threads"] = "--threads", ["ImageCount"] = "--num", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",
-        ["DatasetTool.Convert"] = "stylegan dataset",
+        ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
     };
 
     public static int Run(Func<int> body)
