@@ -89,11 +89,11 @@ public sealed class DatasetLabels
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            root = JsonNode.Parse(json, documentOptions: JsonText.Strict);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{origin} is not valid JSON ({e.Message}).", e);
+            throw new InvalidDataException($"{origin} is not valid JSON ({JsonText.Problem(e)}).", e);
         }
         if (root is not JsonObject obj) throw Malformed(origin, "the root is not an object");
         if (obj["labels"] is not JsonArray entries) return obj["labels"] is null ? null : throw Malformed(origin, "\"labels\" is not a list");

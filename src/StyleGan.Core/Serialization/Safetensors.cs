@@ -79,8 +79,8 @@ public static class Safetensors
 
     static JsonObject ParseHeader(ReadOnlySpan<byte> headerBytes, string source)
     {
-        try { return JsonNode.Parse(Encoding.UTF8.GetString(headerBytes))?.AsObject() ?? throw Bad(source, "empty header"); }
-        catch (JsonException e) { throw Bad(source, $"the header is not JSON ({e.Message})"); }
+        try { return JsonNode.Parse(Encoding.UTF8.GetString(headerBytes), documentOptions: JsonText.Strict)?.AsObject() ?? throw Bad(source, "empty header"); }
+        catch (JsonException e) { throw Bad(source, $"the header is not JSON ({JsonText.Problem(e)})"); }
     }
 
     static Dictionary<string, string> Metadata(JsonObject header, string source)
