@@ -21,7 +21,7 @@ public static class ParseErrors
         var error = parse.Errors.FirstOrDefault(error => error.SymbolResult is OptionResult or ArgumentResult)
             ?? parse.Errors.FirstOrDefault(error => parse.UnmatchedTokens.Count > 0 && error.Message.Contains($"'{parse.UnmatchedTokens[0]}'"))
             ?? parse.Errors[0];
-        Console.Error.WriteLine($"stylegan: error: {Describe(error, parse.CommandResult.Command)}");
+        Console.Error.WriteLine(CliErrors.OneLine($"stylegan: error: {Describe(error, parse.CommandResult.Command)}"));
         return CliErrors.UserError;
     }
 
