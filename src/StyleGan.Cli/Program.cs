@@ -19,6 +19,7 @@ public static class Program
         var parse = root.Parse(args);
         // System.CommandLine would print its own text (and .NET type names); a refusal is told as every other one.
         if (parse.Errors.Count > 0) return ParseErrors.Report(parse);
+        using var interruption = Interruption.Handle(parse.CommandResult.Command);
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

@@ -72,10 +72,12 @@ public static class DatasetTool
     static void WriteFolder(string destination, Action<Action<string, byte[]>> write)
     {
         var temporary = AtomicFile.TemporaryPath(destination);
+        using var tracked = AtomicFile.Track(temporary);
         try
         {
             write((name, bytes) =>
             {
+                AtomicFile.WaitIfEnding();
                 var file = Path.Combine(temporary, name);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 File.WriteAllBytes(file, bytes);
