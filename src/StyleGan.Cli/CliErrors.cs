@@ -31,7 +31,7 @@ public static partial class CliErrors
         ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
         ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
         ["Threads"] = "--threads", ["ImageCount"] = "--num", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",
-        ["DatasetTool.Convert"] = "stylegan dataset",
+        ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
     };
 
     public static int Run(Func<int> body)
@@ -43,17 +43,17 @@ public static partial class CliErrors
         catch (InvalidValueException e)
         {
             var flag = Flags.GetValueOrDefault(e.Name, e.Name);
-            Console.Error.WriteLine($"stylegan: error: {flag}: {WithFlags(e.Message)}");
+            Console.Error.WriteLine(OneLine($"stylegan: error: {flag}: {WithFlags(e.Message)}"));
             return UserError;
         }
         catch (TrainingDivergedException e)
         {
-            Console.Error.WriteLine($"stylegan: error: {WithFlags(e.Message)}");
+            Console.Error.WriteLine(OneLine($"stylegan: error: {WithFlags(e.Message)}"));
             return Diverged;
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"stylegan: error: {WithFlags(e.Message)}");
+            Console.Error.WriteLine(OneLine($"stylegan: error: {WithFlags(e.Message)}"));
             return UserError;
         }
         catch (Exception e)
@@ -67,6 +67,16 @@ public static partial class CliErrors
     // named here (end of stream, path too long) come from code that should have said more, so they count as bugs.
     static bool IsUserError(Exception e) => e is UsageException or TorchUnavailableException or InvalidDataException or FileNotFoundException
         or DirectoryNotFoundException or UnauthorizedAccessException || e.GetType() == typeof(IOException);
+
+    /// <summary>
+    /// The message as one line: a message may quote a file's content or a file name (a damaged pickle's string, a
+    /// name with a newline in it), whose control characters are written as \xNN so that the refusal stays one line
+    /// and the terminal prints it as it is.
+    /// </summary>
+    public static string OneLine(string message) => ControlCharacter().Replace(message, m => $"\\x{(int)m.Value[0]:x2}");
+
+    [GeneratedRegex(@"\p{Cc}")]
+    private static partial Regex ControlCharacter();
 
     /// <summary>The message with each `Setting` the library names spelled as this tool's flag.</summary>
     public static string WithFlags(string message) => SettingName().Replace(message, m => Flags.GetValueOrDefault(m.Groups[1].Value, m.Groups[1].Value));

@@ -15,6 +15,11 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
-        return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        EmptyValues.Refuse(root);
+        var parse = root.Parse(args);
+        // System.CommandLine would print its own text (and .NET type names); a refusal is told as every other one.
+        if (parse.Errors.Count > 0) return ParseErrors.Report(parse);
+        using var interruption = Interruption.Handle(parse.CommandResult.Command);
+        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

@@ -24,14 +24,17 @@ public static class ClassifierCommand
         {
             string dataPath = parse.GetValue(dataOption) ?? BundledData.Mnist;
             string outPath = new OutputRule("--out", parse.GetValue(force), dataPath).File(parse.GetValue(output)!);
+            var options = new ClassifierTrainingOptions(Epochs: parse.GetValue(epochs), Seed: parse.GetValue(seed)).Validate();
             CommonOptions.Setup(parse.GetValue(threads), "cpu");
             using var data = ImageDataset.Open(dataPath);
             if (data.LabelDim != MnistClassifier.ClassCount)
                 throw new InvalidDataException($"{data.Path} has {data.LabelDim} label dimensions; the classifier needs the 10 digit classes (dataset.json).");
+            if (data.Channels != 1)
+                throw new InvalidDataException($"{data.Path} holds RGB images; the classifier trains on grayscale digits (make them with: stylegan dataset --channels gray).");
             var all = Enumerable.Range(0, data.Count).ToList();
             var images = data.Images(all);
             var labels = data.Labels(all)!.argmax(1);
-            var result = ClassifierTraining.Train(images, labels, new ClassifierTrainingOptions(Epochs: parse.GetValue(epochs), Seed: parse.GetValue(seed)),
+            var result = ClassifierTraining.Train(images, labels, options,
                 epoch => Console.WriteLine($"epoch {epoch.Epoch}: loss {epoch.TrainLoss:F4}, held-out accuracy {epoch.ValidationAccuracy:P2}, {epoch.Elapsed.TotalSeconds:F0} s"));
             using var classifier = result.Classifier;
             classifier.Save(outPath);

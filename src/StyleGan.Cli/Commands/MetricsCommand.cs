@@ -37,6 +37,8 @@ public static class MetricsCommand
             string? jsonPath = parse.GetValue(json) is string requested
                 ? new OutputRule("--json", parse.GetValue(force), [dataPath, classifierPath, .. parse.GetValue(network)!]).File(requested) : null;
             MappingNetwork.CheckTruncation(parse.GetValue(trunc), null, null);
+            GeneratorMetrics.CheckImageCount(parse.GetValue(num));
+            foreach (var path in parse.GetValue(network)!) InputFile.Require(path, "Network file");
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             using var data = ImageDataset.Open(dataPath);
             using var net = MnistClassifier.Load(classifierPath);

@@ -1,3 +1,4 @@
+using StyleGan.Networks;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -30,6 +31,9 @@ public sealed class DatasetLabels
     {
         var negative = classes.FirstOrDefault(pair => pair.Value < 0);
         if (negative.Key is not null) throw new InvalidDataException($"Label of {negative.Key} is {negative.Value}: classes are integers >= 0.");
+        // The networks take one dimension per class: 2^31 - 1 overflowed the count and trained without labels.
+        var huge = classes.FirstOrDefault(pair => pair.Value >= NetworkLimits.MaxLabels);
+        if (huge.Key is not null) throw new InvalidDataException($"Label of {huge.Key} is {huge.Value}: classes go from 0 to {NetworkLimits.MaxLabels - 1}.");
         return new DatasetLabels(classes, null, Math.Max(dim, classes.Count == 0 ? 0 : classes.Values.Max() + 1));
     }
 
@@ -39,6 +43,10 @@ public sealed class DatasetLabels
         int dim = vectors.Count == 0 ? 0 : vectors.Values.First().Length;
         var odd = vectors.FirstOrDefault(pair => pair.Value.Length != dim);
         if (odd.Key is not null) throw new InvalidDataException($"Label of {odd.Key} has {odd.Value.Length} values where the others have {dim}.");
+        if (dim > NetworkLimits.MaxLabels) throw new InvalidDataException($"Labels have {dim} values each, more than the {NetworkLimits.MaxLabels} a network takes.");
+        // 1e39 is a JSON number but no float: it became infinity, and training a NaN loss.
+        var infinite = vectors.FirstOrDefault(pair => pair.Value.Any(value => !float.IsFinite(value)));
+        if (infinite.Key is not null) throw new InvalidDataException($"Label of {infinite.Key} holds a value beyond a float's range (about 3.4e38).");
         return new DatasetLabels(null, vectors, dim);
     }
 
@@ -89,11 +97,12 @@ public sealed class DatasetLabels
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            // Notepad and other editors start UTF-8 with a byte order mark, which the JSON parser does not take.
+            root = JsonNode.Parse(json.TrimStart('\uFEFF'), documentOptions: JsonText.Strict);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{origin} is not valid JSON ({e.Message}).", e);
+            throw new InvalidDataException($"{origin} is not valid JSON ({JsonText.Problem(e)}).", e);
         }
         if (root is not JsonObject obj) throw Malformed(origin, "the root is not an object");
         if (obj["labels"] is not JsonArray entries) return obj["labels"] is null ? null : throw Malformed(origin, "\"labels\" is not a list");
@@ -104,6 +113,8 @@ public sealed class DatasetLabels
             if (entry is not JsonArray { Count: 2 } pair || pair[0] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
                 throw Malformed(origin, $"entry {entry?.ToJsonString()} is not [\"path\", label]");
             var file = name.GetValue<string>();
+            // Which of two labels was meant cannot be told.
+            if (classes.ContainsKey(file) || vectors.ContainsKey(file)) throw Malformed(origin, $"{file} is listed twice");
             switch (pair[1])
             {
                 case JsonValue value when value.GetValueKind() == JsonValueKind.Number && value.TryGetValue(out int index):
@@ -133,7 +144,8 @@ public sealed class DatasetLabels
             bool isClass = int.TryParse(comma < 0 ? "" : lines[i][(comma + 1)..].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int index);
             if (!isClass && classes.Count == 0 && i == 0) continue;
             if (!isClass) throw new InvalidDataException($"{origin} line {i + 1}: \"{lines[i]}\" is not \"path,class\" with an integer class.");
-            classes[lines[i][..comma].Trim().Trim('"')] = index;
+            string file = lines[i][..comma].Trim().Trim('"');
+            if (!classes.TryAdd(file, index)) throw new InvalidDataException($"{origin} line {i + 1}: {file} is listed twice.");
         }
         return WithOrigin(origin, () => FromClasses(classes));
     }

@@ -72,10 +72,12 @@ public static class DatasetTool
     static void WriteFolder(string destination, Action<Action<string, byte[]>> write)
     {
         var temporary = AtomicFile.TemporaryPath(destination);
+        using var tracked = AtomicFile.Track(temporary);
         try
         {
             write((name, bytes) =>
             {
+                AtomicFile.WaitIfEnding();
                 var file = Path.Combine(temporary, name);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 File.WriteAllBytes(file, bytes);
@@ -130,7 +132,8 @@ public static class DatasetTool
     static int KeptResolution(ImageSource source, List<(string File, ImageHeader Header)> headers)
     {
         var first = headers[0];
-        var other = headers.FirstOrDefault(entry => entry.Header != first.Header);
+        // Sizes only: grayscale and colour images of one size mix (the channels are chosen apart from the size).
+        var other = headers.FirstOrDefault(entry => (entry.Header.Width, entry.Header.Height) != (first.Header.Width, first.Header.Height));
         if (other.File is not null)
             throw new InvalidDataException($"Images differ in size ({source.Describe(first.File)} is {first.Header}, {source.Describe(other.File)} is {other.Header}): " +
                 "choose the output size (`Resolution`, a power of two).");

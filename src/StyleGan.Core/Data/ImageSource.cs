@@ -47,7 +47,7 @@ public sealed class ImageSource : IDisposable
         if (File.Exists(path))
         {
             if (!path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"{path} is a file but not a .zip: a dataset is a folder of images or a zip of them.");
+                throw new InvalidDataException($"{path} is neither a folder nor a .zip: a dataset is a folder of images or a zip of them.");
             InputFile.Require(path, "Dataset");
             ZipArchive archive;
             try

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -5,10 +6,64 @@ namespace StyleGan.Files;
 
 /// <summary>
 /// Writes a file so that a crash never leaves it half-written: write a temporary sibling (path.tmpPID), flush,
-/// rename. A process killed mid-write leaves its temporary behind; <see cref="DeleteStale"/> removes those.
+/// rename. A process killed mid-write leaves its temporary behind; <see cref="DeleteStale"/> removes those, and a
+/// process stopped by a signal removes its own first (<see cref="DeleteInFlight"/>).
 /// </summary>
 public static partial class AtomicFile
 {
+    // The temporaries this process is writing now (files, or folders written whole).
+    static readonly ConcurrentDictionary<string, byte> inFlight = new();
+    static volatile bool ending;
+
+    /// <summary>
+    /// Called by a writer of a temporary folder before each file it adds: once the process is ending (see
+    /// <see cref="DeleteInFlight"/>), it waits for the end instead of making the folder again.
+    /// </summary>
+    public static void WaitIfEnding()
+    {
+        if (ending) Thread.Sleep(Timeout.Infinite);
+    }
+
+    /// <summary>Marks a temporary file or folder as being written, until the returned handle is disposed.</summary>
+    /// <param name="temporary">The temporary path (see <see cref="TemporaryPath"/>).</param>
+    public static IDisposable Track(string temporary)
+    {
+        inFlight[temporary] = 0;
+        return new Tracked(temporary);
+    }
+
+    /// <summary>
+    /// Deletes every temporary this process is writing: for a process stopped by a signal, whose default ending runs
+    /// no finally block (SIGINT during `stylegan dataset` left DEST.tmpPID behind). Errors are ignored: the process is
+    /// ending, and what remains is stale for <see cref="DeleteStale"/>.
+    /// </summary>
+    public static void DeleteInFlight()
+    {
+        ending = true;
+        // A writer may be adding one last file to a folder as it is deleted; the next try finds it stopped.
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            foreach (var temporary in inFlight.Keys)
+            {
+                try
+                {
+                    if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+                    else File.Delete(temporary);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+            if (inFlight.Keys.All(temporary => !Path.Exists(temporary))) return;
+            Thread.Sleep(50);
+        }
+    }
+
+    sealed class Tracked(string temporary) : IDisposable
+    {
+        public void Dispose() => inFlight.TryRemove(temporary, out _);
+    }
+
     /// <summary>Writes <paramref name="path"/> whole or not at all; refuses, before writing, a path where something other than a regular file is.</summary>
     /// <param name="path">The file to write (or replace).</param>
     /// <param name="write">Writes the content to the stream.</param>
@@ -19,6 +74,7 @@ public static partial class AtomicFile
             throw new IOException($"{full} is there and is not a regular file (a folder, link, device, FIFO or socket); it is never replaced.");
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temporary = TemporaryPath(full);
+        using var tracked = Track(temporary);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))

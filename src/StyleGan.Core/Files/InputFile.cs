@@ -11,6 +11,7 @@ public static class InputFile
     /// <param name="what">What the file should be, starting the message when it is missing, e.g. "Network file".</param>
     public static void Require(string path, string what)
     {
+        if (path.Length == 0) throw new FileNotFoundException($"{what}: the path is empty; name a file.");
         switch (PathIdentity.Target(path))
         {
             case PathKind.File:

@@ -15,14 +15,17 @@ namespace StyleGan.Files;
 /// <param name="inputs">Every file and folder the work reads; null entries (inputs not given) are left out.</param>
 public sealed class OutputRule(string setting, bool force, params IEnumerable<string?> inputs)
 {
-    readonly string[] inputs = inputs.OfType<string>().ToArray();
+    // An empty input names nothing that could be overwritten (its reader refuses it).
+    readonly string[] inputs = inputs.OfType<string>().Where(input => input.Length > 0).ToArray();
 
     /// <summary>A file to write: nothing is there, or (with force) a regular file that is no input; its folder exists or can be made, and is writable.</summary>
     /// <param name="path">The file.</param>
     /// <returns>Its full path.</returns>
     public string File(string path)
     {
-        string full = Path.GetFullPath(path);
+        string full = FullPath(path);
+        // A folder is never a file to write, whatever it holds; said first, as "it holds the input" would mislead.
+        if (PathIdentity.Kind(full) == PathKind.Folder) throw Refused($"{full} is a folder; name the file to write.");
         RequireNoInput(full);
         switch (PathIdentity.Kind(full))
         {
@@ -31,8 +34,6 @@ public sealed class OutputRule(string setting, bool force, params IEnumerable<st
             case PathKind.File:
                 if (!force) throw Refused($"{full} already exists; choose another path, or allow replacing it (`Force`).");
                 break;
-            case PathKind.Folder:
-                throw Refused($"{full} is a folder; name the file to write.");
             default:
                 throw NotRegular(full);
         }
@@ -45,7 +46,7 @@ public sealed class OutputRule(string setting, bool force, params IEnumerable<st
     /// <returns>Its full path.</returns>
     public string Folder(string path)
     {
-        string full = Path.GetFullPath(path);
+        string full = FullPath(path);
         switch (PathIdentity.Target(full))
         {
             case PathKind.Folder:
@@ -66,7 +67,7 @@ public sealed class OutputRule(string setting, bool force, params IEnumerable<st
     /// <returns>Its full path.</returns>
     public string ReplacedFolder(string path)
     {
-        string full = Path.GetFullPath(path);
+        string full = FullPath(path);
         RequireNoInput(full);
         switch (PathIdentity.Kind(full))
         {
@@ -82,6 +83,8 @@ public sealed class OutputRule(string setting, bool force, params IEnumerable<st
         RequireWritableParent(full);
         return full;
     }
+
+    string FullPath(string path) => path.Length > 0 ? Path.GetFullPath(path) : throw Refused("the path is empty; name one.");
 
     void RequireNoInput(string full)
     {

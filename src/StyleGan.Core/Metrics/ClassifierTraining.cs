@@ -11,7 +11,20 @@ namespace StyleGan.Metrics;
 /// <param name="MaxShift">Random translation of each training image by up to this many pixels (0: none).</param>
 /// <param name="Seed">Seeds the weights, the split, the order and the shifts.</param>
 public sealed record ClassifierTrainingOptions(int Epochs = 8, int BatchSize = 64, double LearningRate = 1e-3,
-    double ValidationFraction = 0.1, int MaxShift = 1, ulong Seed = 0);
+    double ValidationFraction = 0.1, int MaxShift = 1, ulong Seed = 0)
+{
+    /// <summary>Refuses a setting out of its range, naming it, so that a front end can check the options before reading the data.</summary>
+    /// <returns>These options.</returns>
+    public ClassifierTrainingOptions Validate()
+    {
+        if (Epochs < 1) throw new InvalidValueException(nameof(Epochs), $"the number of epochs {Epochs} is less than 1.");
+        if (BatchSize < 1) throw new InvalidValueException(nameof(BatchSize), $"the batch size {BatchSize} is less than 1.");
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new InvalidValueException(nameof(LearningRate), $"the learning rate {LearningRate} is not a positive number.");
+        if (!(ValidationFraction > 0 && ValidationFraction < 1)) throw new InvalidValueException(nameof(ValidationFraction), $"the held-out share {ValidationFraction} is outside (0, 1).");
+        if (MaxShift < 0) throw new InvalidValueException(nameof(MaxShift), $"the largest shift {MaxShift} is negative.");
+        return this;
+    }
+}
 
 /// <summary>One finished epoch: mean training loss and accuracy on the held-out images.</summary>
 public sealed record ClassifierEpoch(int Epoch, double TrainLoss, double ValidationAccuracy, TimeSpan Elapsed);
@@ -35,12 +48,13 @@ public static class ClassifierTraining
             throw new ArgumentException($"Expected uint8 images [N, 1, H, W], got {images.dtype} [{string.Join(", ", images.shape)}].", nameof(images));
         if (labels.dtype != int64 || !labels.shape.SequenceEqual(new[] { n }))
             throw new ArgumentException($"Expected int64 labels [{n}], got {labels.dtype} [{string.Join(", ", labels.shape)}].", nameof(labels));
-        if (options.Epochs < 1 || options.BatchSize < 1)
-            throw new ArgumentException($"Epochs ({options.Epochs}) and batch size ({options.BatchSize}) must be at least 1.", nameof(options));
+        options.Validate();
         int validationCount = (int)Math.Round(n * options.ValidationFraction);
         int trainCount = (int)n - validationCount;
+        // Too few images is the data's fault, not the caller's: a dataset of a few digits is refused as such.
         if (validationCount < 1 || trainCount < 1)
-            throw new ArgumentException($"A validation fraction of {options.ValidationFraction} leaves {trainCount} training and {validationCount} held-out images of {n}.", nameof(options));
+            throw new InvalidDataException($"{n} images are too few to hold out {options.ValidationFraction * 100:0.#}% of them and train on the rest; give at least " +
+                $"{(int)Math.Ceiling(1 / Math.Min(options.ValidationFraction, 1 - options.ValidationFraction))} labelled digits.");
 
         // One stream per purpose, so that changing one (say the shifts) leaves the others as they were.
         using var initRandom = new Generator(options.Seed);

@@ -13,6 +13,17 @@ public static class GeneratorMetrics
     public static FeatureStatistics RealStatistics(MnistClassifier classifier, ImageDataset data) =>
         MetricRunner.RealStatistics(classifier, data.Count, (start, count) => data.Images(Enumerable.Range(start, count).ToList()));
 
+    /// <summary>Refuses a number of generated images that cannot be scored, so that a front end can check it before reading anything.</summary>
+    /// <param name="count">Generated images.</param>
+    public static void CheckImageCount(int count)
+    {
+        // The Inception-style score cuts the images into its splits, each of at least one image (and a covariance
+        // needs two); beyond ten million, the statistics gain nothing the hours would buy.
+        const int fewest = InceptionScore.DefaultSplits;
+        if (count < fewest || count > 10_000_000)
+            throw new InvalidValueException("ImageCount", $"the number of generated images {count} is outside [{fewest}, 10000000] (FID is usually measured on 10,000 or 50,000).");
+    }
+
     /// <param name="generator">The generator to score (G_ema of a checkpoint).</param>
     /// <param name="data">The real images; its labels are sampled for a conditional generator, as the official metrics do.</param>
     /// <param name="classifier">The trained MNIST classifier.</param>
@@ -24,9 +35,7 @@ public static class GeneratorMetrics
     public static MetricResult Evaluate(Generator generator, ImageDataset data, MnistClassifier classifier, FeatureStatistics real,
         int count = 10000, ulong seed = 0, double truncationPsi = 1, Device? device = null)
     {
-        // A covariance needs two samples; beyond ten million, the statistics gain nothing the hours would buy.
-        if (count < 2 || count > 10_000_000)
-            throw new InvalidValueException("ImageCount", $"the number of generated images {count} is outside [2, 10000000] (FID is usually measured on 10,000 or 50,000).");
+        CheckImageCount(count);
         using var random = new torch.Generator(seed);
         int labelDim = generator.Config.CDim;
         if (labelDim > 0 && data.LabelDim != labelDim)

@@ -108,6 +108,10 @@ public static class NetworkJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A config is data from a file: "mapping_kwargs": null must be refused, not become a null record (an
+        // internal error when the limits were checked), and a key given twice is not taken as the last one.
+        RespectNullableAnnotations = true,
+        AllowDuplicateProperties = false,
         WriteIndented = true,
     };
 
@@ -124,7 +128,8 @@ public static class NetworkJson
             var entry = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
             var why = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "an entry this tool does not know"
                 : e.Message.Contains("could not be converted", StringComparison.Ordinal) ? "a value of the wrong kind (a number out of range, text for a number, ...)"
-                : "not valid JSON";
+                : e.Message.Contains("null", StringComparison.Ordinal) ? "null where a value is needed"
+                : $"invalid JSON ({JsonText.Problem(e)})";
             throw new InvalidDataException($"{source}: the {typeof(T).Name.Replace("Config", "").ToLowerInvariant()} config has {why}{entry}.", e);
         }
     }

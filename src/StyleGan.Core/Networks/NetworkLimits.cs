@@ -92,7 +92,7 @@ public static class NetworkLimits
 
     /// <summary>
     /// Refuses a config whose weights could not be in a file of <paramref name="fileBytes"/> (at two bytes a weight,
-    /// float16, the smallest any of the known formats stores) or in this machine's memory (at four).
+    /// float16, the smallest any of the known formats stores) or in half of this machine's memory (at four).
     /// </summary>
     /// <param name="weights">A lower bound of the weights, from WeightCountLowerBound.</param>
     /// <param name="fileBytes">Size of the file the config came from, or null for a config of a new network.</param>
@@ -105,9 +105,13 @@ public static class NetworkLimits
                 "the config or the file is corrupt.");
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         double needed = weights * 4.0 * copies;
-        if (needed > available)
+        // Half: the weights are a lower bound, and the work also holds activations, their gradients and libtorch's
+        // workspaces, while the system keeps its own share; a config that took 21.5 of 23 GiB for its weights alone
+        // was killed by the kernel's OOM killer a minute into training, instead of being refused.
+        if (needed > available / 2)
             throw new InvalidDataException($"{source}: the network config describes at least {weights:N0} weights, which take {needed / (1L << 30):F1} GiB " +
-                $"in float32{(copies > 1 ? $" held {copies} times" : "")}, more than this machine's {available / (double)(1L << 30):F1} GiB of memory.");
+                $"in float32{(copies > 1 ? $" held {copies} times" : "")}, more than half of this machine's {available / (double)(1L << 30):F1} GiB of memory " +
+                "(the rest is for activations and the system); choose a smaller network.");
     }
 
     static long MappingWeights(int zDim, int wDim, MappingConfig mapping)

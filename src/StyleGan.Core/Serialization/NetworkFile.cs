@@ -103,8 +103,13 @@ public static class NetworkFile
     public static T Entry<T>(IReadOnlyDictionary<string, string> metadata, string key, string path)
     {
         try { return JsonSerializer.Deserialize<T>(Entry(metadata, key, path), NetworkJson.Options) ?? throw new JsonException("null"); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: the '{key}' entry is not valid ({e.Message}).", e); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: the '{key}' entry has {EntryProblem(e)}.", e); }
     }
+
+    // Where the entry's JSON is wrong, and how: a value of the wrong kind is named by its key, not by a .NET type.
+    static string EntryProblem(JsonException e) => e.Message.Contains("could not be converted", StringComparison.Ordinal) || e.Message.Contains("null", StringComparison.Ordinal)
+        ? $"a value of the wrong kind{(string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at '{e.Path.TrimStart('$', '.')}'")}"
+        : $"invalid JSON ({JsonText.Problem(e)})";
 
     static string CheckFormat(IReadOnlyDictionary<string, string> metadata, string path)
     {

@@ -68,8 +68,8 @@ public sealed class SafetensorsReader : IDisposable
             long dataStart = 8 + (long)headerLength, dataLength = stream.Length - dataStart;
 
             JsonObject header;
-            try { header = JsonNode.Parse(Encoding.UTF8.GetString(headerBytes))?.AsObject() ?? throw Bad(path, "empty header"); }
-            catch (JsonException e) { throw Bad(path, $"the header is not JSON ({e.Message})"); }
+            try { header = JsonNode.Parse(Encoding.UTF8.GetString(headerBytes), documentOptions: JsonText.Strict)?.AsObject() ?? throw Bad(path, "empty header"); }
+            catch (JsonException e) { throw Bad(path, $"the header is not JSON ({JsonText.Problem(e)})"); }
             var metadata = ParseMetadata(header, path);
             var entries = ParseEntries(header, dataLength, path);
             var reader = new SafetensorsReader(path, stream, dataStart, metadata, entries);

@@ -93,11 +93,17 @@ public sealed class TrainingRunState : IDisposable
         try
         {
             Checkpoint.RequireCheckpoint(networks.Metadata, path);
-            var saved = NetworkFile.Entry<TrainingOptions>(networks.Metadata, "training_options", path);
+            var saved = SavedOptions(networks.Metadata, path);
+            // Only the schedule comes from the caller (flags), so a refusal of it names the setting.
             var options = (schedule ?? new TrainingSchedule()).ApplyTo(saved).Validate();
             if (networks.G is null || networks.D is null || networks.GEma is null)
                 throw new InvalidDataException($"{path} lacks G, D or G_ema: a training checkpoint holds all three.");
             var g = networks.G.Config;
+            // Training draws latents and builds its losses from the options, the weights come from the configs: the two
+            // must agree (a z_dim of 64 in the options and 128 in G aborted the process inside libtorch).
+            var (expectedG, expectedD) = NetworkConfigs(saved, g.ImgResolution, g.ImgChannels, g.CDim);
+            if (expectedG != g || expectedD != networks.D.Config)
+                throw new InvalidDataException($"{path}: its training options do not describe its networks (G_config and D_config); the checkpoint is corrupt.");
             if (g.ImgResolution != data.Resolution || g.ImgChannels != data.Channels)
                 throw new InvalidDataException($"{data.Path} holds {data.Resolution}x{data.Resolution}x{data.Channels} images but {path} was trained on " +
                     $"{g.ImgResolution}x{g.ImgResolution}x{g.ImgChannels}; resume with the data it was trained on.");
@@ -106,7 +112,8 @@ public sealed class TrainingRunState : IDisposable
 
             run = new TrainingRunState(options, (networks.G, networks.D, networks.GEma), NetworkFile.Entry(networks.Metadata, "dataset", path), device);
             Checkpoint.RestoreState(networks, run, path);
-            run.Counters = Checkpoint.Counters(networks, path)!;
+            run.Counters = Checkpoint.Counters(networks, path)
+                ?? throw new InvalidDataException($"{path} has no 'counters' entry: it is incomplete or from another tool.");
             if (run.Counters.CurNimg < 0 || run.Counters.BatchIdx < 0)
                 throw new InvalidDataException($"{path} says {run.Counters.CurNimg} images and {run.Counters.BatchIdx} minibatches were done; the checkpoint is corrupt.");
             return run;
@@ -120,6 +127,20 @@ public sealed class TrainingRunState : IDisposable
         finally
         {
             foreach (var tensor in networks.State.Values) tensor.Dispose(); // copied into the run
+        }
+    }
+
+    // The options a checkpoint was trained with: values out of range are the file's fault, not a flag's.
+    static TrainingOptions SavedOptions(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        var saved = NetworkFile.Entry<TrainingOptions>(metadata, "training_options", path);
+        try
+        {
+            return saved.Validate();
+        }
+        catch (InvalidValueException e)
+        {
+            throw new InvalidDataException($"{path}: its training options are corrupt: {e.Message}", e);
         }
     }
 

@@ -32,6 +32,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ARefusalQuotingControlCharactersStaysOneLine()
+    {
+        // A damaged pickle's strings and file names can hold newlines; the refusal printed them as they were.
+        var missing = Path.Combine(folder, "no\nwhere\u001b[2J");
+        var (code, error) = Run("train", "--data", missing, "--outdir", Path.Combine(folder, "runs"), "--threads", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("no\\x0awhere\\x1b[2J", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void TruncatedCheckpointIsRefusedNamingTheFile()
     {
         var checkpoint = Path.Combine(folder, "network-snapshot-000001.safetensors");

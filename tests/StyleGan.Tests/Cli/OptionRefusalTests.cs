@@ -93,7 +93,7 @@ public sealed class OptionRefusalTests : IDisposable
         var runs = Path.Combine(folder, "runs");
         var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, "--zdim", "4096", "--map", "64", "--cbase", "1048576", "--cmax", "4096", "--threads", "1");
         Assert.Equal(CliErrors.UserError, code);
-        Assert.Contains("more than this machine's", error);
+        Assert.Contains("more than half of this machine's", error);
         Assert.False(Directory.Exists(runs) && Directory.EnumerateFileSystemEntries(runs).Any());
     }
 
@@ -104,5 +104,53 @@ public sealed class OptionRefusalTests : IDisposable
         var (code, error) = CliHarness.Run("metrics", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--num", "10", "--threads", "1");
         Assert.Equal(CliErrors.UserError, code);
         Assert.Contains("conditioned on 4 labels", error);
+    }
+
+    [Theory]
+    [InlineData("--batch", "NaN", "--batch: 'NaN' is not a whole number.")]
+    [InlineData("--batch", "99999999999", "--batch: '99999999999' is not a whole number from -2147483648 to 2147483647.")]
+    [InlineData("--lr", "abc", "--lr: 'abc' is not a number (e.g. 0.5 or 1e-3).")]
+    [InlineData("--keep", "", "--keep: '' is not a whole number.")]
+    [InlineData("--bogus", "1", "Unrecognized command or argument '--bogus'; see stylegan train --help.")]
+    public void AValueThatDoesNotParseIsToldInOneLineWithoutDotNetTypeNames(string flag, string value, string expected)
+    {
+        var runs = Path.Combine(folder, "runs");
+        var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, flag, value);
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.StartsWith($"stylegan: error: {expected}", error);
+        Assert.DoesNotContain("System.", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(runs));
+    }
+
+    [Theory]
+    [InlineData("--network", "generate|--network||--outdir|OUT")]
+    [InlineData("--outdir", "generate|--network|NET|--outdir|")]
+    [InlineData("--resume", "train|--resume||--outdir|OUT")]
+    [InlineData("OUTPUT", "convert|NET||--force")]
+    public void AnEmptyPathIsRefusedNamingTheOption(string named, string commandLine)
+    {
+        string[] args = commandLine.Split('|').Select(word => word switch
+        {
+            "NET" => ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"),
+            "OUT" => Path.Combine(folder, "out"),
+            _ => word,
+        }).ToArray();
+        var (code, error) = CliHarness.Run(args);
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Equal($"stylegan: error: {named}: the value is empty; give one; see stylegan {args[0]} --help.", error.Trim());
+        Assert.False(Directory.Exists(Path.Combine(folder, "out")));
+    }
+
+    [Fact]
+    public void MetricsRefusesFewerImagesThanTheScoreHasSplitsBeforeReadingAnything()
+    {
+        var json = Path.Combine(folder, "m.json");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var (code, error) = CliHarness.Run("metrics", "--network", ReferenceData.Fixture("published/stylegan2-ada-tiny.pkl"), "--num", "5", "--json", json, "--threads", "1");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.StartsWith("stylegan: error: --num: the number of generated images 5 is outside [10, 10000000]", error);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}: the bundled data was read first");
+        Assert.False(File.Exists(json));
     }
 }

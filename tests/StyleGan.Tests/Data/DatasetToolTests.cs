@@ -100,6 +100,16 @@ public sealed class DatasetToolTests : TestImages
     }
 
     [Fact]
+    public void GrayscaleAndColourImagesOfOneSizeMixIntoRgb()
+    {
+        // Their headers differ only in the colour type, which was taken for a difference in size.
+        GrayPng("mixed/a.png", 4, 77);
+        Png("mixed/b.png", 4, 4, (_, _) => SKColors.Red);
+        var report = Convert("mixed", "mixed-out");
+        Assert.Equal((2, 4, 3), (report.Written, report.Resolution, report.Channels));
+    }
+
+    [Fact]
     public void LabelsFromSubfoldersGoToDatasetJsonInAZip()
     {
         GrayPng("src/cat/a.png", 4, 10);

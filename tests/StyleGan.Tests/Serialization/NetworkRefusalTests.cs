@@ -80,6 +80,17 @@ public sealed class NetworkRefusalTests : IDisposable
     }
 
     [Theory]
+    [InlineData("mapping_kwargs")]
+    [InlineData("synthesis_kwargs")]
+    public void ANullWhereAConfigNeedsArgumentsIsRefusedNamingTheEntry(string key)
+    {
+        // A null record got past the parser and ended in a NullReferenceException when the limits were checked.
+        var path = ExportedWith(config => config[key] = null);
+        var error = Assert.Throws<InvalidDataException>(() => NetworkFile.Load(path));
+        Assert.Equal($"{path}: the generator config has null where a value is needed at '{key}'.", error.Message);
+    }
+
+    [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
     public void NonFiniteWeightsAreRefusedNamingTheTensor(float value)

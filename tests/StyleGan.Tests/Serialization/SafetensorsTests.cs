@@ -66,6 +66,20 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Contains("not JSON", error.Message);
     }
 
+    [Theory]
+    [InlineData("{\"a\": ", "the header is not JSON (cut off or malformed at line 1, column 7)")]
+    [InlineData("{\"__metadata__\": {}, \"__metadata__\": {\"x\": \"y\"}}", "the header is not JSON (a key given twice)")]
+    public void AMalformedHeaderIsToldByWhereItIsWrong(string header, string expected)
+    {
+        // A key given twice was an internal error (JsonNode threw ArgumentException on first reading the object).
+        var path = Path.Combine(folder, "bad-header.safetensors");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(header);
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)bytes.Length), .. bytes]);
+        var error = Assert.Throws<InvalidDataException>(() => Safetensors.Load(path));
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain("LineNumber", error.Message);
+    }
+
     [Fact]
     public void MissingFileIsAClearError()
     {
