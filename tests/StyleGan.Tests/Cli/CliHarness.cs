@@ -11,6 +11,18 @@ public sealed class ConsoleCollection;
 /// <summary>Runs the stylegan command in this process, as a user would run it, and catches what it says on stderr.</summary>
 public static class CliHarness
 {
+    /// <summary>The dotnet host that runs these tests; with <see cref="Tool"/>, the built stylegan as a user runs it.</summary>
+    public static readonly string Dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    /// <summary>The built tool beside the tests.</summary>
+    public static readonly string Tool = Path.Combine(AppContext.BaseDirectory, "stylegan.dll");
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int Kill(int pid, int signal);
+
+    /// <summary>Sends a child process SIGINT, as Ctrl-C does.</summary>
+    public static void Interrupt(System.Diagnostics.Process process) => Assert.Equal(0, Kill(process.Id, 2));
+
     /// <param name="args">The command line after "stylegan".</param>
     public static (int ExitCode, string Error) Run(params string[] args)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using StyleGan.Images;
 using static TorchSharp.torch;
 
@@ -13,14 +12,6 @@ public sealed class InterruptionTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    static extern int Kill(int pid, int signal);
-
-    const int Interrupt = 2; // SIGINT
-
-    static readonly string Dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-    static readonly string Tool = Path.Combine(AppContext.BaseDirectory, "stylegan.dll");
-
     [Theory]
     [InlineData("out.zip")]
     [InlineData("out")]
@@ -31,15 +22,15 @@ public sealed class InterruptionTests : IDisposable
         for (int i = 0; i < 400; i++)
             ImageFile.SavePng(Path.Combine(source, $"{i}.png"), randint(0, 256, new long[] { 1, 8, 8 }, dtype: ScalarType.Byte, generator: random));
         var dest = Path.Combine(folder, destination);
-        var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Tool, "dataset", "--source", source, "--dest", dest, "--resolution", "512" }) start.ArgumentList.Add(arg);
+        var start = new ProcessStartInfo(CliHarness.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { CliHarness.Tool, "dataset", "--source", source, "--dest", dest, "--resolution", "512" }) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         // Once the temporary is being written, the work is under way.
         var watch = Stopwatch.StartNew();
         while (!Directory.EnumerateFileSystemEntries(folder, "*.tmp*").Any() && !process.HasExited && watch.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(10);
         Assert.False(process.HasExited, "the dataset was written before it could be interrupted");
-        Assert.Equal(0, Kill(process.Id, Interrupt));
+        CliHarness.Interrupt(process);
         await process.WaitForExitAsync();
         Assert.Equal(130, process.ExitCode);
         Assert.Equal("stylegan: SIGINT: stopped; nothing half-written was left.", (await errors).Trim());

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using StyleGan.Serialization;
 using StyleGan.Training;
 
@@ -16,21 +15,12 @@ public sealed class ResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    static extern int Kill(int pid, int signal);
-
-    const int Interrupt = 2; // SIGINT
-
-    // The built tool beside the tests, run by the same dotnet host; "stylegan" in a shell is a function that runs it.
-    static readonly string Dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-    static readonly string Tool = Path.Combine(AppContext.BaseDirectory, "stylegan.dll");
-
     static Process Start(string file, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["STYLEGAN_DOTNET"] = Dotnet;
-        start.Environment["STYLEGAN_DLL"] = Tool;
+        start.Environment["STYLEGAN_DOTNET"] = CliHarness.Dotnet;
+        start.Environment["STYLEGAN_DLL"] = CliHarness.Tool;
         return Process.Start(start)!;
     }
 
@@ -39,10 +29,10 @@ public sealed class ResumeTests : IDisposable
     {
         var data = CliHarness.TinyDataset(folder);
         var runs = Path.Combine(folder, "runs");
-        string[] train = [Tool, "train", "--data", data, "--outdir", runs, "--kimg", "0.4", "--batch", "4", "--mbstd-group", "2", "--tick", "0.008",
+        string[] train = [CliHarness.Tool, "train", "--data", data, "--outdir", runs, "--kimg", "0.4", "--batch", "4", "--mbstd-group", "2", "--tick", "0.008",
             "--snap", "100", "--cbase", "64", "--cmax", "8", "--map", "2", "--zdim", "8", "--threads", "1"];
         string output;
-        using (var first = Start(Dotnet, train))
+        using (var first = Start(CliHarness.Dotnet, train))
         {
             var errors = first.StandardError.ReadToEndAsync();
             var lines = new List<string>();
@@ -50,7 +40,7 @@ public sealed class ResumeTests : IDisposable
             {
                 lines.Add(line);
                 if (line.StartsWith("tick ", StringComparison.Ordinal) && lines.Count(l => l.StartsWith("tick ", StringComparison.Ordinal)) == 1)
-                    Assert.Equal(0, Kill(first.Id, Interrupt));
+                    CliHarness.Interrupt(first);
             }
             await first.WaitForExitAsync();
             output = string.Join('\n', lines);
