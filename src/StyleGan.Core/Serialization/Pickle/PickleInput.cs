@@ -49,6 +49,35 @@ internal sealed class PickleInput
         return span;
     }
 
+    /// <summary>Whether bytes already passed can be read again (a file's input can; an array's need not).</summary>
+    public bool CanReread => stream is not null;
+
+    /// <summary>Moves past <paramref name="count"/> bytes (at most <see cref="Remaining"/>) without reading them.</summary>
+    public void Skip(long count)
+    {
+        if (count > Remaining) throw new InvalidOperationException($"A pickle skip of {count} bytes at offset {Position} passes the end of its {Length} bytes.");
+        if (count <= bufferLength - cursor)
+        {
+            cursor += (int)count;
+            return;
+        }
+        bufferStart = Position + count;
+        cursor = 0;
+        bufferLength = 0;
+        stream!.Position = bufferStart;
+    }
+
+    /// <summary>A copy of the <paramref name="length"/> bytes at <paramref name="offset"/>, read again from the file.</summary>
+    public byte[] ReadAt(long offset, int length)
+    {
+        var bytes = new byte[length];
+        long resume = stream!.Position;
+        stream.Position = offset;
+        stream.ReadExactly(bytes);
+        stream.Position = resume;
+        return bytes;
+    }
+
     /// <summary>The bytes up to the next '\n' (which is skipped), valid until the next read; false where there is none.</summary>
     public bool TryReadLine(out ReadOnlySpan<byte> line)
     {

@@ -102,9 +102,9 @@ internal sealed class PickleMachine
                 case PickleOpcode.BINUNICODE: Push(Utf8(Read(BinaryPrimitives.ReadUInt32LittleEndian(Read(4))))); break;
                 case PickleOpcode.SHORT_BINUNICODE: Push(Utf8(Read(Read(1)[0]))); break;
                 case PickleOpcode.BINUNICODE8: Push(Utf8(Read(CheckLength(BinaryPrimitives.ReadUInt64LittleEndian(Read(8)))))); break;
-                case PickleOpcode.BINBYTES: Push(Read(BinaryPrimitives.ReadUInt32LittleEndian(Read(4))).ToArray()); break;
+                case PickleOpcode.BINBYTES: Push(Bytes(BinaryPrimitives.ReadUInt32LittleEndian(Read(4)))); break;
                 case PickleOpcode.SHORT_BINBYTES: Push(Read(Read(1)[0]).ToArray()); break;
-                case PickleOpcode.BINBYTES8:
+                case PickleOpcode.BINBYTES8: Push(Bytes(CheckLength(BinaryPrimitives.ReadUInt64LittleEndian(Read(8))))); break;
                 case PickleOpcode.BYTEARRAY8: Push(Read(CheckLength(BinaryPrimitives.ReadUInt64LittleEndian(Read(8)))).ToArray()); break;
 
                 case PickleOpcode.EMPTY_TUPLE: Push(PyTuple.Empty); break;
@@ -208,6 +208,16 @@ internal sealed class PickleMachine
         if (declared > (ulong)remaining)
             throw Corrupt($"{OpcodeName} at offset {opcodeStart} needs {declared} bytes but only {remaining} remain (truncated or corrupt)");
         return (long)declared;
+    }
+
+    // A bytes object: large ones of a file stay in the file until used (see FileBytes), the others are read now.
+    object Bytes(long count)
+    {
+        CheckLength((ulong)count);
+        if (!input.CanReread || count < FileBytes.MinimumLength || count > int.MaxValue) return Read(count).ToArray();
+        var bytes = new FileBytes(input, input.Position, (int)count, context);
+        input.Skip(count);
+        return bytes;
     }
 
     long SignedLength(ReadOnlySpan<byte> bytes)

@@ -21,6 +21,7 @@ internal static class PyValue
             long l when typeof(T) == typeof(double) || typeof(T) == typeof(double?) => (double)l,
             long l when typeof(T) == typeof(float) || typeof(T) == typeof(float?) => (float)l,
             double d when typeof(T) == typeof(float) || typeof(T) == typeof(float?) => (float)d,
+            FileBytes bytes when typeof(T) == typeof(byte[]) => bytes.Read(),
             _ => Failed.Value,
         };
         if (converted is Failed) { result = default!; return false; }
@@ -37,6 +38,7 @@ internal static class PyValue
         double d => $"a float ({d.ToString(System.Globalization.CultureInfo.InvariantCulture)})",
         string s => $"a str ('{(s.Length > 40 ? s[..40] + "..." : s)}')",
         byte[] bytes => $"bytes (length {bytes.Length})",
+        FileBytes bytes => $"bytes (length {bytes.Length})",
         PyTuple tuple => $"a tuple of {tuple.Count}",
         List<object?> list => $"a list of {list.Count}",
         PyDict dict => $"a {dict.PythonType}",
