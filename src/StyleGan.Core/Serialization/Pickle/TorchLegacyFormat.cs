@@ -57,7 +57,7 @@ internal static class TorchLegacyFormat
                 throw context.Corrupt($"storage '{name}' has {count} elements in the data but {storage.Numel} in the pickle");
             if (storage.ByteLength > bytes.Length - position)
                 throw context.Corrupt($"storage '{name}' needs {storage.ByteLength} bytes but only {bytes.Length - position} remain (truncated)");
-            storage.SetData(bytes.AsMemory(position, (int)storage.ByteLength), context);
+            storage.SetData(bytes.AsSpan(position, (int)storage.ByteLength), context);
             position += (int)storage.ByteLength;
         }
         if (storages.Values.FirstOrDefault(s => !s.HasData) is { } missing)

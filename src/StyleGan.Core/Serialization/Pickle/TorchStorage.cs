@@ -5,12 +5,13 @@ namespace StyleGan.Serialization.Pickle;
 /// <summary>
 /// One storage of a PyTorch file: a flat array of one dtype that tensors view with an offset, a size and strides.
 /// The legacy format writes the data after the pickle that creates the tensors, so each tensor is allocated when
-/// the pickle asks for it and filled as soon as the data is there.
+/// the pickle asks for it and filled as soon as the data is there. Once it is, the storage holds it as one flat
+/// tensor, not as the file's bytes, and a view of all of it (every storage of NVIDIA's snapshots) is that tensor.
 /// </summary>
 internal sealed class TorchStorage(string key, ScalarType dtype, long numel)
 {
     readonly List<(Tensor Target, long Offset, long[] Size, long[] Stride)> unfilled = [];
-    Memory<byte>? data;
+    Tensor? data;
 
     public string Key { get; } = key;
 
@@ -61,42 +62,27 @@ internal sealed class TorchStorage(string key, ScalarType dtype, long numel)
             throw context.Corrupt($"a tensor with {layout} reaches past the end of storage '{Key}' ({Numel} elements)");
 
         context.ReserveTensorBytes(elements * TorchDTypes.ElementSize(DType));
+        if (data is not null)
+            return context.Track(offset == 0 && elements == Numel && IsContiguous(size, stride) ? data.reshape(size) : data.as_strided(size, stride, offset).contiguous());
         var tensor = context.Track(empty(size, DType));
-        if (data is { } bytes) Fill(tensor, offset, size, stride, bytes.Span);
-        else unfilled.Add((context.Track(tensor.detach()), offset, size, stride)); // shares the memory it fills
+        unfilled.Add((context.Track(tensor.detach()), offset, size, stride)); // shares the memory it fills
         return tensor;
     }
 
     /// <summary>Gives the storage its data (exactly <see cref="ByteLength"/> bytes) and fills the tensors that wait for it.</summary>
-    public void SetData(Memory<byte> bytes, LoadContext context)
+    public void SetData(ReadOnlySpan<byte> bytes, LoadContext context)
     {
         if (bytes.Length != ByteLength)
             throw context.Corrupt($"storage '{Key}' holds {bytes.Length} bytes where its {Numel} {DType} elements need {ByteLength}");
-        data = bytes;
-        foreach (var (target, offset, size, stride) in unfilled)
-        {
-            Fill(target, offset, size, stride, bytes.Span);
-            target.Dispose();
-        }
+        data = context.Track(empty(Numel, DType));
+        if (Numel > 0) bytes.CopyTo(data.bytes);
+        using (no_grad())
+            foreach (var (target, offset, size, stride) in unfilled)
+            {
+                if (target.numel() > 0) target.copy_(data.as_strided(size, stride, offset));
+                target.Dispose();
+            }
         unfilled.Clear();
-    }
-
-    void Fill(Tensor target, long offset, long[] size, long[] stride, Span<byte> bytes)
-    {
-        long elements = target.numel();
-        if (elements == 0) return;
-        int elementSize = TorchDTypes.ElementSize(DType);
-        if (IsContiguous(size, stride))
-        {
-            target.bytes = bytes.Slice((int)(offset * elementSize), (int)(elements * elementSize));
-            return;
-        }
-        // Copy only the span of the storage the view touches, then let libtorch gather the strided elements.
-        long span = size.Zip(stride).Sum(p => (p.First - 1) * p.Second) + 1;
-        using var window = empty(span, DType);
-        window.bytes = bytes.Slice((int)(offset * elementSize), (int)(span * elementSize));
-        using var view = window.as_strided(size, stride);
-        using (no_grad()) target.copy_(view);
     }
 
     static bool IsContiguous(long[] size, long[] stride)
