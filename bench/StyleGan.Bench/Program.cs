@@ -13,6 +13,7 @@ using Generator = StyleGan.Networks.Generator;
 // Measures images/s of the generator's forward pass and of one training step on the two shapes.
 // Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
 BenchOptions options;
 try
@@ -45,6 +46,23 @@ if (options.Curve is string runFolder)
     TrainingCurve.SaveJson(curveFile + ".json", points, runFolder, threads);
     TrainingCurve.SaveChart(curveFile + ".png", points, $"FID-MNIST of G_ema, {Path.GetFileName(Path.TrimEndingDirectorySeparator(runFolder))}");
     Console.WriteLine($"wrote {curveFile}.json and .png");
+    return 0;
+}
+
+if (options.Convolutions)
+{
+    string kernelsName = options.Kernels == "libtorch" ? ConvolutionCheck.UseLibTorchKernels().ToString() : ConvolutionCheck.Ensure().ToString();
+    var convolutionRows = ConvolutionBench.Run(kernelsName, options.Warmup, options.Iters);
+    AnsiConsole.Write(ConvolutionBench.Table(convolutionRows, threads));
+    string convolutionFile = Path.Combine(options.OutDir, $"convolutions-{stamp}.json");
+    File.WriteAllText(convolutionFile, JsonSerializer.Serialize(new
+    {
+        date = DateTime.UtcNow.ToString("o"),
+        machine = new { cores = Environment.ProcessorCount, cpu = Measure.CpuModel() },
+        threads,
+        results = convolutionRows,
+    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    Console.WriteLine($"wrote {convolutionFile}");
     return 0;
 }
 
@@ -141,6 +159,8 @@ sealed record BenchResult(string Shape, string Workload, int Batch, int Threads,
 sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, IReadOnlyList<string> Presets, string? Curve, int Num)
 {
     public bool Memory { get; init; }
+    public bool Convolutions { get; init; }
+    public string Kernels { get; init; } = "checked";
     public bool ShapesGiven { get; init; }
     public IReadOnlyList<string> Files { get; init; } = [];
     public string? Workload { get; init; }
@@ -155,6 +175,8 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
             {
                 "--shapes" => o with { Shapes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), ShapesGiven = true },
                 "--memory" => o with { Memory = true },
+                "--conv" => o with { Convolutions = true },
+                "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
                 "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--workload" => o with { Workload = Next() },
                 "--batch" => o with { Batch = int.Parse(Next()) },
@@ -165,7 +187,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch"),
             };
         }
         return o;

@@ -26,8 +26,22 @@ public static class ConvolutionCheck
 
     static readonly Lazy<ConvolutionKernels> kernels = new(CheckAndRepair);
 
+    static bool forcedLibTorch;
+
     /// <summary>Runs the check once per process and returns which kernels compute convolutions.</summary>
-    public static ConvolutionKernels Ensure() => kernels.Value;
+    public static ConvolutionKernels Ensure() => forcedLibTorch ? ConvolutionKernels.LibTorch : kernels.Value;
+
+    /// <summary>
+    /// Switches oneDNN off for the rest of the process whatever the check found, as the check does where oneDNN is
+    /// wrong, so that the bench can measure on any CPU the kernels those CPUs run.
+    /// </summary>
+    public static ConvolutionKernels UseLibTorchKernels()
+    {
+        Ensure();
+        LibTorchContext.SwitchOffOneDnnAndNnpack();
+        forcedLibTorch = true;
+        return ConvolutionKernels.LibTorch;
+    }
 
     static ConvolutionKernels CheckAndRepair()
     {
