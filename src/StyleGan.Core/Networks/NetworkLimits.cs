@@ -90,6 +90,26 @@ public static class NetworkLimits
         return count;
     }
 
+    /// <summary>A generator config read from a file, refused unless its weights fit the file and this machine (see CheckFits).</summary>
+    /// <param name="config">The config.</param>
+    /// <param name="fileBytes">Size of the file it came from.</param>
+    /// <param name="source">The file, for the message.</param>
+    public static GeneratorConfig CheckFits(GeneratorConfig config, long fileBytes, string source)
+    {
+        CheckFits(WeightCountLowerBound(config), fileBytes, source);
+        return config;
+    }
+
+    /// <summary>A discriminator config read from a file, refused unless its weights fit the file and this machine.</summary>
+    /// <param name="config">The config.</param>
+    /// <param name="fileBytes">Size of the file it came from.</param>
+    /// <param name="source">The file, for the message.</param>
+    public static DiscriminatorConfig CheckFits(DiscriminatorConfig config, long fileBytes, string source)
+    {
+        CheckFits(WeightCountLowerBound(config), fileBytes, source);
+        return config;
+    }
+
     /// <summary>
     /// Refuses a config whose weights could not be in a file of <paramref name="fileBytes"/> (at two bytes a weight,
     /// float16, the smallest any of the known formats stores) or in half of this machine's memory (at four).

@@ -147,26 +147,17 @@ public static class NetworkFile
             module.eval();
             return module;
         }
-        GeneratorConfig GConfig()
-        {
-            var config = GeneratorConfig.FromJson(Entry(reader.Metadata, "G_config", path), path);
-            NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
-            return config;
-        }
-        DiscriminatorConfig DConfig()
-        {
-            var config = DiscriminatorConfig.FromJson(Entry(reader.Metadata, "D_config", path), path);
-            NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, path);
-            return config;
-        }
+        // G and G_ema share one config, read when the first of them is built.
+        var gConfig = new Lazy<GeneratorConfig>(() => NetworkLimits.CheckFits(GeneratorConfig.FromJson(Entry(reader.Metadata, "G_config", path), path), fileBytes, path));
         Generator? g = null, gEma = null;
         Discriminator? d = null;
         var state = new Dictionary<string, Tensor>();
         try
         {
-            g = Build("G", NetworkParts.G, () => new Generator(GConfig()));
-            d = Build("D", NetworkParts.D, () => new Discriminator(DConfig()));
-            gEma = Build("G_ema", NetworkParts.GEma, () => new Generator(GConfig()));
+            g = Build("G", NetworkParts.G, () => new Generator(gConfig.Value));
+            d = Build("D", NetworkParts.D, () => new Discriminator(
+                NetworkLimits.CheckFits(DiscriminatorConfig.FromJson(Entry(reader.Metadata, "D_config", path), path), fileBytes, path)));
+            gEma = Build("G_ema", NetworkParts.GEma, () => new Generator(gConfig.Value));
             if (parts.HasFlag(NetworkParts.TrainingState))
                 foreach (var name in reader.Entries.Keys.Where(k => !Prefixes.Any(p => k.StartsWith(p + ".", StringComparison.Ordinal))))
                     state[name] = reader.Read(name);

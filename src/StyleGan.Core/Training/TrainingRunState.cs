@@ -112,8 +112,7 @@ public sealed class TrainingRunState : IDisposable
 
             run = new TrainingRunState(options, (networks.G, networks.D, networks.GEma), NetworkFile.Entry(networks.Metadata, "dataset", path), device);
             Checkpoint.RestoreState(networks, run, path);
-            run.Counters = Checkpoint.Counters(networks, path)
-                ?? throw new InvalidDataException($"{path} has no 'counters' entry: it is incomplete or from another tool.");
+            run.Counters = NetworkFile.Entry<TrainingCounters>(networks.Metadata, "counters", path);
             if (run.Counters.CurNimg < 0 || run.Counters.BatchIdx < 0)
                 throw new InvalidDataException($"{path} says {run.Counters.CurNimg} images and {run.Counters.BatchIdx} minibatches were done; the checkpoint is corrupt.");
             return run;

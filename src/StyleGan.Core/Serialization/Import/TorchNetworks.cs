@@ -61,9 +61,7 @@ public static class TorchNetworks
         var tensors = TorchModules.StateDict(module);
         if (tensors.Keys.Any(k => k.StartsWith("synthesis.input.", StringComparison.Ordinal)))
             throw new InvalidDataException($"{what} is a StyleGAN3 generator (alias-free, config T or R), which this version cannot run yet; use a StyleGAN2 or StyleGAN2-ADA network.");
-        var config = GeneratorConfig.FromJson(InitKwargs(module, what).ToJsonString(), what);
-        NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, what);
-        var generator = new Generator(config);
+        var generator = new Generator(NetworkLimits.CheckFits(GeneratorConfig.FromJson(InitKwargs(module, what).ToJsonString(), what), fileBytes, what));
         Fill(generator, tensors, what);
         return generator;
     }
@@ -78,9 +76,7 @@ public static class TorchNetworks
             if (blockKwargs.Count > 0) throw new InvalidDataException($"{what} was built with block_kwargs {blockKwargs.ToJsonString()}, which this implementation does not support.");
             kwargs.Remove("block_kwargs");
         }
-        var config = DiscriminatorConfig.FromJson(kwargs.ToJsonString(), what);
-        NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(config), fileBytes, what);
-        var discriminator = new Discriminator(config);
+        var discriminator = new Discriminator(NetworkLimits.CheckFits(DiscriminatorConfig.FromJson(kwargs.ToJsonString(), what), fileBytes, what));
         Fill(discriminator, TorchModules.StateDict(module), what);
         return discriminator;
     }

@@ -2,8 +2,8 @@ namespace StyleGan.Serialization.Pickle;
 
 /// <summary>
 /// A large Python bytes object of a pickle read from a file, left in the file until a function takes it as bytes.
-/// NVIDIA's snapshots hold every storage as such an object, and the pickle's memo keeps each one to the end: held as
-/// arrays, they would double the memory of loading (364 MB more for FFHQ 1024). Each use reads it afresh.
+/// NVIDIA's snapshots hold every storage as such an object, and the pickle's memo keeps each one to the end of the
+/// load: held as arrays, they would all stay in memory beside the tensors made from them. Each use reads it afresh.
 /// </summary>
 /// <param name="input">The file's input, open for the whole load.</param>
 /// <param name="offset">Where the bytes start in the file.</param>

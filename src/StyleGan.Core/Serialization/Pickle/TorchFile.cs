@@ -23,8 +23,8 @@ public static class TorchFile
 
     /// <summary>
     /// Loads a file, hands its value to <paramref name="use"/>, which must copy what it keeps, then frees everything
-    /// the load made: its tensors at once, and the file's bytes (as large as the file) with a collection, so that the
-    /// work that follows does not run on top of them.
+    /// the load made: its tensors at once, and the bytes read for its storages with a collection, so that the work that
+    /// follows does not run on top of them.
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="use">Builds the result from the loaded value.</param>
