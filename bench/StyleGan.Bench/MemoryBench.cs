@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Layers;
+using StyleGan.Runtime;
 using StyleGan.Serialization;
 using StyleGan.Training;
 using TorchSharp;
@@ -12,7 +13,8 @@ using Discriminator = StyleGan.Networks.Discriminator;
 namespace StyleGan.Bench;
 
 /// <summary>One measured workload: its seconds per iteration (median) and the peak resident memory of its process.</summary>
-public sealed record MemoryResult(string Shape, string Workload, int Batch, double SecondsPerIter, double PeakRssMb);
+/// <param name="FusedLayers">For the measured choice: of the layer shapes measured, how many run fused ("k/n").</param>
+public sealed record MemoryResult(string Shape, string Workload, int Batch, double SecondsPerIter, double PeakRssMb, string? FusedLayers = null);
 
 /// <summary>
 /// Peak memory needs a process of its own: VmHWM only ever grows. Each workload runs in a fresh child process
@@ -24,8 +26,9 @@ public static class MemoryBench
 
     /// <summary>The workloads of a shape: generation at batch 1 for every shape, training steps where they fit in minutes.</summary>
     public static IEnumerable<(string Workload, int Batch)> Workloads(BenchShape shape, int batch) => shape.Name == "ffhq1024"
-        ? [("forward-unfused", 1), ("forward-fused", 1)]
-        : [("forward-unfused", 1), ("forward-fused", 1), ("forward-unfused", batch), ("forward-fused", batch), ("train-step", batch)];
+        ? [("forward-unfused", 1), ("forward-fused", 1), ("forward-measured", 1)]
+        : [("forward-unfused", 1), ("forward-fused", 1), ("forward-measured", 1), ("forward-unfused", batch), ("forward-fused", batch),
+            ("forward-measured", batch), ("train-step", batch)];
 
     /// <summary>Runs each workload (and each network file, loaded and generating one image) in its own process.</summary>
     public static List<MemoryResult> Run(IEnumerable<BenchShape> shapes, IEnumerable<string> files, int batch, int threads)
@@ -85,13 +88,15 @@ public static class MemoryBench
             });
         }
         generator.eval();
-        bool fused = workload == "forward-fused";
-        return Timed(shape.Name, workload, batch, iters, () =>
+        bool? fused = workload switch { "forward-fused" => true, "forward-unfused" => false, _ => null };
+        var result = Timed(shape.Name, workload, batch, iters, () =>
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             generator.forward(randn(batch, shape.G.ZDim), null, 0.7, noiseMode: NoiseMode.Const, fusedModconv: fused);
         });
+        var decisions = ModulatedConvChoice.Decisions.Values;
+        return fused is null ? result with { FusedLayers = $"{decisions.Count(d => d.Fused)}/{decisions.Count()}" } : result;
     }
 
     static Tensor? Label(Generator generator, int batch) =>
@@ -123,9 +128,10 @@ public static class MemoryBench
     public static Table Table(IEnumerable<MemoryResult> results, int threads)
     {
         var table = new Table().Title($"Peak memory, each workload in a fresh process ({threads} threads)");
-        foreach (var column in new[] { "shape / file", "workload", "batch", "s/iter", "s/image", "peak RSS (MB)" }) table.AddColumn(column);
+        foreach (var column in new[] { "shape / file", "workload", "batch", "s/iter", "s/image", "peak RSS (MB)", "fused layer shapes" }) table.AddColumn(column);
         foreach (var r in results)
-            table.AddRow(Markup.Escape(r.Shape), r.Workload, r.Batch.ToString(), $"{r.SecondsPerIter:F3}", $"{r.SecondsPerIter / r.Batch:F3}", $"{r.PeakRssMb:F0}");
+            table.AddRow(Markup.Escape(r.Shape), r.Workload, r.Batch.ToString(), $"{r.SecondsPerIter:F3}", $"{r.SecondsPerIter / r.Batch:F3}", $"{r.PeakRssMb:F0}",
+                r.FusedLayers ?? "");
         return table;
     }
 }

@@ -26,6 +26,7 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 1;
 }
 TorchRuntime.EnsureLoaded();
+ModulatedConvChoice.CacheFile = null; // every bench process measures the choice afresh, within its warm-up
 int threads = TorchRuntime.SetThreads(options.Threads);
 if (options.Workload is string workload)
 {
@@ -58,7 +59,7 @@ if (options.Convolutions)
     File.WriteAllText(convolutionFile, JsonSerializer.Serialize(new
     {
         date = DateTime.UtcNow.ToString("o"),
-        machine = new { cores = Environment.ProcessorCount, cpu = Measure.CpuModel() },
+        machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel() },
         threads,
         results = convolutionRows,
     }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
@@ -75,7 +76,7 @@ if (options.Memory)
     File.WriteAllText(memoryFile, JsonSerializer.Serialize(new
     {
         date = DateTime.UtcNow.ToString("o"),
-        machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = Measure.CpuModel() },
+        machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = TorchRuntime.CpuModel() },
         versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
         threads,
         convolution_kernels = ConvolutionCheck.Ensure().ToString(),
@@ -86,7 +87,7 @@ if (options.Memory)
 }
 
 double matmulGflops = Measure.MatmulGflops();
-string cpu = Measure.CpuModel();
+string cpu = TorchRuntime.CpuModel();
 var convolutionKernels = ConvolutionCheck.Ensure();
 var rows = new List<BenchResult>();
 var presetRows = PresetBench.Run(options.Presets, options.Warmup, options.Iters);
@@ -96,15 +97,21 @@ foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name) 
     using var discriminator = new Discriminator(shape.D);
 
     generator.eval();
-    foreach (bool fused in new[] { true, false })
+    foreach (bool? fused in new bool?[] { true, false, null })
     {
+        ModulatedConvChoice.Reset(); // the measured choice is taken afresh, within the warm-up
         var forward = Measure.Seconds(options.Warmup, options.Iters, () =>
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             generator.forward(randn(options.Batch, shape.G.ZDim), null, noiseMode: NoiseMode.Const, fusedModconv: fused);
         });
-        var name = fused ? "G forward, eval, noise const (fused modconv, official default)" : "G forward, eval, noise const (unfused modconv)";
+        var name = fused switch
+        {
+            true => "G forward, eval, noise const (fused modconv, official default)",
+            false => "G forward, eval, noise const (unfused modconv)",
+            null => "G forward, eval, noise const (measured choice per layer shape)",
+        };
         rows.Add(new BenchResult(shape.Name, name, options.Batch, threads, forward, FlopCount.GeneratorForward(shape.G)));
     }
 
@@ -228,17 +235,5 @@ public static class Measure
         var b = randn(n, n);
         double seconds = Seconds(2, 5, () => { using var s = NewDisposeScope(); a.matmul(b); });
         return 2.0 * n * n * n / seconds / 1e9;
-    }
-
-    public static string CpuModel()
-    {
-        try
-        {
-            // The family and model tell CPU generations apart where the name does not ("AMD EPYC" for all of them).
-            var fields = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Trim().Length > 0)
-                .Select(l => l.Split(':', 2)).Where(f => f.Length == 2).GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
-            return $"{fields.GetValueOrDefault("model name", "unknown")} (family {fields.GetValueOrDefault("cpu family", "?")}, model {fields.GetValueOrDefault("model", "?")})";
-        }
-        catch (IOException) { return "unknown"; }
     }
 }

@@ -19,6 +19,21 @@ public static class CommonOptions
         DefaultValueFactory = _ => "cpu",
     };
 
+    public static Option<string> Modconv() => new("--modconv")
+    {
+        Description = "Modulated convolution path: measured (time both per shape, keep the faster), fused or unfused (pinned, for results equal bit for bit across runs)",
+        DefaultValueFactory = _ => "measured",
+    };
+
+    /// <summary>Applies --modconv process-wide.</summary>
+    public static void ApplyModconv(string value) => ModulatedConvChoice.Policy = value switch
+    {
+        "measured" => ModulatedConvPolicy.Measured,
+        "fused" => ModulatedConvPolicy.Fused,
+        "unfused" => ModulatedConvPolicy.Unfused,
+        _ => throw new UsageException($"--modconv '{value}' is not one of measured, fused, unfused."),
+    };
+
     /// <summary>Loads libtorch, applies --threads, resolves --device.</summary>
     public static Device Setup(int threads, string deviceName)
     {

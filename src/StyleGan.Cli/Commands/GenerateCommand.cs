@@ -24,15 +24,17 @@ public static class GenerateCommand
         var grid = new Option<bool>("--grid") { Description = "One grid PNG instead of one PNG per seed" };
         var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
         var force = new Option<bool>("--force") { Description = "Replace PNGs of the same names in --outdir" };
+        var modconv = CommonOptions.Modconv();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var command = new Command("generate", "Generate images from a trained network.")
         {
-            network, seeds, trunc, cutoff, classIndex, noiseMode, outdir, grid, batch, force, threads, device,
+            network, seeds, trunc, cutoff, classIndex, noiseMode, outdir, grid, batch, force, modconv, threads, device,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
+            CommonOptions.ApplyModconv(parse.GetValue(modconv)!);
             var seedList = SeedList.Parse(parse.GetValue(seeds)!);
             var mode = parse.GetValue(noiseMode) switch
             {

@@ -60,10 +60,10 @@ public sealed class SynthesisLayer : nn.Module
     /// <param name="x">Input [N, I, H, W].</param>
     /// <param name="w">Latent [N, w_dim] for this layer.</param>
     /// <param name="noiseMode">Random, constant or no noise.</param>
-    /// <param name="fusedModconv">Grouped-convolution path or activation-scaling path.</param>
+    /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice.</param>
     /// <param name="gain">Extra output gain (sqrt(0.5) in residual blocks); also scales the clamp.</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
-    public Tensor forward(Tensor x, Tensor w, NoiseMode noiseMode, bool fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null) =>
+    public Tensor forward(Tensor x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null) =>
         Intermediates.Keep(() =>
         {
             var styles = affine.forward(w);

@@ -30,7 +30,7 @@ public sealed class ToRgbLayer : nn.Module
         register_parameter("bias", bias);
     }
 
-    public Tensor forward(Tensor x, Tensor w, bool fusedModconv) =>
+    public Tensor forward(Tensor x, Tensor w, bool? fusedModconv) =>
         Intermediates.Keep(() =>
         {
             var styles = affine.forward(w) * weightGain;

@@ -66,9 +66,9 @@ public sealed class SynthesisBlock : nn.Module
     /// <param name="img">Image so far (skip architecture), or null.</param>
     /// <param name="ws">[N, NumConv + NumToRgb, w_dim].</param>
     /// <param name="noiseMode">Random, constant or no noise.</param>
-    /// <param name="fusedModconv">Grouped-convolution path or activation-scaling path.</param>
+    /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice.</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
-    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool fusedModconv, torch.Generator? noiseGenerator = null) =>
+    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool? fusedModconv, torch.Generator? noiseGenerator = null) =>
         Intermediates.Keep(() =>
         {
             var w = ws.unbind(1);

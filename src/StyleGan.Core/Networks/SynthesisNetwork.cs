@@ -41,17 +41,16 @@ public sealed class SynthesisNetwork : nn.Module
     /// <param name="ws">[N, NumWs, w_dim].</param>
     /// <param name="noiseMode">Random, constant or no noise.</param>
     /// <param name="fusedModconv">
-    /// Grouped-convolution path or activation-scaling path. Default, in eval mode: fused on CUDA, as the official code;
-    /// fused for one image on CPU, where it is a single plain convolution with the modulated weight (measured at
-    /// 1024x1024: 3.9 against 8.2 s, and no scaled copy of the activations); unfused for batches on CPU, where
-    /// libtorch's grouped convolution is 1.3-1.7x slower (bench/, 2 cores).
+    /// Grouped-convolution path or activation-scaling path. Default: unfused in training mode, as the official code;
+    /// in eval mode the choice of <see cref="StyleGan.Runtime.ModulatedConvChoice"/> (fused on CUDA, measured per
+    /// shape and batch on CPU).
     /// </param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
     public Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, torch.Generator? noiseGenerator = null)
     {
         if (ws.ndim != 3 || ws.shape[1] != NumWs || ws.shape[2] != wDim)
             throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));
-        bool fused = fusedModconv ?? (!training && (ws.device_type == DeviceType.CUDA || ws.shape[0] == 1));
+        bool? fused = fusedModconv ?? (training ? false : null);
         ws = ws.to(blocks[0].Block.DType);
         Tensor? x = null, img = null;
         int wIndex = 0;

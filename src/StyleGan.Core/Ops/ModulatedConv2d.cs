@@ -1,3 +1,4 @@
+using StyleGan.Runtime;
 using static TorchSharp.torch;
 
 namespace StyleGan.Ops;
@@ -6,6 +7,7 @@ namespace StyleGan.Ops;
 /// StyleGAN2's modulated convolution: scale the weight's input channels by per-sample styles, optionally
 /// demodulate (normalize each output channel to unit norm), then convolve. Two equivalent paths:
 /// fused (one grouped convolution with per-sample weights) and non-fused (scale activations around a shared conv).
+/// Where the caller leaves the choice open, <see cref="ModulatedConvChoice"/> takes it.
 /// </summary>
 public static class ModulatedConv2d
 {
@@ -19,10 +21,14 @@ public static class ModulatedConv2d
     /// <param name="resampleFilter">FIR filter for resampling (Upfirdn2d.SetupFilter).</param>
     /// <param name="demodulate">Normalize output channels (StyleGAN2's replacement of AdaIN).</param>
     /// <param name="flipWeight">False = true convolution, true = correlation.</param>
-    /// <param name="fusedModconv">Grouped-convolution path (faster for inference) or activation-scaling path.</param>
+    /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null to let <see cref="ModulatedConvChoice"/> pick.</param>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor styles, Tensor? noise = null, int up = 1, int down = 1, int padding = 0,
-        Tensor? resampleFilter = null, bool demodulate = true, bool flipWeight = true, bool fusedModconv = true) =>
-        Intermediates.Keep(() => Compute(x, weight, styles, noise, up, down, padding, resampleFilter, demodulate, flipWeight, fusedModconv));
+        Tensor? resampleFilter = null, bool demodulate = true, bool flipWeight = true, bool? fusedModconv = null)
+    {
+        Tensor Path(bool fused) => Intermediates.Keep(() => Compute(x, weight, styles, noise, up, down, padding, resampleFilter, demodulate, flipWeight, fused));
+        if (fusedModconv is bool given) return Path(given);
+        return ModulatedConvChoice.Run(x, weight, $"up {up} down {down} pad {padding} demod {demodulate} flip {flipWeight} noise {noise is not null}", Path);
+    }
 
     static Tensor Compute(Tensor x, Tensor weight, Tensor styles, Tensor? noise, int up, int down, int padding, Tensor? resampleFilter, bool demodulate,
         bool flipWeight, bool fusedModconv)

@@ -65,6 +65,18 @@ public static class TorchRuntime
         ("OS", System.Runtime.InteropServices.RuntimeInformation.OSDescription),
     };
 
+    /// <summary>The CPU's name, family and model: the family and model tell generations apart where the name does not ("AMD EPYC" for all of them).</summary>
+    public static string CpuModel()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Trim().Length > 0)
+                .Select(l => l.Split(':', 2)).Where(f => f.Length == 2).GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+            return $"{fields.GetValueOrDefault("model name", "unknown")} (family {fields.GetValueOrDefault("cpu family", "?")}, model {fields.GetValueOrDefault("model", "?")})";
+        }
+        catch (IOException) { return "unknown"; }
+    }
+
     static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }
 
