@@ -10,7 +10,8 @@ namespace StyleGan.Tests.Metrics;
 public sealed class LpipsFileTests
 {
     static string Fixture(string name) => Path.Combine(ReferenceData.Fixture("lpips"), name);
-    static string BundledLin => ReferenceData.Bundled("lpips-vgg-v0.1.pth");
+    // The copy beside the executable, which the tool reads.
+    static string BundledLin => BundledData.LpipsVgg;
 
     [Fact]
     public void TheTrunkHasTorchvisionsNamesAndTheFilesWidths()
