@@ -32,6 +32,7 @@ public static partial class CliErrors
         ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
         ["Threads"] = "--threads", ["ImageCount"] = "--num", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",
         ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
+        [Metrics.Lpips.VggSetting] = "--vgg",
     };
 
     public static int Run(Func<int> body)

@@ -147,7 +147,7 @@ public static class TorchNetworks
         Generator? LoadG(string name, NetworkParts part)
         {
             if (top.GetValueOrDefault(name) is not { } value || !NetworkFile.Wants(parts, part, hasGEma)) return null;
-            var (config, tensors) = RosinalityNames.Generator(StateDictOf(value, $"{path}: {name}"), $"{path}: {name}");
+            var (config, tensors) = RosinalityNames.Generator(TorchModules.TensorDict(value, $"{path}: {name}"), $"{path}: {name}");
             var generator = new Generator(config);
             Fill(generator, tensors, $"{path}: {name}", RosinalityLacks);
             SetWAvg(generator, top.GetValueOrDefault("latent_avg") as Tensor, name, notes);
@@ -156,7 +156,7 @@ public static class TorchNetworks
         Discriminator? d = null;
         if (top.GetValueOrDefault("d") is { } dValue && parts.HasFlag(NetworkParts.D))
         {
-            var (config, tensors) = RosinalityNames.Discriminator(StateDictOf(dValue, $"{path}: d"), $"{path}: d");
+            var (config, tensors) = RosinalityNames.Discriminator(TorchModules.TensorDict(dValue, $"{path}: d"), $"{path}: d");
             d = new Discriminator(config);
             Fill(d, tensors, $"{path}: d", RosinalityLacks);
         }
@@ -181,9 +181,4 @@ public static class TorchNetworks
         generator.Mapping.WAvg.copy_(generator.Mapping.forward(z, null, skipWAvgUpdate: true).select(1, 0).mean(new long[] { 0 }));
         notes.Add($"{name}: w_avg (the truncation centre) estimated as the mean w of {WAvgSamples} random z, as rosinality's mean_latent does (the file stores none).");
     }
-
-    static Dictionary<string, Tensor> StateDictOf(object value, string what) => value is PyDict dict
-        ? dict.ToDictionary(kv => kv.Key as string ?? throw new InvalidDataException($"{what} has a non-string key {kv.Key}."),
-            kv => kv.Value as Tensor ?? throw new InvalidDataException($"{what}.{kv.Key} is {PyValue.Describe(kv.Value)}, not a tensor."))
-        : throw new InvalidDataException($"{what} is {PyValue.Describe(value)}, not a state dict.");
 }

@@ -54,6 +54,14 @@ public static class TorchModules
         return result;
     }
 
+    /// <summary>The tensors of a <c>torch.save(module.state_dict())</c> value, by name, in the file's order.</summary>
+    /// <param name="value">The loaded value: a dict of names to tensors.</param>
+    /// <param name="what">The file (and the entry in it), for messages.</param>
+    public static Dictionary<string, Tensor> TensorDict(object? value, string what) => value is PyDict dict
+        ? dict.ToDictionary(kv => kv.Key as string ?? throw new InvalidDataException($"{what} has a non-string key {kv.Key}."),
+            kv => kv.Value as Tensor ?? throw new InvalidDataException($"{what}.{kv.Key} is {PyValue.Describe(kv.Value)}, not a tensor."))
+        : throw new InvalidDataException($"{what} is {PyValue.Describe(value)}, not a state dict.");
+
     static PyDict State(object module) => module switch
     {
         PersistentObject persistent => persistent.State,
