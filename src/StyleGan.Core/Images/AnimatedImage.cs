@@ -26,7 +26,7 @@ static class AnimatedImage
             image.AnimationTicksPerSecond = ticksPerSecond;
             image.AnimationDelay = (uint)(Tick(index + 1, framesPerSecond, ticksPerSecond) - Tick(index, framesPerSecond, ticksPerSecond));
             image.AnimationIterations = 0; // loop forever
-            if (format == AnimationFormat.Gif) image.Quantize(image.TotalColors <= Colors ? Exact : Dithered);
+            if (format == AnimationFormat.Gif) image.Quantize(FitsPalette(frame) ? Exact : Dithered);
             index++;
         }
         AtomicFile.Write(path, stream =>
@@ -44,6 +44,17 @@ static class AnimatedImage
     const int Colors = 256;
     static readonly QuantizeSettings Exact = new() { Colors = Colors, DitherMethod = DitherMethod.No };
     static readonly QuantizeSettings Dithered = new() { Colors = Colors, DitherMethod = DitherMethod.FloydSteinberg };
+
+    // Whether a frame has at most 256 colours: a gray one always; an RGB one is counted until the 257th, which in a
+    // photo-like frame comes within a few hundred pixels (ImageMagick's TotalColors counts them all: 0.5 s at 512x512).
+    static bool FitsPalette(AnimationFrame frame)
+    {
+        if (frame.Channels == 1) return true;
+        var colours = new HashSet<int>();
+        for (int i = 0; i < frame.Pixels.Length; i += 3)
+            if (colours.Add(frame.Pixels[i] << 16 | frame.Pixels[i + 1] << 8 | frame.Pixels[i + 2]) && colours.Count > Colors) return false;
+        return true;
+    }
 
     // Frame i starts at the tick nearest to i / fps, so rounding never accumulates: 30 frames per second in a GIF
     // alternate delays of 3 and 4 hundredths (3, 4, 3, 3, 4, 3, ...) and last exactly one second per 30 frames.

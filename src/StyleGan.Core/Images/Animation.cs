@@ -6,10 +6,11 @@ namespace StyleGan.Images;
 /// <summary>
 /// Writes generator output, one frame at a time, as an animated GIF, a lossless animated WebP or an H.264 MP4
 /// (through the ffmpeg program), chosen by the file's extension, and optionally every frame as a PNG too. Pixels are
-/// quantized as <see cref="ImageGrid"/> saves them (<see cref="PixelRange.ToUint8"/>). Frames are taken one by one and
-/// each tensor made while the next frame is asked for dies once that frame is converted: an MP4 streams, so any length
-/// fits; a GIF or WebP holds every frame's uint8 pixels (3 bytes per RGB pixel, more for GIF's palette indices) until
-/// the file is encoded, about 1 GB for 240 frames of 1024x1024, so long animations at high resolution belong in MP4.
+/// quantized as <see cref="ImageGrid"/> saves them (<see cref="PixelRange.ToUint8"/>). Frames are taken one by one,
+/// each converted before the next is asked for, so that an iterator making them holds one at a time: an MP4 streams,
+/// so any length fits; a GIF or WebP holds every frame's uint8 pixels (3 bytes per RGB pixel, more for GIF's palette
+/// indices) until the file is encoded, about 1 GB for 240 frames of 1024x1024: long animations at high resolution
+/// belong in MP4.
 /// Refusals of the path name the setting <c>AnimationPath</c>, those of the frame rate <c>FramesPerSecond</c>.
 /// </summary>
 public static class Animation
@@ -50,7 +51,8 @@ public static class Animation
     /// <param name="path">The .gif, .webp or .mp4 file to write (or replace).</param>
     /// <param name="frames">
     /// Float images [C, H, W] or [1, C, H, W] in [-1, 1], C = 1 or 3, all of one shape, on any device; at least one.
-    /// A tensor made while its frame is asked for is disposed once the frame is converted.
+    /// They stay the caller's: each is read before the next is asked for, so an iterator may dispose it on resuming
+    /// (<c>using var frame = G.Forward(...); yield return frame;</c>).
     /// </param>
     /// <param name="framesPerSecond">Frames shown per second (see <see cref="Check"/> for each format's range).</param>
     /// <param name="framesFolder">Where to also save every frame as a PNG, 000000.png, 000001.png, ... (replacing files of those names); null: none.</param>
@@ -78,22 +80,18 @@ public static class Animation
             $"end the name with one of {string.Join(", ", Extensions)}."),
     };
 
-    // Each frame is asked for inside a dispose scope of its own, which ends before the encoder sees its pixels.
+    // Only what the conversion makes lives in its dispose scope: the frames, and whatever their iterator keeps from
+    // one frame to the next, stay the caller's.
     static IEnumerable<AnimationFrame> Converted(IEnumerable<Tensor> frames, string? framesFolder)
     {
-        using var source = frames.GetEnumerator();
         long[]? shape = null;
-        for (int index = 0; ; index++)
+        int index = 0;
+        foreach (var source in frames)
         {
             AnimationFrame frame;
             using (NewDisposeScope())
             {
-                if (!source.MoveNext())
-                {
-                    if (index == 0) throw new ArgumentException("An animation needs at least one frame; none was given.", nameof(frames));
-                    yield break;
-                }
-                var image = Image(source.Current, index);
+                var image = Image(source, index);
                 shape ??= image.shape;
                 if (!image.shape.SequenceEqual(shape))
                     throw new ArgumentException($"Frame {index} is [{string.Join(", ", image.shape)}] but frame 0 was [{string.Join(", ", shape)}]; " +
@@ -104,7 +102,9 @@ public static class Animation
                     (int)shape[0], (int)shape[1], (int)shape[2]);
             }
             yield return frame;
+            index++;
         }
+        if (index == 0) throw new ArgumentException("An animation needs at least one frame; none was given.", nameof(frames));
     }
 
     // [1, C, H, W] is what the generator returns for one image; the frame is [C, H, W].
