@@ -39,8 +39,8 @@ static class AnimatedImage
     // Each GIF frame gets a palette of its own. A frame of at most 256 colours (any gray one) keeps them exactly; a
     // frame of more is reduced by ImageMagick's colour tree and Floyd-Steinberg error diffusion, which of Magick.NET's
     // choices came closest as seen (error of 3x3 averages on a 256x256 photo-like image: 1.3 levels, against 2.6 for
-    // Riemersma, 2.8 undithered; k-means took 30 times as long and came to 1.5). Diffusion is not used below 256
-    // colours: it would merge levels of a frame that fits the palette whole.
+    // Riemersma, 2.8 undithered; k-means took 30 times as long and came to 1.5). Diffusion is not used on a frame
+    // of 256 colours or fewer: it would merge levels of a frame that fits the palette whole.
     const int Colors = 256;
     static readonly QuantizeSettings Exact = new() { Colors = Colors, DitherMethod = DitherMethod.No };
     static readonly QuantizeSettings Dithered = new() { Colors = Colors, DitherMethod = DitherMethod.FloydSteinberg };
