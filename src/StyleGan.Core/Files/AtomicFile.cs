@@ -67,7 +67,19 @@ public static partial class AtomicFile
     /// <summary>Writes <paramref name="path"/> whole or not at all; refuses, before writing, a path where something other than a regular file is.</summary>
     /// <param name="path">The file to write (or replace).</param>
     /// <param name="write">Writes the content to the stream.</param>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => WriteThroughPath(path, temporary =>
+    {
+        using var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None);
+        write(stream);
+    });
+
+    /// <summary>
+    /// <see cref="Write"/> for a writer that opens the file itself, such as another program (ffmpeg): it writes the
+    /// temporary path it is given, which is flushed to disk and renamed once it returns, and deleted if it throws.
+    /// </summary>
+    /// <param name="path">The file to write (or replace).</param>
+    /// <param name="write">Writes the whole content to the temporary path it is given (a file may already be there: replace it).</param>
+    public static void WriteThroughPath(string path, Action<string> write)
     {
         string full = Path.GetFullPath(path);
         if (PathIdentity.Kind(full) is not (PathKind.Missing or PathKind.File))
@@ -77,11 +89,9 @@ public static partial class AtomicFile
         using var tracked = Track(temporary);
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
+            write(temporary);
+            if (PathIdentity.Kind(temporary) != PathKind.File) throw new IOException($"Writing {full} left no file at {temporary}.");
+            using (var written = new FileStream(temporary, FileMode.Open, FileAccess.Write, FileShare.None)) written.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
         }
         finally
