@@ -31,6 +31,10 @@ public static partial class CliErrors
         ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
         ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
         ["Threads"] = "--threads", ["ImageCount"] = "--num", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",
+        ["Class"] = "--class", ["Styles"] = "--styles", ["Rows"] = "--rows", ["Cols"] = "--cols", ["Psi"] = "--psi", ["Samples"] = "--samples",
+        ["Draws"] = "--draws", ["Top"] = "--top", ["Layers"] = "--layers", ["Direction"] = "--direction", ["ProjectedW"] = "--projected-w",
+        ["BatchSize"] = "--batch", ["AnimationPath"] = "--out", ["FramesPerSecond"] = "--fps", ["FramesPerSeed"] = "--frames-per-seed",
+        ["Target"] = "--target", ["Steps"] = "--steps",
         ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
         [Metrics.Lpips.VggSetting] = "--vgg",
     };

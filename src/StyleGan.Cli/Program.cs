@@ -10,6 +10,12 @@ public static class Program
         var root = new RootCommand("StyleGAN for .NET: train style-based GANs, generate and control images, measure their quality.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(MixCommand.Create());
+        root.Subcommands.Add(NoiseCommand.Create());
+        root.Subcommands.Add(TruncationCommand.Create());
+        root.Subcommands.Add(DirectionsCommand.Create());
+        root.Subcommands.Add(InterpolateCommand.Create());
+        root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(ClassifierCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());

@@ -182,37 +182,18 @@ public static class DatasetTool
             using var image = ImageFile.Decode(source.ReadAllBytes(file), SKColorType.Rgba8888, SKAlphaType.Premul, source.Describe(file));
             using var square = Square(image);
             if (channels == 3) return ImageFile.EncodePng(square);
-            using var gray = Grayscale(square);
+            using var gray = SquareImage.Grayscale(square);
             return ImageFile.EncodePng(gray);
         }
 
-        // One draw crops or pads, resizes and composites transparent pixels over the background.
         SKBitmap Square(SKBitmap image)
         {
             int width = image.Width, height = image.Height;
             bool crop = options.Transform == SquareTransform.CenterCrop;
-            int side = crop ? Math.Min(width, height) : Math.Max(width, height);
             if (width != height && crop) Cropped++;
             if (width != height && !crop) Padded++;
-            if (side != resolution) Resized++;
-            float scale = resolution / (float)side;
-            var from = crop ? SKRect.Create((width - side) / 2, (height - side) / 2, side, side) : SKRect.Create(width, height);
-            var to = crop ? SKRect.Create(resolution, resolution) : SKRect.Create((side - width) / 2 * scale, (side - height) / 2 * scale, width * scale, height * scale);
-            var square = new SKBitmap(new SKImageInfo(resolution, resolution, SKColorType.Rgba8888, SKAlphaType.Opaque));
-            using var canvas = new SKCanvas(square);
-            using var paint = new SKPaint { FilterQuality = SKFilterQuality.High };
-            canvas.Clear(options.Background);
-            canvas.DrawBitmap(image, from, to, paint);
-            return square;
-        }
-
-        static SKBitmap Grayscale(SKBitmap rgba)
-        {
-            var rgb = rgba.GetPixelSpan();
-            var luma = new byte[rgba.Width * rgba.Height];
-            for (int i = 0; i < luma.Length; i++)
-                luma[i] = (byte)((299 * rgb[4 * i] + 587 * rgb[4 * i + 1] + 114 * rgb[4 * i + 2] + 500) / 1000);
-            return ImageFile.FromPixels(luma, rgba.Width, rgba.Height, SKColorType.Gray8);
+            if ((crop ? Math.Min(width, height) : Math.Max(width, height)) != resolution) Resized++;
+            return SquareImage.Make(image, resolution, options.Transform, options.Background);
         }
     }
 }

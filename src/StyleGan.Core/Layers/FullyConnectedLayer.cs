@@ -13,6 +13,9 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
     readonly double weightGain;
     readonly double biasGain;
 
+    /// <summary>The weight as the layer applies it, [out, in]: the stored weight times its equalized-lr gain.</summary>
+    public Tensor EffectiveWeight => weight * weightGain;
+
     /// <param name="inFeatures">Number of input features.</param>
     /// <param name="outFeatures">Number of output features.</param>
     /// <param name="bias">Whether to add a learned bias.</param>

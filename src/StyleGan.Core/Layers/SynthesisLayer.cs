@@ -54,6 +54,18 @@ public sealed class SynthesisLayer : nn.Module
         register_parameter("bias", bias);
     }
 
+    /// <summary>The layer's stored noise [resolution, resolution] (NoiseMode.Const), or null for a layer without noise.</summary>
+    public Tensor? NoiseConst => noise_const;
+
+    /// <summary>The learned strength the noise is scaled by, or null for a layer without noise.</summary>
+    public Parameter? NoiseStrength => noise_strength;
+
+    /// <summary>The affine layer that turns w into this layer's styles.</summary>
+    public FullyConnectedLayer Affine => affine;
+
+    /// <summary>The layer's output resolution.</summary>
+    public int Resolution => resolution;
+
     /// <summary>The dtype the layer's parameters are stored in.</summary>
     public ScalarType DType => weight.dtype;
 

@@ -1,5 +1,5 @@
 using StyleGan.Data;
-using StyleGan.Layers;
+using StyleGan.Generation;
 using TorchSharp;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
@@ -41,17 +41,18 @@ public static class GeneratorMetrics
         if (labelDim > 0 && data.LabelDim != labelDim)
             throw new InvalidDataException($"The generator is conditioned on {labelDim} labels but {data.Path} has {(data.LabelDim == 0 ? "none" : data.LabelDim.ToString())}; " +
                 "score it against the data it was trained on.");
+        var sampler = new Sampler(generator, device, MetricRunner.BatchSize);
+        var truncation = new Truncation(truncationPsi);
         return MetricRunner.Evaluate(classifier, n =>
         {
-            var z = randn(new long[] { n, generator.Config.ZDim }, generator: random).to(device ?? CPU);
+            var z = randn(new long[] { n, generator.Config.ZDim }, generator: random);
             Tensor? c = null;
             if (labelDim > 0)
             {
                 var indices = randint(0, data.Count, new long[] { n }, generator: random).data<long>().Select(i => (int)i).ToList();
-                c = data.Labels(indices)?.to(device ?? CPU)
-                    ?? throw new InvalidDataException($"The generator is conditional but {data.Path} has no labels.");
+                c = data.Labels(indices) ?? throw new InvalidDataException($"The generator is conditional but {data.Path} has no labels.");
             }
-            return generator.forward(z, c, truncationPsi, noiseMode: NoiseMode.Const).cpu();
+            return sampler.Generate(z, c, truncation);
         }, count, real);
     }
 }

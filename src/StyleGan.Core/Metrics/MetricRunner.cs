@@ -9,6 +9,9 @@ public sealed record MetricResult(int Count, double Fid, double InceptionScoreMe
 /// <summary>Runs the MNIST classifier over real and generated images batch by batch, with memory flat in the image count.</summary>
 public static class MetricRunner
 {
+    /// <summary>Generated images per batch.</summary>
+    public const int BatchSize = 64;
+
     /// <summary>Feature statistics of real images.</summary>
     /// <param name="classifier">The trained MNIST classifier.</param>
     /// <param name="count">Number of real images.</param>
@@ -43,7 +46,7 @@ public static class MetricRunner
     /// <param name="batchSize">Images per call of <paramref name="sampleBatch"/>.</param>
     /// <param name="splits">Splits of the Inception-style score.</param>
     public static MetricResult Evaluate(MnistClassifier classifier, Func<int, Tensor> sampleBatch, int count, FeatureStatistics real,
-        int batchSize = 64, int splits = InceptionScore.DefaultSplits)
+        int batchSize = BatchSize, int splits = InceptionScore.DefaultSplits)
     {
         classifier.eval();
         using var _ = no_grad();

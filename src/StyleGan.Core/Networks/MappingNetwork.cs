@@ -1,3 +1,4 @@
+using StyleGan.Generation;
 using StyleGan.Layers;
 using StyleGan.Ops;
 using static TorchSharp.torch;
@@ -75,22 +76,8 @@ public sealed class MappingNetwork : nn.Module
 
         if (numWs is int count) x = x!.unsqueeze(1).repeat(1, count, 1);
 
-        if (truncationPsi != 1)
-        {
-            if (truncationCutoff is int cutoff && numWs is not null && cutoff < numWs)
-            {
-                var head = Truncate(x!.narrow(1, 0, cutoff), truncationPsi);
-                x = cat(new[] { head, x!.narrow(1, cutoff, x.shape[1] - cutoff) }, 1);
-            }
-            else
-            {
-                x = Truncate(x!, truncationPsi);
-            }
-        }
-        return x!;
+        return truncationPsi == 1 ? x! : WSpace.Truncate(x!, WAvg, truncationPsi, truncationCutoff);
     }
-
-    Tensor Truncate(Tensor w, double psi) => WAvg + (w - WAvg) * psi;
 
     /// <summary>The largest |psi| accepted: beyond it images are saturated noise (NVIDIA's figures use -1 to 2).</summary>
     public const double MaxTruncationPsi = 100;

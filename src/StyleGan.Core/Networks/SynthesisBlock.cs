@@ -24,6 +24,9 @@ public sealed class SynthesisBlock : nn.Module
     /// <summary>Number of toRGB layers (each takes one w).</summary>
     public int NumToRgb { get; }
 
+    /// <summary>The block's synthesis convolutions in the order they take ws, with their names in the block.</summary>
+    public IEnumerable<(string Name, SynthesisLayer Layer)> Layers => conv0 is null ? [("conv1", conv1)] : [("conv0", conv0), ("conv1", conv1)];
+
     /// <summary>The dtype the block's parameters are stored in (float32 unless the network was converted).</summary>
     public ScalarType DType => conv1.DType;
 

@@ -38,6 +38,15 @@ public sealed class SynthesisNetwork : nn.Module
         }
     }
 
+    /// <summary>Every synthesis convolution with its name in the state dict ("b8.conv0") and the index of the w it takes.</summary>
+    public IEnumerable<(string Name, int WIndex, SynthesisLayer Layer)> Layers()
+    {
+        int wIndex = 0;
+        foreach (var (resolution, block) in blocks)
+            foreach (var (name, layer) in block.Layers)
+                yield return ($"b{resolution}.{name}", wIndex++, layer);
+    }
+
     /// <param name="ws">[N, NumWs, w_dim].</param>
     /// <param name="noiseMode">Random, constant or no noise.</param>
     /// <param name="fusedModconv">

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using StyleGan.Data;
 using StyleGan.Files;
+using StyleGan.Generation;
 using StyleGan.Images;
 using StyleGan.Layers;
 using StyleGan.Networks;
@@ -168,17 +169,11 @@ public sealed class TrainingLoop
     void SaveGrid(string name)
     {
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var seeds = Enumerable.Range(0, GridSeeds).Select(i => (uint)i).ToList();
-        var z = SeedLatents.LatentsForSeeds(seeds, run.G.Config.ZDim, device);
-        int labelDim = run.G.Config.CDim;
-        var labels = labelDim > 0 ? nn.functional.one_hot(arange(GridSeeds) % labelDim, labelDim).to(float32).to(device) : null;
         // In minibatches of the run's size, which is what its memory was sized for.
-        var images = cat(Enumerable.Range(0, (GridSeeds + run.Options.Batch - 1) / run.Options.Batch).Select(i =>
-        {
-            long start = (long)i * run.Options.Batch, count = Math.Min(run.Options.Batch, GridSeeds - start);
-            return run.GEma.forward(z.narrow(0, start, count), labels?.narrow(0, start, count), noiseMode: NoiseMode.Const);
-        }).ToList(), 0);
-        ImageGrid.Save(Path.Combine(outdir, name), images, columns: 8);
+        var sampler = new Sampler(run.GEma, device, run.Options.Batch);
+        var seeds = Enumerable.Range(0, GridSeeds).Select(i => (uint)i).ToList();
+        int labelDim = run.G.Config.CDim;
+        var labels = labelDim > 0 ? nn.functional.one_hot(arange(GridSeeds) % labelDim, labelDim).to(float32) : null;
+        ImageGrid.Save(Path.Combine(outdir, name), sampler.Generate(sampler.Latents(seeds), labels), columns: 8);
     }
 }

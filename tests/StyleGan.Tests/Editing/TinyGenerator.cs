@@ -1,0 +1,25 @@
+using StyleGan.Generation;
+using StyleGan.Networks;
+
+namespace StyleGan.Tests.Editing;
+
+/// <summary>A small random generator (16x16, 6 ws) whose noise strengths are nonzero by default, so that noise shows.</summary>
+static class TinyGenerator
+{
+    public static Sampler Sampler(int cDim = 0, int batch = 4, int resolution = 16, double noiseStrength = 0.5)
+    {
+        var config = new GeneratorConfig
+        {
+            ZDim = 16, WDim = 16, CDim = cDim, ImgResolution = resolution, ImgChannels = 3,
+            MappingKwargs = new MappingConfig { NumLayers = 2 },
+            SynthesisKwargs = new SynthesisConfig { ChannelBase = 128, ChannelMax = 16 },
+        };
+        var generator = new Generator(config);
+        using (TorchSharp.torch.no_grad())
+        {
+            foreach (var input in NoiseInputs.Of(generator.Synthesis)) input.Strength.fill_(noiseStrength);
+            generator.Mapping.WAvg.copy_(TorchSharp.torch.randn(config.WDim, generator: new TorchSharp.torch.Generator(7)));
+        }
+        return new Sampler(generator, batchSize: batch);
+    }
+}
