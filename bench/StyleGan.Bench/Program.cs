@@ -131,6 +131,8 @@ foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name) 
     rows.Add(new BenchResult(shape.Name, "train step: G then D, no reg", options.Batch, threads, train, FlopCount.TrainingStep(shape.G, shape.D)));
 }
 
+var editingRows = EditingBench.Run(BenchShape.All.Where(s => options.Shapes.Contains(s.Name) && s.Name != "ffhq1024"), options.Batch);
+
 var table = new Table().Title($"StyleGAN bench: {cpu}, {Environment.ProcessorCount} cores, {threads} threads, " +
     $"matmul {matmulGflops:F1} GFLOP/s (2048x2048 fp32), convolutions by {convolutionKernels}");
 foreach (var column in new[] { "shape", "workload", "batch", "threads", "s/iter", "images/s", "GFLOP/image", "GFLOP/s", "% of matmul" })
@@ -139,6 +141,7 @@ foreach (var r in rows)
     table.AddRow(r.Shape, r.Workload, r.Batch.ToString(), r.Threads.ToString(), $"{r.SecondsPerIter:F3}", $"{r.ImagesPerSecond:F2}",
         $"{r.FlopsPerImage / 1e9:F2}", $"{r.Gflops:F1}", $"{100 * r.Gflops / matmulGflops:F0}%");
 AnsiConsole.Write(table);
+if (editingRows.Count > 0) AnsiConsole.Write(EditingBench.Table(editingRows, threads));
 if (presetRows.Count > 0) AnsiConsole.Write(PresetBench.Table(presetRows, threads));
 
 var file = Path.Combine(options.OutDir, $"bench-{stamp}.json");
@@ -151,6 +154,7 @@ var report = new
     matmul_gflops = matmulGflops,
     convolution_kernels = convolutionKernels.ToString(),
     results = rows,
+    editing = editingRows,
     presets = presetRows,
 };
 File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

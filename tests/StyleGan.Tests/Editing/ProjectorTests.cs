@@ -33,6 +33,19 @@ public sealed class ProjectorTests
     }
 
     [Fact]
+    public void ProjectionWithLpipsLowersTheLpipsDistance()
+    {
+        // The narrow VGG16 fixture (random weights in torchvision's layout): the loss path the CLI takes with --vgg.
+        using var lpips = StyleGan.Metrics.Lpips.Load(ReferenceData.Fixture("lpips/lin-narrow.pth"), ReferenceData.Fixture("lpips/vgg16-narrow.pth"));
+        var sampler = TinyGenerator.Sampler(noiseStrength: 0);
+        var target = sampler.GenerateSeeds([4]);
+        var steps = Projector.Run(sampler, target, ImageDistance.Lpips(lpips), new ProjectorOptions { Steps = 60, WAvgSamples = 500 }).ToList();
+        Assert.True(steps[^1].Distance < steps[0].Distance / 2, $"LPIPS {steps[0].Distance:G3} -> {steps[^1].Distance:G3}");
+        using var _ = no_grad();
+        Assert.Equal(steps[^1].Distance, lpips.forward(target, steps[^1].Image).sum().ToDouble(), 5);
+    }
+
+    [Fact]
     public void WPlusOptimizesOneWPerLayerAndAWrongTargetIsRefused()
     {
         var sampler = TinyGenerator.Sampler();
