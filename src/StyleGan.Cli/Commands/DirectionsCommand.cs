@@ -43,13 +43,17 @@ public static class DirectionsCommand
             Console.WriteLine($"Wrote {file}: {values.Length} directions of ws {string.Join(",", chosen)}; eigenvalues {string.Join(", ", values.Select(v => v.ToString("G4")))}.");
 
             var offsets = Enumerable.Range(0, stepCount).Select(i => -s + 2 * s * i / (stepCount - 1)).ToList();
-            for (int i = 0; i < seedList.Count; i++)
+            ProgressBar.Run("direction figures", seedList.Count, advance =>
             {
-                using var scope = NewDisposeScope();
-                var ws = sampler.MapSeeds([seedList[i]], parse.GetValue(options.Class), options.Truncation(parse));
-                var moved = cat(Enumerable.Range(0, values.Length).SelectMany(k => offsets.Select(offset => set.Apply(ws, k, offset))).ToList(), 0);
-                ImageGrid.Save(figures[i], sampler.Synthesize(moved, options.Noise(parse)), columns: stepCount);
-            }
+                for (int i = 0; i < seedList.Count; i++)
+                {
+                    using var scope = NewDisposeScope();
+                    var ws = sampler.MapSeeds([seedList[i]], parse.GetValue(options.Class), options.Truncation(parse));
+                    var moved = cat(Enumerable.Range(0, values.Length).SelectMany(k => offsets.Select(offset => set.Apply(ws, k, offset))).ToList(), 0);
+                    ImageGrid.Save(figures[i], sampler.Synthesize(moved, options.Noise(parse)), columns: stepCount);
+                    advance($"seed {seedList[i]}");
+                }
+            });
             Console.WriteLine($"Wrote {figures.Count} figures (one row per direction, {offsets[0]:G3} to {offsets[^1]:G3} across) to {folder}.");
             return 0;
         }));

@@ -67,14 +67,20 @@ public static class GenerateCommand
             sampler.Labels(parse.GetValue(options.Class), 1); // refused before any work when wrong
 
             var parts = new List<Tensor>();
-            foreach (var chunk in seedList.Batches(sampler.BatchSize))
+            ProgressBar.Run("generating", (int)Math.Min(int.MaxValue, seedList.Count), advance =>
             {
-                using var scope = NewDisposeScope();
-                var img = sampler.Synthesize(Edit(sampler.MapSeeds(chunk, parse.GetValue(options.Class), truncation)), noise);
-                if (parse.GetValue(grid)) { parts.Add(img.MoveToOuterDisposeScope()); continue; }
-                for (int i = 0; i < chunk.Count; i++)
-                    ImageGrid.Save(SeedFile(chunk[i]), img.narrow(0, i, 1));
-            }
+                foreach (var chunk in seedList.Batches(sampler.BatchSize))
+                {
+                    using var scope = NewDisposeScope();
+                    var img = sampler.Synthesize(Edit(sampler.MapSeeds(chunk, parse.GetValue(options.Class), truncation)), noise);
+                    if (parse.GetValue(grid)) parts.Add(img.MoveToOuterDisposeScope());
+                    for (int i = 0; i < chunk.Count; i++)
+                    {
+                        if (!parse.GetValue(grid)) ImageGrid.Save(SeedFile(chunk[i]), img.narrow(0, i, 1));
+                        advance(null);
+                    }
+                }
+            });
             if (parse.GetValue(grid))
             {
                 ImageGrid.Save(gridFile, cat(parts, 0));

@@ -29,19 +29,25 @@ public static class NoiseCommand
 
             var (networks, sampler) = options.Open(parse);
             using var _ = networks;
-            foreach (uint seed in seedList)
+            var notes = new List<string>();
+            ProgressBar.Run("noise figures", seedList.Count, advance =>
             {
-                using var scope = NewDisposeScope();
-                var figure = StochasticVariation.Run(sampler, seed, parse.GetValue(samples), parse.GetValue(draws), parse.GetValue(noiseSeed),
-                    parse.GetValue(options.Class), options.Truncation(parse));
-                string Name(string part) => Path.Combine(folder, $"seed{seed:D4}-{part}.png");
-                ImageGrid.Save(Name("samples"), figure.Samples, columns: (int)figure.Samples.shape[0]);
-                ImageGrid.Save(Name("std"), figure.StdMap);
-                ImageGrid.Save(Name("crops"), Crops(figure.Samples), columns: (int)figure.Samples.shape[0]);
-                ImageGrid.Save(Name("layers"), figure.ByLayers, columns: 4);
-                Console.WriteLine($"seed {seed}: largest per-pixel std {figure.MaxStd:F4} over {parse.GetValue(draws)} draws; " +
-                    $"layers panel: all, none, fine (above {figure.CoarseUpTo}x{figure.CoarseUpTo}), coarse.");
-            }
+                foreach (uint seed in seedList)
+                {
+                    using var scope = NewDisposeScope();
+                    var figure = StochasticVariation.Run(sampler, seed, parse.GetValue(samples), parse.GetValue(draws), parse.GetValue(noiseSeed),
+                        parse.GetValue(options.Class), options.Truncation(parse));
+                    string Name(string part) => Path.Combine(folder, $"seed{seed:D4}-{part}.png");
+                    ImageGrid.Save(Name("samples"), figure.Samples, columns: (int)figure.Samples.shape[0]);
+                    ImageGrid.Save(Name("std"), figure.StdMap);
+                    ImageGrid.Save(Name("crops"), Crops(figure.Samples), columns: (int)figure.Samples.shape[0]);
+                    ImageGrid.Save(Name("layers"), figure.ByLayers, columns: 4);
+                    notes.Add($"seed {seed}: largest per-pixel std {figure.MaxStd:F4} over {parse.GetValue(draws)} draws; " +
+                        $"layers panel: all, none, fine (above {figure.CoarseUpTo}x{figure.CoarseUpTo}), coarse.");
+                    advance($"seed {seed}");
+                }
+            });
+            foreach (var note in notes) Console.WriteLine(note);
             Console.WriteLine($"Wrote {seedList.Count * 4} figures to {folder}.");
             return 0;
         }));
