@@ -68,6 +68,16 @@ public sealed class EditingCommandTests : IDisposable
         Assert.Equal((64, 64), (grid.Width, grid.Height)); // 2 psis across, 2 seeds down, 32x32 each
     }
 
+    [Theory]
+    [InlineData("--psi", "0,NaN", "--psi")]
+    [InlineData("--cutoff", "9", "--cutoff")]
+    public void TruncationRefusesBadValuesNamingTheirFlag(string flag, string value, string named)
+    {
+        var (code, error) = CliHarness.Run("truncation", "--network", Unconditional, "--seeds", "1", flag, value, "--outdir", Out("tb"), "--threads", "1");
+        Assert.Equal(1, code);
+        Assert.Contains(named, error);
+    }
+
     [Fact]
     public void ConditionalNetworksTakeAClassInEveryCommand()
     {
