@@ -15,11 +15,13 @@ public static class PixelRange
     public static Tensor ToUint8(Tensor images) => (images * 127.5 + 128).clamp(0, 255).to(uint8);
 
     /// <summary>uint8 [0, 255] to float32 [0, 1] as torchvision's ToTensor divides them, which pytorch-fid applies to image files.</summary>
+    /// <param name="images">uint8 images of any shape.</param>
     public static Tensor UnitFromUint8(Tensor images) => images.to(float32) / 255;
 
     /// <summary>
     /// [-1, 1] to float32 [0, 1] through <see cref="ToUint8"/>, so that generated images reach pytorch-fid's Inception as
     /// their saved PNG files would.
     /// </summary>
+    /// <param name="images">Images in [-1, 1] of any shape; values outside are clamped, as when saved.</param>
     public static Tensor UnitFromSigned(Tensor images) => UnitFromUint8(ToUint8(images));
 }
