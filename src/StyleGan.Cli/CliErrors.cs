@@ -34,7 +34,7 @@ public static partial class CliErrors
         ["Class"] = "--class", ["Styles"] = "--styles", ["Rows"] = "--rows", ["Cols"] = "--cols", ["Psi"] = "--psi", ["Samples"] = "--samples",
         ["Draws"] = "--draws", ["Top"] = "--top", ["Layers"] = "--layers", ["Direction"] = "--direction", ["ProjectedW"] = "--projected-w",
         ["BatchSize"] = "--batch", ["AnimationPath"] = "--out", ["FramesPerSecond"] = "--fps", ["FramesPerSeed"] = "--frames-per-seed",
-        ["Target"] = "--target", ["Steps"] = "--steps", ["Cutoff"] = "--cutoff",
+        ["Target"] = "--target", ["Steps"] = "--steps", ["Cutoff"] = "--cutoff", ["InceptionFile"] = "--inception",
         ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
         [Metrics.Lpips.VggSetting] = "--vgg",
     };

@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(InterpolateCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
+        root.Subcommands.Add(FidCommand.Create());
         root.Subcommands.Add(ClassifierCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
