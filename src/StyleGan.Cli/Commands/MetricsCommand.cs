@@ -11,7 +11,7 @@ using TorchSharp;
 
 namespace StyleGan.Cli.Commands;
 
-/// <summary><c>stylegan metrics</c>: FID-MNIST and the Inception-style score of a checkpoint.</summary>
+/// <summary><c>stylegan metrics</c>: FID and IS of networks, in Inception space or the bundled MNIST classifier's.</summary>
 public static class MetricsCommand
 {
     public static Command Create()
@@ -19,6 +19,7 @@ public static class MetricsCommand
         var network = new Option<string[]>("--network") { Description = "Network(s) to score (G_ema): our checkpoints, exported networks, NVIDIA .pkl or rosinality .pt", Required = true, AllowMultipleArgumentsPerToken = true };
         var dataOption = new Option<string?>("--data") { Description = "Real images (default: the bundled MNIST digits)" };
         var classifier = new Option<string?>("--classifier") { Description = "MNIST classifier (default: the bundled one, data/mnist-classifier.safetensors)" };
+        var inception = new Option<string?>("--inception") { Description = "pytorch-fid's Inception weights: score FID and IS in Inception space instead of the MNIST classifier's" };
         var num = new Option<int>("--num") { Description = "Generated images", DefaultValueFactory = _ => 10000 };
         var trunc = new Option<double>("--trunc") { Description = "Truncation psi", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of latents and labels", DefaultValueFactory = _ => 0 };
@@ -26,9 +27,9 @@ public static class MetricsCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing --json file" };
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
-        var command = new Command("metrics", "FID-MNIST and Inception-style score, in the feature space of a classifier trained on the bundled digits.")
+        var command = new Command("metrics", "FID and IS of generated images: with --inception in pytorch-fid's Inception space, otherwise in the bundled MNIST classifier's (FID-MNIST).")
         {
-            network, dataOption, classifier, num, trunc, seed, json, force, threads, device,
+            network, dataOption, classifier, inception, num, trunc, seed, json, force, threads, device,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -41,9 +42,13 @@ public static class MetricsCommand
             foreach (var path in parse.GetValue(network)!) InputFile.Require(path, "Network file");
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             using var data = ImageDataset.Open(dataPath);
-            using var net = MnistClassifier.Load(classifierPath);
-            using var real = GeneratorMetrics.RealStatistics(net, data);
-            var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn("FID-MNIST").AddColumn("IS (mean ± std)");
+            string? inceptionPath = parse.GetValue(inception);
+            using var net = inceptionPath is null ? (torch.nn.Module)MnistClassifier.Load(classifierPath) : InceptionV3.Load(inceptionPath, dev);
+            var features = (IFeatureNetwork)net;
+            string fidName = inceptionPath is null ? "FID-MNIST" : "FID", isName = inceptionPath is null ? "IS-MNIST" : "IS";
+            Console.WriteLine($"Features: {features.Name}; {data.Count} real images from {dataPath}.");
+            using var real = GeneratorMetrics.RealStatistics(features, data);
+            var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn(fidName).AddColumn($"{isName} (mean ± std)");
             var rows = new List<object>();
             foreach (var path in parse.GetValue(network)!)
             {
@@ -53,9 +58,9 @@ public static class MetricsCommand
                 NetworkReport.PrintSampler(networks);
                 var generator = networks.Sampler;
                 generator.to(dev);
-                var result = GeneratorMetrics.Evaluate(generator, data, net, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev);
+                var result = GeneratorMetrics.Evaluate(generator, data, features, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev);
                 table.AddRow(Markup.Escape(path), kimg is null ? "-" : $"{kimg:F1}", $"{result.Fid:F2}", $"{result.InceptionScoreMean:F2} ± {result.InceptionScoreStd:F2}");
-                rows.Add(new { network = path, kimg, wall_seconds = wall, fid_mnist = result.Fid, is_mean = result.InceptionScoreMean, is_std = result.InceptionScoreStd, count = result.Count });
+                rows.Add(new { network = path, kimg, wall_seconds = wall, features = features.Name, fid = result.Fid, is_mean = result.InceptionScoreMean, is_std = result.InceptionScoreStd, count = result.Count });
             }
             AnsiConsole.Write(table);
             if (jsonPath is not null)

@@ -6,12 +6,12 @@ using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Metrics;
 
-/// <summary>FID-MNIST and the Inception-style score of a generator against a dataset, as `stylegan metrics` reports them.</summary>
+/// <summary>FID and the Inception score of a generator against a dataset, in a feature network's space, as `stylegan metrics` reports them.</summary>
 public static class GeneratorMetrics
 {
     /// <summary>Feature statistics of every image of a dataset.</summary>
-    public static FeatureStatistics RealStatistics(MnistClassifier classifier, ImageDataset data) =>
-        MetricRunner.RealStatistics(classifier, data.Count, (start, count) => data.Images(Enumerable.Range(start, count).ToList()));
+    public static FeatureStatistics RealStatistics(IFeatureNetwork network, ImageDataset data) =>
+        MetricRunner.RealStatistics(network, data.Count, (start, count) => data.Images(Enumerable.Range(start, count).ToList()));
 
     /// <summary>Refuses a number of generated images that cannot be scored, so that a front end can check it before reading anything.</summary>
     /// <param name="count">Generated images.</param>
@@ -26,13 +26,13 @@ public static class GeneratorMetrics
 
     /// <param name="generator">The generator to score (G_ema of a checkpoint).</param>
     /// <param name="data">The real images; its labels are sampled for a conditional generator, as the official metrics do.</param>
-    /// <param name="classifier">The trained MNIST classifier.</param>
+    /// <param name="network">The feature network (Inception-v3 or the MNIST classifier).</param>
     /// <param name="real">Statistics of <paramref name="data"/> (see <see cref="RealStatistics"/>).</param>
     /// <param name="count">Generated images (10,000 matches the bundled MNIST's size).</param>
     /// <param name="seed">Seeds the latents and labels, so a score is reproducible.</param>
     /// <param name="truncationPsi">1 for the untruncated distribution FID is defined on.</param>
     /// <param name="device">Where the generator runs.</param>
-    public static MetricResult Evaluate(Generator generator, ImageDataset data, MnistClassifier classifier, FeatureStatistics real,
+    public static MetricResult Evaluate(Generator generator, ImageDataset data, IFeatureNetwork network, FeatureStatistics real,
         int count = 10000, ulong seed = 0, double truncationPsi = 1, Device? device = null)
     {
         CheckImageCount(count);
@@ -43,7 +43,7 @@ public static class GeneratorMetrics
                 "score it against the data it was trained on.");
         var sampler = new Sampler(generator, device, MetricRunner.BatchSize);
         var truncation = new Truncation(truncationPsi);
-        return MetricRunner.Evaluate(classifier, n =>
+        return MetricRunner.Evaluate(network, n =>
         {
             var z = randn(new long[] { n, generator.Config.ZDim }, generator: random);
             Tensor? c = null;

@@ -19,7 +19,7 @@ namespace StyleGan.Metrics;
 /// (<c>Conv2d_1a_3x3.conv.weight</c>, <c>Mixed_5b.branch1x1.bn.running_mean</c>, ..., <c>fc.weight</c>); the weights
 /// are frozen and the batch norms always use their running statistics.
 /// </summary>
-public sealed class InceptionV3 : nn.Module
+public sealed class InceptionV3 : nn.Module, IFeatureNetwork
 {
     /// <summary>pytorch-fid's weights, ported from TensorFlow's inception-2015-12-05 graph (the file FID_WEIGHTS_URL names).</summary>
     public static PublishedFile Published { get; } = new("pt_inception-2015-12-05-6726825d.pth",
@@ -141,6 +141,10 @@ public sealed class InceptionV3 : nn.Module
 
     // The batch norms' training counters: PyTorch fills them in when a file lacks them, and eval mode never reads them.
     static bool IsCounter(string name) => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
+
+    public string Name => "Inception-v3 (pytorch-fid)";
+
+    public (Tensor Features, Tensor Logits) Extract(Tensor images) => forward(Images.PixelRange.UnitFromUint8(images));
 
     /// <summary>The pool3 features [N, <see cref="FeatureCount"/>] and the logits [N, 1008] of images.</summary>
     /// <param name="images">Images [N, 3, H, W] in [0, 1] of any size, or [N, 1, H, W] gray ones (see

@@ -3,32 +3,31 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Metrics;
 
-/// <summary>FID-MNIST and the Inception-style score of a set of generated images.</summary>
+/// <summary>FID and the Inception score of a set of generated images, in a feature network's space.</summary>
 public sealed record MetricResult(int Count, double Fid, double InceptionScoreMean, double InceptionScoreStd);
 
-/// <summary>Runs the MNIST classifier over real and generated images batch by batch, with memory flat in the image count.</summary>
+/// <summary>Runs a feature network over real and generated images batch by batch, with memory flat in the image count.</summary>
 public static class MetricRunner
 {
     /// <summary>Generated images per batch.</summary>
     public const int BatchSize = 64;
 
     /// <summary>Feature statistics of real images.</summary>
-    /// <param name="classifier">The trained MNIST classifier.</param>
+    /// <param name="network">The feature network.</param>
     /// <param name="count">Number of real images.</param>
     /// <param name="readBatch">(start, count) to uint8 images [count, C, H, W], e.g. from a dataset.</param>
     /// <param name="batchSize">Images per forward pass.</param>
-    public static FeatureStatistics RealStatistics(MnistClassifier classifier, int count, Func<int, int, Tensor> readBatch, int batchSize = 256)
+    public static FeatureStatistics RealStatistics(IFeatureNetwork network, int count, Func<int, int, Tensor> readBatch, int batchSize = 256)
     {
-        classifier.eval();
         using var _ = no_grad();
-        var statistics = new FeatureStatistics(MnistClassifier.FeatureDim);
+        var statistics = new FeatureStatistics((int)network.FeatureCount);
         try
         {
             for (int start = 0; start < count; start += batchSize)
             {
                 using var scope = NewDisposeScope();
                 int n = Math.Min(batchSize, count - start);
-                statistics.Add(classifier.Features(PixelRange.FromUint8(readBatch(start, n))));
+                statistics.Add(network.Extract(readBatch(start, n)).Features);
             }
             return statistics;
         }
@@ -39,18 +38,17 @@ public static class MetricRunner
         }
     }
 
-    /// <param name="classifier">The trained MNIST classifier.</param>
+    /// <param name="network">The feature network.</param>
     /// <param name="sampleBatch">n to n generated images [n, C, H, W] in [-1, 1]; runs under no_grad.</param>
     /// <param name="count">Number of images to generate (the official FID uses 50,000).</param>
     /// <param name="real">Statistics of the real images (see <see cref="RealStatistics"/>).</param>
     /// <param name="batchSize">Images per call of <paramref name="sampleBatch"/>.</param>
     /// <param name="splits">Splits of the Inception-style score.</param>
-    public static MetricResult Evaluate(MnistClassifier classifier, Func<int, Tensor> sampleBatch, int count, FeatureStatistics real,
+    public static MetricResult Evaluate(IFeatureNetwork network, Func<int, Tensor> sampleBatch, int count, FeatureStatistics real,
         int batchSize = BatchSize, int splits = InceptionScore.DefaultSplits)
     {
-        classifier.eval();
         using var _ = no_grad();
-        using var generated = new FeatureStatistics(MnistClassifier.FeatureDim);
+        using var generated = new FeatureStatistics((int)network.FeatureCount);
         var probabilities = new List<Tensor>();
         try
         {
@@ -61,7 +59,7 @@ public static class MetricRunner
                 var images = sampleBatch(n);
                 if (images.shape[0] != n) throw new InvalidOperationException($"Asked the sampler for {n} images, it returned {images.shape[0]}.");
                 // Quantized as a saved image would be, like the real ones.
-                var (features, logits) = classifier.forward(PixelRange.FromUint8(PixelRange.ToUint8(images)));
+                var (features, logits) = network.Extract(PixelRange.ToUint8(images));
                 generated.Add(features);
                 probabilities.Add(nn.functional.softmax(logits, 1).cpu().MoveToOuterDisposeScope());
             }

@@ -1,3 +1,4 @@
+using StyleGan.Images;
 using StyleGan.Files;
 using StyleGan.Runtime;
 using StyleGan.Serialization;
@@ -11,7 +12,7 @@ namespace StyleGan.Metrics;
 /// FID-MNIST and its class probabilities feed the Inception-style score. Takes images in [-1, 1] (the generator's
 /// range); RGB is averaged to gray and other sizes are resized to 32x32, so that it can score any generator output.
 /// </summary>
-public sealed class MnistClassifier : nn.Module
+public sealed class MnistClassifier : nn.Module, IFeatureNetwork
 {
     public const int Resolution = 32;
     public const int FeatureDim = 128;
@@ -64,6 +65,16 @@ public sealed class MnistClassifier : nn.Module
         x = nn.functional.max_pool2d(nn.functional.relu(conv2.forward(x)), 2);
         var features = nn.functional.relu(fc.forward(x.flatten(1)));
         return (features, @out.forward(features));
+    }
+
+    public string Name => "MNIST classifier (bundled)";
+
+    public long FeatureCount => FeatureDim;
+
+    public (Tensor Features, Tensor Logits) Extract(Tensor images)
+    {
+        eval();
+        return forward(PixelRange.FromUint8(images));
     }
 
     /// <summary>The FID-MNIST feature space: [N, FeatureDim].</summary>

@@ -58,6 +58,20 @@ public sealed class FidCommandTests : IDisposable
     }
 
     [Fact]
+    public void MetricsScoreInInceptionSpaceWhenGivenItsWeights()
+    {
+        string json = Path.Combine(folder, "metrics.json");
+        var (code, output, error) = Run("metrics", "--network", ReferenceData.Fixture("mixing/stylegan2-ada-uncond-tiny.pkl"), "--data", Fixture("fid/b"),
+            "--inception", Weights, "--num", "20", "--json", json, "--threads", "1");
+        Assert.True(code == 0, error);
+        Assert.Contains("Inception-v3 (pytorch-fid)", output);
+        var row = JsonDocument.Parse(File.ReadAllText(json)).RootElement[0];
+        Assert.Equal("Inception-v3 (pytorch-fid)", row.GetProperty("features").GetString());
+        Assert.True(row.GetProperty("fid").GetDouble() > 0);
+        Assert.InRange(row.GetProperty("is_mean").GetDouble(), 1, 1008);
+    }
+
+    [Fact]
     public void RefusalsNameTheFileAndTheFix()
     {
         var one = Directory.CreateDirectory(Path.Combine(folder, "one")).FullName;

@@ -1,0 +1,20 @@
+using static TorchSharp.torch;
+
+namespace StyleGan.Metrics;
+
+/// <summary>
+/// A network that turns images into the features and class logits metrics compare: pytorch-fid's Inception-v3 for
+/// the published FID and IS, or the bundled MNIST classifier as the cheap default. A metric does not care which.
+/// </summary>
+public interface IFeatureNetwork
+{
+    /// <summary>What the features are, for tables and logs ("Inception-v3 (pytorch-fid)").</summary>
+    string Name { get; }
+
+    /// <summary>Size of a feature vector.</summary>
+    long FeatureCount { get; }
+
+    /// <summary>Features [N, FeatureCount] and logits [N, classes] of images as saved files hold them.</summary>
+    /// <param name="images">uint8 images [N, 1 or 3, H, W].</param>
+    (Tensor Features, Tensor Logits) Extract(Tensor images);
+}
