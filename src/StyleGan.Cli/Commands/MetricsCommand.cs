@@ -20,6 +20,7 @@ public static class MetricsCommand
         var dataOption = new Option<string?>("--data") { Description = "Real images (default: the bundled MNIST digits)" };
         var classifier = new Option<string?>("--classifier") { Description = "MNIST classifier (default: the bundled one, data/mnist-classifier.safetensors)" };
         var inception = new Option<string?>("--inception") { Description = "pytorch-fid's Inception weights: score FID and IS in Inception space instead of the MNIST classifier's" };
+        var kid = new Option<bool>("--kid") { Description = "Also KID (NVIDIA's unbiased estimator, 100 subsets of 1000); keeps every feature in memory" };
         var num = new Option<int>("--num") { Description = "Generated images", DefaultValueFactory = _ => 10000 };
         var trunc = new Option<double>("--trunc") { Description = "Truncation psi", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of latents and labels", DefaultValueFactory = _ => 0 };
@@ -29,7 +30,7 @@ public static class MetricsCommand
         var device = CommonOptions.Device();
         var command = new Command("metrics", "FID and IS of generated images: with --inception in pytorch-fid's Inception space, otherwise in the bundled MNIST classifier's (FID-MNIST).")
         {
-            network, dataOption, classifier, inception, num, trunc, seed, json, force, threads, device,
+            network, dataOption, classifier, inception, kid, num, trunc, seed, json, force, threads, device,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -47,8 +48,11 @@ public static class MetricsCommand
             var features = (IFeatureNetwork)net;
             string fidName = inceptionPath is null ? "FID-MNIST" : "FID", isName = inceptionPath is null ? "IS-MNIST" : "IS";
             Console.WriteLine($"Features: {features.Name}; {data.Count} real images from {dataPath}.");
-            using var real = GeneratorMetrics.RealStatistics(features, data);
+            using var realFeatures = parse.GetValue(kid) ? GeneratorMetrics.RealFeatures(features, data) : null;
+            using var real = realFeatures is null ? GeneratorMetrics.RealStatistics(features, data) : new FeatureStatistics((int)features.FeatureCount);
+            if (realFeatures is not null) real.Add(realFeatures);
             var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn(fidName).AddColumn($"{isName} (mean ± std)");
+            if (realFeatures is not null) table.AddColumn(inceptionPath is null ? "KID-MNIST" : "KID");
             var rows = new List<object>();
             foreach (var path in parse.GetValue(network)!)
             {
@@ -58,9 +62,10 @@ public static class MetricsCommand
                 NetworkReport.PrintSampler(networks);
                 var generator = networks.Sampler;
                 generator.to(dev);
-                var result = GeneratorMetrics.Evaluate(generator, data, features, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev);
-                table.AddRow(Markup.Escape(path), kimg is null ? "-" : $"{kimg:F1}", $"{result.Fid:F2}", $"{result.InceptionScoreMean:F2} ± {result.InceptionScoreStd:F2}");
-                rows.Add(new { network = path, kimg, wall_seconds = wall, features = features.Name, fid = result.Fid, is_mean = result.InceptionScoreMean, is_std = result.InceptionScoreStd, count = result.Count });
+                var result = GeneratorMetrics.Evaluate(generator, data, features, real, parse.GetValue(num), parse.GetValue(seed), parse.GetValue(trunc), dev, realFeatures);
+                string[] cells = [Markup.Escape(path), kimg is null ? "-" : $"{kimg:F1}", $"{result.Fid:F2}", $"{result.InceptionScoreMean:F2} ± {result.InceptionScoreStd:F2}"];
+                table.AddRow(result.Kid is double k ? [.. cells, $"{k:F5}"] : cells);
+                rows.Add(new { network = path, kimg, wall_seconds = wall, features = features.Name, fid = result.Fid, is_mean = result.InceptionScoreMean, is_std = result.InceptionScoreStd, kid = result.Kid, count = result.Count });
             }
             AnsiConsole.Write(table);
             if (jsonPath is not null)

@@ -9,6 +9,10 @@ namespace StyleGan.Metrics;
 /// <summary>FID and the Inception score of a generator against a dataset, in a feature network's space, as `stylegan metrics` reports them.</summary>
 public static class GeneratorMetrics
 {
+    /// <summary>The features of every image of a dataset [N, D], for KID (and, through <see cref="FeatureStatistics"/>, FID).</summary>
+    public static Tensor RealFeatures(IFeatureNetwork network, ImageDataset data) =>
+        MetricRunner.RealFeatures(network, data.Count, (start, count) => data.Images(Enumerable.Range(start, count).ToList()));
+
     /// <summary>Feature statistics of every image of a dataset.</summary>
     public static FeatureStatistics RealStatistics(IFeatureNetwork network, ImageDataset data) =>
         MetricRunner.RealStatistics(network, data.Count, (start, count) => data.Images(Enumerable.Range(start, count).ToList()));
@@ -32,8 +36,9 @@ public static class GeneratorMetrics
     /// <param name="seed">Seeds the latents and labels, so a score is reproducible.</param>
     /// <param name="truncationPsi">1 for the untruncated distribution FID is defined on.</param>
     /// <param name="device">Where the generator runs.</param>
+    /// <param name="realFeatures">The real features (see <see cref="RealFeatures"/>) for KID as well; null: no KID.</param>
     public static MetricResult Evaluate(Generator generator, ImageDataset data, IFeatureNetwork network, FeatureStatistics real,
-        int count = 10000, ulong seed = 0, double truncationPsi = 1, Device? device = null)
+        int count = 10000, ulong seed = 0, double truncationPsi = 1, Device? device = null, Tensor? realFeatures = null)
     {
         CheckImageCount(count);
         using var random = new torch.Generator(seed);
@@ -53,6 +58,6 @@ public static class GeneratorMetrics
                 c = data.Labels(indices) ?? throw new InvalidDataException($"The generator is conditional but {data.Path} has no labels.");
             }
             return sampler.Generate(z, c, truncation);
-        }, count, real);
+        }, count, real, realFeatures: realFeatures);
     }
 }

@@ -3,14 +3,33 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Metrics;
 
-/// <summary>FID and the Inception score of a set of generated images, in a feature network's space.</summary>
-public sealed record MetricResult(int Count, double Fid, double InceptionScoreMean, double InceptionScoreStd);
+/// <summary>FID, the Inception score and (where asked for) KID of a set of generated images, in a feature network's space.</summary>
+public sealed record MetricResult(int Count, double Fid, double InceptionScoreMean, double InceptionScoreStd, double? Kid = null);
 
 /// <summary>Runs a feature network over real and generated images batch by batch, with memory flat in the image count.</summary>
 public static class MetricRunner
 {
     /// <summary>Generated images per batch.</summary>
     public const int BatchSize = 64;
+
+    /// <summary>The features of real images [count, D] (float32, CPU), which KID needs whole; FID needs only their statistics.</summary>
+    /// <param name="network">The feature network.</param>
+    /// <param name="count">Number of real images.</param>
+    /// <param name="readBatch">(start, count) to uint8 images [count, C, H, W], e.g. from a dataset.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    public static Tensor RealFeatures(IFeatureNetwork network, int count, Func<int, int, Tensor> readBatch, int batchSize = 256)
+    {
+        using var _ = no_grad();
+        var parts = new List<Tensor>();
+        for (int start = 0; start < count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            parts.Add(network.Extract(readBatch(start, Math.Min(batchSize, count - start))).Features.to(float32).cpu().MoveToOuterDisposeScope());
+        }
+        var all = cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        return all;
+    }
 
     /// <summary>Feature statistics of real images.</summary>
     /// <param name="network">The feature network.</param>
@@ -44,12 +63,14 @@ public static class MetricRunner
     /// <param name="real">Statistics of the real images (see <see cref="RealStatistics"/>).</param>
     /// <param name="batchSize">Images per call of <paramref name="sampleBatch"/>.</param>
     /// <param name="splits">Splits of the Inception-style score.</param>
+    /// <param name="realFeatures">The real features themselves (see <see cref="RealFeatures"/>) to also compute KID from; null: no KID.</param>
     public static MetricResult Evaluate(IFeatureNetwork network, Func<int, Tensor> sampleBatch, int count, FeatureStatistics real,
-        int batchSize = BatchSize, int splits = InceptionScore.DefaultSplits)
+        int batchSize = BatchSize, int splits = InceptionScore.DefaultSplits, Tensor? realFeatures = null)
     {
         using var _ = no_grad();
         using var generated = new FeatureStatistics((int)network.FeatureCount);
         var probabilities = new List<Tensor>();
+        var kept = new List<Tensor>();
         try
         {
             for (int start = 0; start < count; start += batchSize)
@@ -61,15 +82,23 @@ public static class MetricRunner
                 // Quantized as a saved image would be, like the real ones.
                 var (features, logits) = network.Extract(PixelRange.ToUint8(images));
                 generated.Add(features);
+                if (realFeatures is not null) kept.Add(features.to(float32).cpu().MoveToOuterDisposeScope());
                 probabilities.Add(nn.functional.softmax(logits, 1).cpu().MoveToOuterDisposeScope());
             }
             using var all = cat(probabilities, 0);
             var (isMean, isStd) = InceptionScore.Compute(all, splits);
-            return new MetricResult(count, FrechetDistance.Compute(real, generated), isMean, isStd);
+            double? kid = null;
+            if (realFeatures is not null)
+            {
+                using var features = cat(kept, 0);
+                kid = KernelInceptionDistance.Compute(realFeatures, features);
+            }
+            return new MetricResult(count, FrechetDistance.Compute(real, generated), isMean, isStd, kid);
         }
         finally
         {
             foreach (var p in probabilities) p.Dispose();
+            foreach (var k in kept) k.Dispose();
         }
     }
 }

@@ -62,13 +62,14 @@ public sealed class FidCommandTests : IDisposable
     {
         string json = Path.Combine(folder, "metrics.json");
         var (code, output, error) = Run("metrics", "--network", ReferenceData.Fixture("mixing/stylegan2-ada-uncond-tiny.pkl"), "--data", Fixture("fid/b"),
-            "--inception", Weights, "--num", "20", "--json", json, "--threads", "1");
+            "--inception", Weights, "--num", "20", "--kid", "--json", json, "--threads", "1");
         Assert.True(code == 0, error);
         Assert.Contains("Inception-v3 (pytorch-fid)", output);
         var row = JsonDocument.Parse(File.ReadAllText(json)).RootElement[0];
         Assert.Equal("Inception-v3 (pytorch-fid)", row.GetProperty("features").GetString());
         Assert.True(row.GetProperty("fid").GetDouble() > 0);
         Assert.InRange(row.GetProperty("is_mean").GetDouble(), 1, 1008);
+        Assert.True(double.IsFinite(row.GetProperty("kid").GetDouble()));
     }
 
     [Fact]
