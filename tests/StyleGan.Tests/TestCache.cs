@@ -3,7 +3,7 @@ using StyleGan.Runtime;
 
 namespace StyleGan.Tests;
 
-/// <summary>Keeps the tests, and the tools they start, off the user's cache folder: measured choices stay in memory.</summary>
+/// <summary>Keeps the tests, and the tools they start, off the user's cache folder: measured choices stay in memory, statistics are extracted every time.</summary>
 static class TestCache
 {
     /// <summary>A cache folder of this test run's own.</summary>
@@ -14,5 +14,6 @@ static class TestCache
     {
         Environment.SetEnvironmentVariable(CacheFolder.Variable, Folder);
         ModulatedConvChoice.CacheFile = null;
+        StyleGan.Metrics.StatisticsCache.Folder = null;
     }
 }

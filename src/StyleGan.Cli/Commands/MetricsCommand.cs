@@ -49,8 +49,19 @@ public static class MetricsCommand
             string fidName = inceptionPath is null ? "FID-MNIST" : "FID", isName = inceptionPath is null ? "IS-MNIST" : "IS";
             Console.WriteLine($"Features: {features.Name}; {data.Count} real images from {dataPath}.");
             using var realFeatures = parse.GetValue(kid) ? GeneratorMetrics.RealFeatures(features, data) : null;
-            using var real = realFeatures is null ? GeneratorMetrics.RealStatistics(features, data) : new FeatureStatistics((int)features.FeatureCount);
-            if (realFeatures is not null) real.Add(realFeatures);
+            FeatureStatistics real;
+            if (realFeatures is null)
+            {
+                bool cached;
+                (real, cached) = StatisticsCache.GetOrExtract(features, data, () => GeneratorMetrics.RealStatistics(features, data));
+                if (cached) Console.WriteLine($"  real statistics from the cache ({StatisticsCache.Folder}).");
+            }
+            else
+            {
+                real = new FeatureStatistics((int)features.FeatureCount);
+                real.Add(realFeatures);
+            }
+            using var _ = real;
             var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn(fidName).AddColumn($"{isName} (mean ± std)");
             if (realFeatures is not null) table.AddColumn(inceptionPath is null ? "KID-MNIST" : "KID");
             var rows = new List<object>();

@@ -67,6 +67,25 @@ public sealed class ImageDataset : IDisposable
     /// <summary>Relative path of one image, as listed in dataset.json.</summary>
     public string FileName(int index) => files[index];
 
+    /// <summary>
+    /// SHA-256 over every image's name and bytes, in order: the same for the same images, from a folder or a zip,
+    /// and different as soon as one image, name or the selection changes (what caches of its statistics are keyed by).
+    /// </summary>
+    public string ContentDigest()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            var name = System.Text.Encoding.UTF8.GetBytes(file);
+            var bytes = source.ReadAllBytes(file);
+            hash.AppendData(BitConverter.GetBytes((long)name.Length));
+            hash.AppendData(name);
+            hash.AppendData(BitConverter.GetBytes((long)bytes.Length));
+            hash.AppendData(bytes);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>Decodes images into uint8 [N, C, H, W].</summary>
     public Tensor Images(IReadOnlyList<int> indices)
     {

@@ -50,6 +50,29 @@ public sealed class FeatureStatistics : IDisposable
     /// <summary>The unbiased covariance [D, D] (a new tensor), as numpy's cov that the original FID uses.</summary>
     public Tensor Covariance() => Count > 1 ? scatter / (Count - 1) : throw new InvalidOperationException($"A covariance needs 2 samples, {Count} were added.");
 
+    /// <summary>Writes the accumulators (count, mean, scatter) as safetensors, so that adding can go on after loading.</summary>
+    /// <param name="path">The file to write (atomically).</param>
+    public void Save(string path) => Serialization.Safetensors.Save(path,
+        [new("mean", mean), new("scatter", scatter)], new Dictionary<string, string> { ["kind"] = Kind, ["count"] = Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    /// <summary>The "kind" metadata of a statistics file.</summary>
+    public const string Kind = "stylegan-feature-statistics";
+
+    /// <summary>Reads statistics written by <see cref="Save"/>; refuses another kind of file or a damaged one, naming it.</summary>
+    /// <param name="path">The file.</param>
+    public static FeatureStatistics Load(string path)
+    {
+        using var file = Serialization.Safetensors.Load(path);
+        if (file.Metadata.GetValueOrDefault("kind") != Kind || !file.Tensors.TryGetValue("mean", out var m) || !file.Tensors.TryGetValue("scatter", out var c)
+            || !long.TryParse(file.Metadata.GetValueOrDefault("count"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long count)
+            || m.dim() != 1 || !c.shape.SequenceEqual(new[] { m.shape[0], m.shape[0] }))
+            throw new InvalidDataException($"{path} is not a feature statistics file (kind {Kind} with count, mean [D] and scatter [D, D]).");
+        var statistics = new FeatureStatistics((int)m.shape[0]) { Count = count };
+        statistics.mean.copy_(m);
+        statistics.scatter.copy_(c);
+        return statistics;
+    }
+
     public void Dispose()
     {
         mean.Dispose();

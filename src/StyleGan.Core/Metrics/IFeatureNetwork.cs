@@ -11,6 +11,9 @@ public interface IFeatureNetwork
     /// <summary>What the features are, for tables and logs ("Inception-v3 (pytorch-fid)").</summary>
     string Name { get; }
 
+    /// <summary>The SHA-256 of the weights file the network was read from, or null for one built in memory (whose statistics are never cached).</summary>
+    string? WeightsDigest { get; }
+
     /// <summary>Size of a feature vector.</summary>
     long FeatureCount { get; }
 

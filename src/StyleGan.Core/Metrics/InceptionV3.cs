@@ -97,6 +97,7 @@ public sealed class InceptionV3 : nn.Module, IFeatureNetwork
     {
         var file = Published.Locate(path, WeightsSetting, "pytorch-fid's Inception weights (for FID)");
         var network = TorchFile.Load(file, value => FromStateDict(TorchModules.TensorDict(value, file), file));
+        network.WeightsDigest = Files.FileDigest.Sha256(file, Published.Name);
         if (device is not null) network.to(device);
         return network;
     }
@@ -143,6 +144,8 @@ public sealed class InceptionV3 : nn.Module, IFeatureNetwork
     static bool IsCounter(string name) => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
 
     public string Name => "Inception-v3 (pytorch-fid)";
+
+    public string? WeightsDigest { get; private set; }
 
     public (Tensor Features, Tensor Logits) Extract(Tensor images) => forward(Images.PixelRange.UnitFromUint8(images));
 

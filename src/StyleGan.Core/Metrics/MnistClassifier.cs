@@ -71,6 +71,8 @@ public sealed class MnistClassifier : nn.Module, IFeatureNetwork
 
     public long FeatureCount => FeatureDim;
 
+    public string? WeightsDigest { get; private set; }
+
     public (Tensor Features, Tensor Logits) Extract(Tensor images)
     {
         eval();
@@ -96,6 +98,7 @@ public sealed class MnistClassifier : nn.Module, IFeatureNetwork
         var classifier = new MnistClassifier();
         StateDict.Load(classifier, file.Tensors);
         classifier.eval();
+        classifier.WeightsDigest = FileDigest.Sha256(path, "Classifier");
         return classifier;
     }
 

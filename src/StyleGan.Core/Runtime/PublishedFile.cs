@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace StyleGan.Runtime;
 
@@ -45,7 +44,7 @@ public sealed record PublishedFile(string Name, string Address, string? Sha256Pr
     void Verify(string file)
     {
         string digest;
-        using (var stream = Files.InputFile.OpenRead(file, Name)) digest = Convert.ToHexStringLower(SHA256.HashData(stream));
+        digest = Files.FileDigest.Sha256(file, Name);
         if (!digest.StartsWith(Sha256Prefix!, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{file}: its SHA-256 is {digest}, which does not start with {Sha256Prefix} as the published {Name} does: " +
                 $"the file is damaged or another one; download {Address} again.");
