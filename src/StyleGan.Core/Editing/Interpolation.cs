@@ -62,9 +62,10 @@ public static class Interpolation
                     double t = frame / framesPerSeed >= seeds.Count - (loop ? 0 : 1) ? 0 : frame % framesPerSeed / (double)framesPerSeed;
                     batch.Add(space == InterpolationSpace.W
                         ? WSpace.Lerp(ws!.narrow(0, from, 1), ws.narrow(0, to, 1), t)
-                        : sampler.Map(WSpace.Slerp(z.narrow(0, from, 1), z.narrow(0, to, 1), t), sampler.Labels(classIndex, 1), truncation));
+                        : WSpace.Slerp(z.narrow(0, from, 1), z.narrow(0, to, 1), t));
                 }
-                var images = sampler.Synthesize(cat(batch, 0), noise);
+                var points = cat(batch, 0);
+                var images = sampler.Synthesize(space == InterpolationSpace.W ? points : sampler.Map(points, sampler.Labels(classIndex, points.shape[0]), truncation), noise);
                 // Held by this walk alone, whatever scope the caller asks for a frame in, and freed once the caller moves on.
                 for (int i = 0; i < images.shape[0]; i++) frames.Add(images.narrow(0, i, 1).clone().DetachFromDisposeScope());
             }

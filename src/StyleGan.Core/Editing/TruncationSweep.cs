@@ -17,14 +17,11 @@ public static class TruncationSweep
         NoiseSettings? noise = null)
     {
         if (seeds.Count == 0 || psis.Count == 0) throw new InvalidValueException("Psi", "the truncation figure needs at least one seed and one psi.");
-        foreach (double psi in psis)
-            if (!double.IsFinite(psi) || Math.Abs(psi) > Networks.MappingNetwork.MaxTruncationPsi)
-                throw new InvalidValueException("Psi", $"the psi {psi} is not a number in [-{Networks.MappingNetwork.MaxTruncationPsi}, {Networks.MappingNetwork.MaxTruncationPsi}].");
-        if (cutoff is int layers && (layers < 0 || layers > sampler.NumWs))
-            throw new InvalidValueException("Cutoff", $"the cutoff {layers} is outside [0, {sampler.NumWs}], the network's number of ws.");
+        foreach (double psi in psis) Networks.MappingNetwork.CheckTruncation(psi, cutoff, sampler.NumWs, "Psi", "Cutoff");
         using var scope = NewDisposeScope();
         var ws = sampler.MapSeeds(seeds, classIndex);
-        var swept = stack(psis.Select(psi => WSpace.Truncate(ws, sampler.WAvg.cpu(), psi, cutoff)).ToList(), 1); // [seeds, psis, num_ws, w_dim]
+        var wAvg = sampler.WAvg.cpu();
+        var swept = stack(psis.Select(psi => WSpace.Truncate(ws, wAvg, psi, cutoff)).ToList(), 1); // [seeds, psis, num_ws, w_dim]
         return sampler.Synthesize(swept.flatten(0, 1), noise).MoveToOuterDisposeScope();
     }
 }

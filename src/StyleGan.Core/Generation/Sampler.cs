@@ -62,10 +62,8 @@ public sealed class Sampler
     /// <param name="truncation">The truncation trick (null: none).</param>
     public Tensor Map(Tensor z, Tensor? c, Truncation? truncation = null)
     {
-        var trunc = truncation ?? Truncation.None;
-        trunc.Check(NumWs);
-        return Batched(z.shape[0], (start, count) => Generator.Mapping.forward(z.narrow(0, start, count).to(Device), c?.narrow(0, start, count).to(Device),
-            trunc.Psi, trunc.Cutoff));
+        var trunc = Checked(truncation);
+        return Batched(z.shape[0], (start, count) => MapRows(z, c, trunc, start, count));
     }
 
     /// <summary>ws of seeds, with one class for all of them.</summary>
@@ -81,8 +79,8 @@ public sealed class Sampler
     public Tensor Synthesize(Tensor ws, NoiseSettings? noise = null)
     {
         var settings = noise ?? NoiseSettings.Const;
-        using var random = settings.Mode == NoiseMode.Random ? new torch.Generator(settings.Seed, Device) : null;
-        return Batched(ws.shape[0], (start, count) => Generator.Synthesis.forward(ws.narrow(0, start, count).to(Device), settings.Mode, noiseGenerator: random));
+        using var random = NoiseStream(settings);
+        return Batched(ws.shape[0], (start, count) => SynthesizeRows(ws.narrow(0, start, count), settings.Mode, random));
     }
 
     /// <summary>Images of z and labels: <see cref="Map"/> then <see cref="Synthesize"/>, one batch at a time.</summary>
@@ -92,15 +90,10 @@ public sealed class Sampler
     /// <param name="noise">The per-pixel noise (null: each layer's stored noise).</param>
     public Tensor Generate(Tensor z, Tensor? c, Truncation? truncation = null, NoiseSettings? noise = null)
     {
-        var trunc = truncation ?? Truncation.None;
-        trunc.Check(NumWs);
+        var trunc = Checked(truncation);
         var settings = noise ?? NoiseSettings.Const;
-        using var random = settings.Mode == NoiseMode.Random ? new torch.Generator(settings.Seed, Device) : null;
-        return Batched(z.shape[0], (start, count) =>
-        {
-            var ws = Generator.Mapping.forward(z.narrow(0, start, count).to(Device), c?.narrow(0, start, count).to(Device), trunc.Psi, trunc.Cutoff);
-            return Generator.Synthesis.forward(ws, settings.Mode, noiseGenerator: random);
-        });
+        using var random = NoiseStream(settings);
+        return Batched(z.shape[0], (start, count) => SynthesizeRows(MapRows(z, c, trunc, start, count), settings.Mode, random));
     }
 
     /// <summary>Images of seeds, with one class for all of them.</summary>
@@ -110,6 +103,21 @@ public sealed class Sampler
     /// <param name="noise">The per-pixel noise (null: each layer's stored noise).</param>
     public Tensor GenerateSeeds(IReadOnlyList<uint> seeds, int? classIndex = null, Truncation? truncation = null, NoiseSettings? noise = null) =>
         Generate(Latents(seeds), Labels(classIndex, seeds.Count), truncation, noise);
+
+    Truncation Checked(Truncation? truncation)
+    {
+        var trunc = truncation ?? Truncation.None;
+        trunc.Check(NumWs);
+        return trunc;
+    }
+
+    Tensor MapRows(Tensor z, Tensor? c, Truncation truncation, long start, long count) =>
+        Generator.Mapping.forward(z.narrow(0, start, count).to(Device), c?.narrow(0, start, count).to(Device), truncation.Psi, truncation.Cutoff);
+
+    Tensor SynthesizeRows(Tensor ws, NoiseMode mode, torch.Generator? random) => Generator.Synthesis.forward(ws.to(Device), mode, noiseGenerator: random);
+
+    // One random stream for a whole call, so that its batches draw on from each other; none where no noise is drawn.
+    torch.Generator? NoiseStream(NoiseSettings settings) => settings.Mode == NoiseMode.Random ? new torch.Generator(settings.Seed, Device) : null;
 
     // Runs a computation in batches of BatchSize rows, each in a dispose scope of its own, and gathers the results
     // on the CPU; without gradients, since sampling never needs them.

@@ -19,13 +19,8 @@ public static class MetricRunner
     /// <param name="batchSize">Images per forward pass.</param>
     public static Tensor RealFeatures(IFeatureNetwork network, int count, Func<int, int, Tensor> readBatch, int batchSize = 256)
     {
-        using var _ = no_grad();
         var parts = new List<Tensor>();
-        for (int start = 0; start < count; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            parts.Add(network.Extract(readBatch(start, Math.Min(batchSize, count - start))).Features.to(float32).cpu().MoveToOuterDisposeScope());
-        }
+        ForEachBatch(network, count, readBatch, batchSize, features => parts.Add(features.to(float32).cpu().MoveToOuterDisposeScope()));
         var all = cat(parts, 0);
         foreach (var part in parts) part.Dispose();
         return all;
@@ -38,22 +33,27 @@ public static class MetricRunner
     /// <param name="batchSize">Images per forward pass.</param>
     public static FeatureStatistics RealStatistics(IFeatureNetwork network, int count, Func<int, int, Tensor> readBatch, int batchSize = 256)
     {
-        using var _ = no_grad();
         var statistics = new FeatureStatistics((int)network.FeatureCount);
         try
         {
-            for (int start = 0; start < count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                int n = Math.Min(batchSize, count - start);
-                statistics.Add(network.Extract(readBatch(start, n)).Features);
-            }
+            ForEachBatch(network, count, readBatch, batchSize, statistics.Add);
             return statistics;
         }
         catch
         {
             statistics.Dispose();
             throw;
+        }
+    }
+
+    // The features of real images, a batch at a time, each batch in a dispose scope of its own (use moves out what it keeps).
+    static void ForEachBatch(IFeatureNetwork network, int count, Func<int, int, Tensor> readBatch, int batchSize, Action<Tensor> use)
+    {
+        using var _ = no_grad();
+        for (int start = 0; start < count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            use(network.Extract(readBatch(start, Math.Min(batchSize, count - start))).Features);
         }
     }
 

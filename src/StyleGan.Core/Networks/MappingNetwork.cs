@@ -86,12 +86,14 @@ public sealed class MappingNetwork : nn.Module
     /// <param name="psi">The truncation psi.</param>
     /// <param name="cutoff">The number of ws truncated, or null for all.</param>
     /// <param name="numWs">The network's number of ws, or null where not known yet.</param>
-    public static void CheckTruncation(double psi, int? cutoff, int? numWs)
+    /// <param name="psiSetting">The setting the psi came from, named by a refusal.</param>
+    /// <param name="cutoffSetting">The setting the cutoff came from, named by a refusal.</param>
+    public static void CheckTruncation(double psi, int? cutoff, int? numWs, string psiSetting = "TruncationPsi", string cutoffSetting = "TruncationCutoff")
     {
         if (!double.IsFinite(psi) || Math.Abs(psi) > MaxTruncationPsi)
-            throw new InvalidValueException("TruncationPsi", $"the truncation psi {psi} is not a number in [-{MaxTruncationPsi}, {MaxTruncationPsi}] (1: no truncation, 0.7: NVIDIA's usual).");
+            throw new InvalidValueException(psiSetting, $"the truncation psi {psi} is not a number in [-{MaxTruncationPsi}, {MaxTruncationPsi}] (1: no truncation, 0.7: NVIDIA's usual).");
         if (cutoff is int layers && (layers < 0 || numWs is int count && layers > count))
-            throw new InvalidValueException("TruncationCutoff", $"the truncation cutoff {layers} is outside [0, {numWs}], the network's number of ws.");
+            throw new InvalidValueException(cutoffSetting, $"the truncation cutoff {layers} is outside [0, {numWs}], the network's number of ws.");
     }
 
     static Tensor Required(Tensor? t, string name) =>
