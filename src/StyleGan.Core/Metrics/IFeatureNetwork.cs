@@ -17,7 +17,8 @@ public interface IFeatureNetwork
     /// <summary>Size of a feature vector.</summary>
     long FeatureCount { get; }
 
-    /// <summary>Features [N, FeatureCount] and logits [N, classes] of images as saved files hold them.</summary>
+    /// <summary>Features [N, FeatureCount] and, for a classifier, logits [N, classes] of images as saved files hold them.</summary>
     /// <param name="images">uint8 images [N, 1 or 3, H, W].</param>
-    (Tensor Features, Tensor Logits) Extract(Tensor images);
+    /// <returns>The logits are null for a network without classes (VGG16's or CLIP's embeddings), which scores no IS.</returns>
+    (Tensor Features, Tensor? Logits) Extract(Tensor images);
 }

@@ -147,7 +147,7 @@ public sealed class InceptionV3 : nn.Module, IFeatureNetwork
 
     public string? WeightsDigest { get; private set; }
 
-    public (Tensor Features, Tensor Logits) Extract(Tensor images) => forward(Images.PixelRange.UnitFromUint8(images));
+    public (Tensor Features, Tensor? Logits) Extract(Tensor images) => forward(Images.PixelRange.UnitFromUint8(images));
 
     /// <summary>The pool3 features [N, <see cref="FeatureCount"/>] and the logits [N, 1008] of images.</summary>
     /// <param name="images">Images [N, 3, H, W] in [0, 1] of any size, or [N, 1, H, W] gray ones (see

@@ -83,6 +83,7 @@ public static class MetricRunner
                 var (features, logits) = network.Extract(PixelRange.ToUint8(images));
                 generated.Add(features);
                 if (realFeatures is not null) kept.Add(features.to(float32).cpu().MoveToOuterDisposeScope());
+                if (logits is null) throw new ArgumentException($"{network.Name} has no classes to score an Inception-style score with.", nameof(network));
                 probabilities.Add(nn.functional.softmax(logits, 1).cpu().MoveToOuterDisposeScope());
             }
             using var all = cat(probabilities, 0);

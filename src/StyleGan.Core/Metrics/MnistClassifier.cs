@@ -73,7 +73,7 @@ public sealed class MnistClassifier : nn.Module, IFeatureNetwork
 
     public string? WeightsDigest { get; private set; }
 
-    public (Tensor Features, Tensor Logits) Extract(Tensor images)
+    public (Tensor Features, Tensor? Logits) Extract(Tensor images)
     {
         eval();
         return forward(PixelRange.FromUint8(images));
