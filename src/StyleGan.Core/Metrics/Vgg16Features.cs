@@ -12,8 +12,9 @@ namespace StyleGan.Metrics;
 /// torchvision's VGG16 convolutional trunk (<c>vgg16().features</c>: 3x3 convolutions with ReLU, 2x2 max pools) under
 /// torchvision's state-dict names (<c>features.0.weight</c>, <c>features.0.bias</c>, <c>features.2.weight</c>, ...),
 /// returning the five activations LPIPS compares, the last ReLU of each stage: relu1_2, relu2_2, relu3_3, relu4_3,
-/// relu5_3 (lpips' <c>pretrained_networks.vgg16</c> slices; the trunk's final pool is not used). The weights are
-/// frozen: gradients flow through to the images only.
+/// relu5_3 (lpips' <c>pretrained_networks.vgg16</c> slices), or with the trunk's final pool what VGG16's classifier
+/// reads (<see cref="Pooled"/>, for <see cref="Vgg16Embedding"/>). The weights are frozen: gradients flow through to
+/// the images only.
 /// </summary>
 public sealed class Vgg16Features : nn.Module
 {
@@ -29,6 +30,9 @@ public sealed class Vgg16Features : nn.Module
 
     /// <summary>The smallest height and width whose relu5_3 is not empty (four 2x2 pools come before it).</summary>
     public const int MinSize = 16;
+
+    /// <summary>The smallest height and width whose <see cref="Pooled"/> output is not empty (five 2x2 pools).</summary>
+    public const int MinPooledSize = 32;
 
     // The indices of the convolutions in torchvision's `features` Sequential, stage by stage. Each is followed by its
     // ReLU; the max pools sit at 4, 9, 16, 23 (before stages 2 to 5) and 30 (after the last tap).
@@ -66,9 +70,13 @@ public sealed class Vgg16Features : nn.Module
     /// refused, naming the file and the entry. Nothing in the file is executed.
     /// </summary>
     /// <param name="path">The file.</param>
-    public static Vgg16Features Load(string path) => TorchFile.Load(path, value =>
+    public static Vgg16Features Load(string path) => TorchFile.Load(path, value => FromStateDict(TorchModules.TensorDict(value, path), path));
+
+    /// <summary>The trunk of a VGG16 state dict already read (see <see cref="Load"/>); the caller keeps the tensors.</summary>
+    /// <param name="tensors">The file's entries by name.</param>
+    /// <param name="path">The file, for messages.</param>
+    internal static Vgg16Features FromStateDict(IReadOnlyDictionary<string, Tensor> tensors, string path)
     {
-        var tensors = TorchModules.TensorDict(value, path);
         var widths = StageConvolutions.Select(indices =>
         {
             var key = $"features.{indices[0]}.weight";
@@ -94,24 +102,47 @@ public sealed class Vgg16Features : nn.Module
         }
         features.eval();
         return features;
-    });
+    }
 
     /// <param name="images">Images [N, 3, H, W] as the trunk takes them (for torchvision's weights, normalized by
     /// ImageNet's mean and deviation), H and W at least <see cref="MinSize"/>; float32 or float64.</param>
     /// <returns>relu1_2 to relu5_3: [N, TapChannels[k], H / 2^k, W / 2^k], the sizes rounded down at each pool.</returns>
     public Tensor[] forward(Tensor images)
     {
-        if (images.dim() != 4 || images.shape[1] != 3 || images.shape[2] < MinSize || images.shape[3] < MinSize)
-            throw new ArgumentException($"VGG16 takes images [N, 3, H, W] with H and W at least {MinSize}; got [{string.Join(", ", images.shape)}].", nameof(images));
+        CheckImages(images, MinSize);
         var taps = new Tensor[stages.Length];
+        var x = images;
+        for (int stage = 0; stage < stages.Length; stage++) x = taps[stage] = NextStage(x, stage);
+        return taps;
+    }
+
+    /// <summary>
+    /// torchvision's <c>vgg16().features(images)</c>: the five stages and the final 2x2 max pool (pool5), what VGG16's
+    /// classifier reads. Unlike <see cref="forward"/>, it keeps no tap: each stage's output is freed once the next
+    /// stage has read it.
+    /// </summary>
+    /// <param name="images">As <see cref="forward"/>'s, H and W at least <see cref="MinPooledSize"/>.</param>
+    /// <returns>[N, TapChannels[4], H / 32, W / 32], the sizes rounded down at each pool.</returns>
+    public Tensor Pooled(Tensor images)
+    {
+        CheckImages(images, MinPooledSize);
         var x = images;
         for (int stage = 0; stage < stages.Length; stage++)
         {
-            var (input, convolutions, pool) = (x, stages[stage], stage > 0);
-            x = taps[stage] = Intermediates.Keep(() => Stage(input, convolutions, pool));
+            var next = NextStage(x, stage);
+            if (stage > 0) x.Dispose(); // the caller's own images stay
+            x = next;
         }
-        return taps;
+        using (x) return Intermediates.Keep(() => nn.functional.max_pool2d(x, 2));
     }
+
+    static void CheckImages(Tensor images, int minSize)
+    {
+        if (images.dim() != 4 || images.shape[1] != 3 || images.shape[2] < minSize || images.shape[3] < minSize)
+            throw new ArgumentException($"VGG16 takes images [N, 3, H, W] with H and W at least {minSize}; got [{string.Join(", ", images.shape)}].", nameof(images));
+    }
+
+    Tensor NextStage(Tensor x, int stage) => Intermediates.Keep(() => Stage(x, stages[stage], pool: stage > 0));
 
     static Tensor Stage(Tensor x, Conv2d[] convolutions, bool pool)
     {
