@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         EmptyValues.Refuse(root);
+        DownloadBar.Attach();
         var parse = root.Parse(args);
         // System.CommandLine would print its own text (and .NET type names); a refusal is told as every other one.
         if (parse.Errors.Count > 0) return ParseErrors.Report(parse);

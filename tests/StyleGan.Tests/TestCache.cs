@@ -3,7 +3,10 @@ using StyleGan.Runtime;
 
 namespace StyleGan.Tests;
 
-/// <summary>Keeps the tests, and the tools they start, off the user's cache folder: measured choices stay in memory, statistics are extracted every time.</summary>
+/// <summary>
+/// Keeps the tests, and the tools they start, off the user's cache folder and off the network: measured choices stay
+/// in memory, statistics are extracted every time, and no weights are downloaded (the download tests serve their own).
+/// </summary>
 static class TestCache
 {
     /// <summary>A cache folder of this test run's own.</summary>
@@ -13,6 +16,7 @@ static class TestCache
     internal static void KeepOffTheUsersCache()
     {
         Environment.SetEnvironmentVariable(CacheFolder.Variable, Folder);
+        Environment.SetEnvironmentVariable(PublishedFile.OfflineVariable, "1");
         ModulatedConvChoice.CacheFile = null;
         StyleGan.Metrics.StatisticsCache.Folder = null;
     }

@@ -74,16 +74,18 @@ public static class ProjectCommand
         return command;
     }
 
-    // LPIPS when torchvision's VGG16 file is given or cached; the pixel loss otherwise, said so. A given file that is
-    // wrong is an error, not a fallback.
+    // LPIPS when torchvision's VGG16 file is given, cached or can be downloaded; the pixel loss otherwise, said so. A
+    // given file that is wrong is an error, not a fallback.
     static Lpips? LoadLpips(string? vggFile, Device device)
     {
-        if (vggFile is null && !File.Exists(Vgg16Features.Published.CachePath))
+        try
         {
-            Console.WriteLine($"  note: no {Vgg16Features.Published.Name} in {Path.GetDirectoryName(Vgg16Features.Published.CachePath)} (from {Vgg16Features.Published.Address}); " +
-                "projecting with the pixel loss instead of LPIPS. Give --vgg FILE or put the file there for NVIDIA's perceptual loss.");
+            return Lpips.Load(BundledData.LpipsVgg, vggFile, device);
+        }
+        catch (InvalidValueException e) when (vggFile is null && e.Name == Lpips.VggSetting)
+        {
+            Console.WriteLine($"  note: {e.Message} Projecting with the pixel loss instead of LPIPS.");
             return null;
         }
-        return Lpips.Load(BundledData.LpipsVgg, vggFile, device);
     }
 }
