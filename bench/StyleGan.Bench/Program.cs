@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Bench;
 using StyleGan.Layers;
+using StyleGan.Metrics;
 using StyleGan.Networks;
 using StyleGan.Runtime;
 using StyleGan.Training;
@@ -15,6 +16,7 @@ using Generator = StyleGan.Networks.Generator;
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --metrics [--batch 16] [--threads 0] [--out DIR]
 BenchOptions options;
 try
 {
@@ -41,12 +43,32 @@ string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
 
 if (options.Curve is string runFolder)
 {
-    var points = TrainingCurve.Measure(runFolder, Path.Combine("data", "mnist32.zip"), Path.Combine("data", "mnist-classifier.safetensors"), options.Num);
+    // The Inception column needs pytorch-fid's weights; where they are not in the cache folder, the table says so instead of a number.
+    string? inception = File.Exists(InceptionV3.Published.CachePath) ? InceptionV3.Published.CachePath : null;
+    if (inception is null) Console.WriteLine($"No {InceptionV3.Published.Name} in {StyleGan.Runtime.CacheFolder.Path}: the curve has no Inception-FID column.");
+    var points = TrainingCurve.Measure(runFolder, Path.Combine("data", "mnist32.zip"), Path.Combine("data", "mnist-classifier.safetensors"), options.Num, inception);
     AnsiConsole.Write(TrainingCurve.Table(points, runFolder, options.Num));
     string curveFile = Path.Combine(options.OutDir, $"curve-{stamp}");
     TrainingCurve.SaveJson(curveFile + ".json", points, runFolder, threads);
     TrainingCurve.SaveChart(curveFile + ".png", points, $"FID-MNIST of G_ema, {Path.GetFileName(Path.TrimEndingDirectorySeparator(runFolder))}");
     Console.WriteLine($"wrote {curveFile}.json and .png");
+    return 0;
+}
+
+if (options.Metrics)
+{
+    var metricRows = MetricsBench.Run(options.Batch);
+    AnsiConsole.Write(MetricsBench.Table(metricRows, threads));
+    string metricsFile = Path.Combine(options.OutDir, $"metrics-{stamp}.json");
+    File.WriteAllText(metricsFile, JsonSerializer.Serialize(new
+    {
+        date = DateTime.UtcNow.ToString("o"),
+        machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel(), kernels = ConvolutionCheck.Ensure().ToString() },
+        threads,
+        batch = options.Batch,
+        results = metricRows,
+    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    Console.WriteLine($"wrote {metricsFile}");
     return 0;
 }
 
@@ -171,6 +193,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
 {
     public bool Memory { get; init; }
     public bool Convolutions { get; init; }
+    public bool Metrics { get; init; }
     public string Kernels { get; init; } = "checked";
     public bool ShapesGiven { get; init; }
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -187,6 +210,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--shapes" => o with { Shapes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), ShapesGiven = true },
                 "--memory" => o with { Memory = true },
                 "--conv" => o with { Convolutions = true },
+                "--metrics" => o with { Metrics = true },
                 "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
                 "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--workload" => o with { Workload = Next() },

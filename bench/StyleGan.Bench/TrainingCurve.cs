@@ -11,7 +11,8 @@ using StyleGan.Training;
 namespace StyleGan.Bench;
 
 /// <summary>One snapshot of a run: where it stands and how good its G_ema is.</summary>
-public sealed record CurvePoint(string Snapshot, double Kimg, double WallSeconds, double FidMnist, double IsMean, double RssMb);
+/// <param name="InceptionFid">FID in Inception space (fid10k_full with --num images), where pytorch-fid's weights are present; null otherwise.</param>
+public sealed record CurvePoint(string Snapshot, double Kimg, double WallSeconds, double FidMnist, double IsMean, double RssMb, double? InceptionFid);
 
 /// <summary>
 /// FID-MNIST against kimg and wall time for every checkpoint of a training run (train with --keep 0 to keep them
@@ -21,26 +22,29 @@ public static class TrainingCurve
 {
     /// <param name="runFolder">A run folder of `stylegan train`.</param>
     /// <param name="data">The real images (the run's dataset).</param>
-    /// <param name="classifier">The feature network of the metric.</param>
+    /// <param name="classifier">The MNIST classifier of FID-MNIST.</param>
     /// <param name="count">Generated images per snapshot.</param>
-    public static List<CurvePoint> Measure(string runFolder, string data, string classifier, int count)
+    /// <param name="inception">pytorch-fid's weights for the Inception column, or null where they are absent.</param>
+    public static List<CurvePoint> Measure(string runFolder, string data, string classifier, int count, string? inception)
     {
         var snapshots = Directory.GetFiles(runFolder, Checkpoint.FilePrefix + "*.safetensors").Order(StringComparer.Ordinal).ToList();
         if (snapshots.Count == 0) throw new FileNotFoundException($"{runFolder} holds no {Checkpoint.FilePrefix}*.safetensors; train with --keep 0 first.");
         var rssByKimg = RssByKimg(Path.Combine(runFolder, "stats.jsonl"));
         using var dataset = ImageDataset.Open(data);
-        using var net = MnistClassifier.Load(classifier);
-        using var real = GeneratorMetrics.RealStatistics(net, dataset);
+        var metrics = StandardMetrics.Parse(inception is null ? "fid10k_mnist,is10k_mnist" : "fid10k_mnist,is10k_mnist,fid10k_full")
+            .Select(m => m.WithGeneratedCount(count)).ToList();
+        using var networks = new FeatureNetworks(metrics, new MetricWeightFiles(Inception: inception, Classifier: classifier));
         var points = new List<CurvePoint>();
         foreach (var path in snapshots)
         {
-            using var networks = NetworkFile.Load(path, NetworkParts.Sampler);
-            var counters = Checkpoint.Counters(networks, path) ?? throw new InvalidDataException($"{path} is not a training checkpoint.");
-            var result = GeneratorMetrics.Evaluate(networks.Sampler, dataset, net, real, count);
+            using var loaded = NetworkFile.Load(path, NetworkParts.Sampler);
+            var counters = Checkpoint.Counters(loaded, path) ?? throw new InvalidDataException($"{path} is not a training checkpoint.");
+            var values = MetricSuite.Evaluate(loaded.Sampler, dataset, metrics, networks).SelectMany(r => r.Results).ToDictionary();
             double kimg = counters.CurNimg / 1000.0;
             double rss = rssByKimg.Where(kv => kv.Key <= kimg + 1e-9).Select(kv => kv.Value).DefaultIfEmpty(double.NaN).Last();
-            points.Add(new CurvePoint(Path.GetFileName(path), kimg, counters.WallSeconds, result.Fid, result.InceptionScoreMean, rss));
-            Console.WriteLine($"{Path.GetFileName(path)}: kimg {kimg:F1}, FID-MNIST {result.Fid:F2}");
+            points.Add(new CurvePoint(Path.GetFileName(path), kimg, counters.WallSeconds, values["fid10k_mnist"], values["is10k_mnist_mean"], rss,
+                values.TryGetValue("fid10k_full", out var fid) ? fid : null));
+            Console.WriteLine($"{Path.GetFileName(path)}: kimg {kimg:F1}, FID-MNIST {values["fid10k_mnist"]:F2}");
         }
         return points;
     }
@@ -48,9 +52,10 @@ public static class TrainingCurve
     public static Table Table(IEnumerable<CurvePoint> points, string runFolder, int count)
     {
         var table = new Table().Title($"Training curve of {runFolder}: FID-MNIST of G_ema ({count} generated images) per snapshot");
-        foreach (var column in new[] { "snapshot", "kimg", "wall (min)", "FID-MNIST", "IS", "RSS (MB)" }) table.AddColumn(column);
+        foreach (var column in new[] { "snapshot", "kimg", "wall (min)", "FID-MNIST", "IS", "RSS (MB)", "FID (Inception)" }) table.AddColumn(column);
         foreach (var p in points)
-            table.AddRow(p.Snapshot, $"{p.Kimg:F1}", $"{p.WallSeconds / 60:F1}", $"{p.FidMnist:F2}", $"{p.IsMean:F2}", $"{p.RssMb:F0}");
+            table.AddRow(p.Snapshot, $"{p.Kimg:F1}", $"{p.WallSeconds / 60:F1}", $"{p.FidMnist:F2}", $"{p.IsMean:F2}", $"{p.RssMb:F0}",
+                p.InceptionFid is double fid ? $"{fid:F2}" : "weights absent");
         return table;
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Files;
+using StyleGan.Metrics;
 using StyleGan.Training;
 
 namespace StyleGan.Cli.Commands;
@@ -35,6 +36,7 @@ public static class TrainCommand
         var mirror = new Option<bool?>("--mirror") { Description = "Random x-flips of the real images" };
         var cond = new Option<bool?>("--cond") { Description = "Condition on the dataset's labels when it has them (default true)" };
         var skipBad = new Option<bool>("--skip-bad") { Description = "Skip unreadable images and images of a minority size, and count them" };
+        var metricOptions = new MetricOptions(null);
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
 
@@ -43,8 +45,10 @@ public static class TrainCommand
             dataOption, outdir, cfg, resume, kimg, batch, snap, tick, keep, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax,
             mbstd, mirror, cond, skipBad, threads, device,
         };
+        metricOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            var metrics = metricOptions.Chosen(parse);
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             string parent = parse.GetValue(outdir)!;
             string? resumeFrom = parse.GetValue(resume);
@@ -110,6 +114,8 @@ public static class TrainCommand
 
             using (data)
             using (run)
+            // Read before the first minibatch, so that a missing weights file stops the run now rather than at its first snapshot.
+            using (var networks = metrics.Count > 0 ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null)
             {
                 using var cancel = new CancellationTokenSource();
                 void Stop(PosixSignalContext signal)
@@ -123,7 +129,8 @@ public static class TrainCommand
                 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
                 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
                 var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
-                    report => new TrainingLoop(run, data, runFolder, dev, report).Run(cancel.Token));
+                    report => new TrainingLoop(run, data, runFolder, dev, report,
+                        networks is null ? null : generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev)).Run(cancel.Token));
                 if (outcome == TrainingOutcome.Finished)
                 {
                     AnsiConsole.MarkupLine($"Done: {Markup.Escape(runFolder)}");
@@ -134,6 +141,8 @@ public static class TrainCommand
                 string[] again = ["stylegan", "train", "--resume", written,
                     .. parse.GetValue(dataOption) is string dataPath ? ["--data", Path.GetFullPath(dataPath)] : Array.Empty<string>(),
                     .. parse.GetValue(skipBad) ? ["--skip-bad"] : Array.Empty<string>(),
+                    .. ValueOf(parse, metricOptions.Metrics, path: false), .. ValueOf(parse, metricOptions.Inception), .. ValueOf(parse, metricOptions.Vgg),
+                    .. ValueOf(parse, metricOptions.Clip), .. ValueOf(parse, metricOptions.Classifier),
                     .. parse.GetResult(device) is { Implicit: false } ? ["--device", parse.GetValue(device)!] : Array.Empty<string>()];
                 // Plain, never wrapped at the console's width: the command must paste as one line.
                 Console.WriteLine($"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: {string.Join(' ', again.Select(ShellWord))}");
@@ -142,6 +151,10 @@ public static class TrainCommand
         }));
         return command;
     }
+
+    // A metric option as the resume line repeats it: metrics are not training options, so a checkpoint does not keep them.
+    static string[] ValueOf(ParseResult parse, Option<string?> option, bool path = true) =>
+        parse.GetValue(option) is string value ? [option.Name, path ? Path.GetFullPath(value) : value] : [];
 
     // A word as a POSIX shell reads it back: as it is when plain, else in single quotes.
     static string ShellWord(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=+,@%".Contains(c))

@@ -41,6 +41,19 @@ public sealed class OutputRule(string setting, bool force, params IEnumerable<st
         return full;
     }
 
+    /// <summary>A file to append to (a log of results): nothing is there, or a regular file that is no input, whose lines are kept; its folder exists or can be made, and is writable.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>Its full path.</returns>
+    public string AppendedFile(string path)
+    {
+        string full = FullPath(path);
+        if (PathIdentity.Kind(full) == PathKind.Folder) throw Refused($"{full} is a folder; name the file to append to.");
+        RequireNoInput(full);
+        if (PathIdentity.Kind(full) is not (PathKind.Missing or PathKind.File)) throw NotRegular(full);
+        RequireWritableParent(full);
+        return full;
+    }
+
     /// <summary>A folder to write files into, keeping what it holds: nothing is there (it can be made), or a writable folder (or a link to one).</summary>
     /// <param name="path">The folder.</param>
     /// <returns>Its full path.</returns>

@@ -44,6 +44,17 @@ public sealed class FeatureStatistics : IDisposable
         Count = total;
     }
 
+    /// <summary>The statistics of a set of features [N, D], added a slice at a time so that the float64 copy stays small.</summary>
+    /// <param name="features">The features.</param>
+    public static FeatureStatistics Of(Tensor features)
+    {
+        var statistics = new FeatureStatistics((int)features.shape[1]);
+        const long slice = 4096;
+        for (long start = 0; start < features.shape[0]; start += slice)
+            statistics.Add(features.narrow(0, start, Math.Min(slice, features.shape[0] - start)));
+        return statistics;
+    }
+
     /// <summary>The mean [D] (a new tensor).</summary>
     public Tensor Mean() => Count > 0 ? mean.clone() : throw new InvalidOperationException("No features were added.");
 

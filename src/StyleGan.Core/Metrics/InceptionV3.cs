@@ -147,7 +147,16 @@ public sealed class InceptionV3 : nn.Module, IFeatureNetwork
 
     public string? WeightsDigest { get; private set; }
 
-    public (Tensor Features, Tensor? Logits) Extract(Tensor images) => forward(Images.PixelRange.UnitFromUint8(images));
+    /// <summary>
+    /// The pool3 features and the classifier's logits without its bias, the logits the Inception score has always been
+    /// computed from (the original TensorFlow code's <c>pool3 · W</c>, NVIDIA's <c>no_output_bias=True</c>); <see cref="forward"/>
+    /// returns pytorch-fid's, with the bias.
+    /// </summary>
+    public (Tensor Features, Tensor? Logits) Extract(Tensor images) => Intermediates.Keep(() =>
+    {
+        var features = forward(Images.PixelRange.UnitFromUint8(images)).Features;
+        return (features, (Tensor?)nn.functional.linear(features, fc.weight.to(features.dtype)));
+    });
 
     /// <summary>The pool3 features [N, <see cref="FeatureCount"/>] and the logits [N, 1008] of images.</summary>
     /// <param name="images">Images [N, 3, H, W] in [0, 1] of any size, or [N, 1, H, W] gray ones (see

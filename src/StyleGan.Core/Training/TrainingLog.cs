@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StyleGan.Metrics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,10 +10,12 @@ public sealed class TrainingLog : IDisposable
 {
     readonly StreamWriter jsonl;
     readonly SummaryWriter tensorboard;
+    readonly string folder;
 
     /// <param name="folder">The run folder.</param>
     public TrainingLog(string folder)
     {
+        this.folder = folder;
         jsonl = new StreamWriter(new FileStream(Path.Combine(folder, "stats.jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
         tensorboard = utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
     }
@@ -25,6 +28,20 @@ public sealed class TrainingLog : IDisposable
         jsonl.WriteLine(JsonSerializer.Serialize(record));
         foreach (var (name, value) in stats)
             tensorboard.add_scalar(name, (float)value, (int)Math.Round(kimg * 1000));
+    }
+
+    /// <summary>Appends metric results to the run folder's metric-NAME.jsonl files and to TensorBoard as Metrics/RESULT.</summary>
+    /// <param name="kimg">Where training stands.</param>
+    /// <param name="snapshot">The checkpoint scored (its file name).</param>
+    /// <param name="reports">The results.</param>
+    public void WriteMetrics(double kimg, string snapshot, IReadOnlyList<MetricReport> reports)
+    {
+        foreach (var report in reports)
+        {
+            MetricLog.Append(MetricLog.RunFile(folder, report.Metric.Name), [MetricLog.Line(report, snapshot, kimg)]);
+            foreach (var (name, value) in report.Results)
+                tensorboard.add_scalar($"Metrics/{name}", (float)value, (int)Math.Round(kimg * 1000));
+        }
     }
 
     public void Dispose() => jsonl.Dispose();

@@ -5,6 +5,7 @@ using StyleGan.Files;
 using StyleGan.Generation;
 using StyleGan.Images;
 using StyleGan.Layers;
+using StyleGan.Metrics;
 using StyleGan.Networks;
 using StyleGan.Random;
 using TorchSharp;
@@ -15,7 +16,7 @@ namespace StyleGan.Training;
 /// <summary>
 /// The StyleGAN2-ADA training loop (training/training_loop.py): each minibatch runs the G and D phases (lazy
 /// regularization at their intervals) and updates G_ema; each tick logs; each snapshot writes a sample grid and a
-/// checkpoint. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It owns its run
+/// checkpoint, and evaluates the metrics asked for on G_ema. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It owns its run
 /// folder: it creates it, writes training_options.json there, and first deletes the temporary files that writes of
 /// killed runs left in it (reported as an event).
 /// </summary>
@@ -31,14 +32,19 @@ public sealed class TrainingLoop
     readonly string outdir;
     readonly Device device;
     readonly Action<TrainingProgress>? report;
+    readonly Func<Networks.Generator, IReadOnlyList<MetricReport>>? snapshotMetrics;
 
     /// <param name="run">Networks, optimizers and state (fresh or restored from a checkpoint).</param>
     /// <param name="data">Real images (and labels).</param>
     /// <param name="outdir">Run folder for checkpoints, grids and logs.</param>
     /// <param name="device">Where tensors are computed.</param>
     /// <param name="report">Called after every minibatch.</param>
-    public TrainingLoop(TrainingRunState run, ImageDataset data, string outdir, Device device, Action<TrainingProgress>? report = null)
+    /// <param name="snapshotMetrics">Scores G_ema at each snapshot (not at an interruption, which should stop at once), e.g. with
+    /// <see cref="MetricSuite.Evaluate"/>; its results go to metric-NAME.jsonl, TensorBoard (Metrics/NAME) and the progress line. Null: none.</param>
+    public TrainingLoop(TrainingRunState run, ImageDataset data, string outdir, Device device, Action<TrainingProgress>? report = null,
+        Func<Networks.Generator, IReadOnlyList<MetricReport>>? snapshotMetrics = null)
     {
+        this.snapshotMetrics = snapshotMetrics;
         this.run = run;
         this.data = data;
         this.outdir = outdir;
@@ -103,6 +109,14 @@ public sealed class TrainingLoop
                 Checkpoint.Save(Path.Combine(outdir, name), run);
                 Checkpoint.Prune(outdir, options.KeepSnapshots);
                 message = (message is null ? "" : message + "\n") + $"saved {name}";
+                if (snapDue && snapshotMetrics is not null)
+                {
+                    var reports = snapshotMetrics(run.GEma);
+                    log.WriteMetrics(c.CurNimg / 1000.0, name, reports);
+                    message += "\n" + string.Join("  ", reports.SelectMany(r => r.Results).Select(kv => $"{kv.Key} {kv.Value:G5}"));
+                }
+                // Snapshots and metrics are maintenance, as in the official loop: the next tick's sec/kimg leaves them out.
+                tickWatch.Restart();
             }
             report?.Invoke(new TrainingProgress(c.CurNimg / 1000.0, options.TotalKimg, secondsPerKimg, means, message));
             if (stop) return done ? TrainingOutcome.Finished : TrainingOutcome.Interrupted;

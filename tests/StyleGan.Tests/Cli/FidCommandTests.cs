@@ -58,18 +58,26 @@ public sealed class FidCommandTests : IDisposable
     }
 
     [Fact]
-    public void MetricsScoreInInceptionSpaceWhenGivenItsWeights()
+    public void MetricsScoreInInceptionSpaceWhenGivenItsWeightsAndAppendNvidiasLines()
     {
-        string json = Path.Combine(folder, "metrics.json");
+        string json = Path.Combine(folder, "metrics.jsonl");
+        File.WriteAllText(json, "{\"earlier\": true}\n");
         var (code, output, error) = Run("metrics", "--network", ReferenceData.Fixture("mixing/stylegan2-ada-uncond-tiny.pkl"), "--data", Fixture("fid/b"),
-            "--inception", Weights, "--num", "20", "--kid", "--json", json, "--threads", "1");
+            "--metrics", "fid10k,kid50k_full,is50k", "--inception", Weights, "--num", "20", "--json", json, "--threads", "1");
         Assert.True(code == 0, error);
-        Assert.Contains("Inception-v3 (pytorch-fid)", output);
-        var row = JsonDocument.Parse(File.ReadAllText(json)).RootElement[0];
-        Assert.Equal("Inception-v3 (pytorch-fid)", row.GetProperty("features").GetString());
-        Assert.True(row.GetProperty("fid").GetDouble() > 0);
-        Assert.InRange(row.GetProperty("is_mean").GetDouble(), 1, 1008);
-        Assert.True(double.IsFinite(row.GetProperty("kid").GetDouble()));
+        Assert.Contains("fid10k: FID, 20 generated images against the first 10,000 real images, Inception-v3 pool3", output);
+        var lines = File.ReadAllLines(json);
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("{\"earlier\": true}", lines[0]);
+        var rows = lines.Skip(1).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(["fid10k", "kid50k_full", "is50k"], rows.Select(row => row.GetProperty("metric").GetString()));
+        Assert.All(rows, row => Assert.StartsWith("Inception-v3 (pytorch-fid), weights sha256 ", row.GetProperty("features").GetString()));
+        Assert.All(rows, row => Assert.Equal("stylegan2-ada-uncond-tiny.pkl", row.GetProperty("snapshot_pkl").GetString()));
+        Assert.True(rows[0].GetProperty("results").GetProperty("fid10k").GetDouble() > 0);
+        Assert.Equal(150, rows[0].GetProperty("num_real").GetInt32());
+        Assert.True(double.IsFinite(rows[1].GetProperty("results").GetProperty("kid50k_full").GetDouble()));
+        Assert.InRange(rows[2].GetProperty("results").GetProperty("is50k_mean").GetDouble(), 1, 1008);
+        Assert.Equal(20, rows[2].GetProperty("num_gen").GetInt32());
     }
 
     [Fact]

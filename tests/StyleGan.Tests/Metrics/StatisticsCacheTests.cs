@@ -28,7 +28,7 @@ public sealed class StatisticsCacheTests : IDisposable
         (FeatureStatistics, bool) Run()
         {
             using var data = ImageDataset.Open(images);
-            return StatisticsCache.GetOrExtract(classifier, data, () => { extractions++; return GeneratorMetrics.RealStatistics(classifier, data); });
+            return StatisticsCache.GetOrExtract(classifier, data, data.Count, () => { extractions++; return MetricRunner.RealStatistics(classifier, data.Count, Read(data)); });
         }
 
         var (first, firstCached) = Run();
@@ -52,5 +52,34 @@ public sealed class StatisticsCacheTests : IDisposable
         Assert.False(fourthCached);
         Assert.True(Run().Item2);
         foreach (var s in new[] { first, second, third }) s.Dispose();
+    }
+
+    static Func<int, int, TorchSharp.torch.Tensor> Read(ImageDataset data) => (start, count) => data.Images(Enumerable.Range(start, count).ToList());
+
+    [Fact]
+    public void FeaturesAreCachedApartFromStatisticsAndPerImageCount()
+    {
+        StatisticsCache.Folder = Path.Combine(folder, "cache");
+        using var classifier = MnistClassifier.Load(Path.Combine(ReferenceData.RepositoryRoot.FullName, "data", "mnist-classifier.safetensors"));
+        using var data = ImageDataset.Open(ReferenceData.Fixture("inception/fid/a"));
+        int extractions = 0;
+        (TorchSharp.torch.Tensor, bool) Features(int count) =>
+            StatisticsCache.GetOrExtractFeatures(classifier, data, count, () => { extractions++; return MetricRunner.RealFeatures(classifier, count, Read(data)); });
+
+        var (first, firstCached) = Features(20);
+        var (second, secondCached) = Features(20);
+        var (fewer, fewerCached) = Features(10);
+        Assert.False(firstCached);
+        Assert.True(secondCached);
+        Assert.False(fewerCached);
+        Assert.Equal(2, extractions);
+        Close.Assert(first, second, "cached features", 0);
+        // Another batch size rounds differently in float32, nothing more.
+        Close.Assert(first.narrow(0, 0, 10), fewer, "the first 10", 1e-4);
+        // Statistics of the same images are another file: a features file is never read as statistics.
+        var (statistics, statisticsCached) = StatisticsCache.GetOrExtract(classifier, data, 20, () => MetricRunner.RealStatistics(classifier, 20, Read(data)));
+        Assert.False(statisticsCached);
+        Assert.Equal(20, statistics.Count);
+        statistics.Dispose();
     }
 }

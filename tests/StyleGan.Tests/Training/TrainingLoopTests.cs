@@ -88,6 +88,38 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
+    public void SnapshotMetricsAreLoggedAndLeaveTheTrainingAsItWas()
+    {
+        var metric = StyleGan.Metrics.StandardMetrics.Parse("fid50k_full")[0];
+        var scored = new List<double>();
+        IReadOnlyList<StyleGan.Metrics.MetricReport> Score(StyleGan.Networks.Generator generator)
+        {
+            // Samples G_ema as a metric does (eval mode, its own random stream) and reports their mean as the value.
+            var sampler = new StyleGan.Generation.Sampler(generator);
+            double mean = sampler.Generate(randn(new long[] { 4, generator.Config.ZDim }, generator: new torch.Generator(3)), null).mean().item<float>();
+            scored.Add(mean);
+            return [new(metric, new Dictionary<string, double> { [metric.Name] = mean }, "test features", 4, 0, 0.5)];
+        }
+        var options = Tiny with { SnapKimg = 0.016 };
+        using var plain = NewRun(options);
+        new TrainingLoop(plain, data, Path.Combine(folder, "plain"), CPU).Run(CancellationToken.None);
+        using var measured = NewRun(options);
+        var outdir = Path.Combine(folder, "measured");
+        var lines = new List<string>();
+        new TrainingLoop(measured, data, outdir, CPU, p => { if (p.Event is not null) lines.Add(p.Event); }, Score).Run(CancellationToken.None);
+
+        Assert.Equal(2, scored.Count); // at 16 and 32 images
+        var logged = File.ReadAllLines(Path.Combine(outdir, "metric-fid50k_full.jsonl")).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(scored, logged.Select(row => row.GetProperty("results").GetProperty("fid50k_full").GetDouble()));
+        Assert.Equal([Checkpoint.FileName(16), Checkpoint.FileName(32)], logged.Select(row => row.GetProperty("snapshot_pkl").GetString()));
+        Assert.Equal(0.032, logged[1].GetProperty("kimg").GetDouble(), 1e-12);
+        Assert.Contains(lines, line => line.Contains($"fid50k_full {scored[1]:G5}"));
+        AssertSameWeights(plain.G, measured.G);
+        AssertSameWeights(plain.GEma, measured.GEma);
+        AssertSameWeights(plain.D, measured.D);
+    }
+
+    [Fact]
     public void ARunFirstDeletesWhatWritesOfKilledRunsLeftHalfDoneInItsFolder()
     {
         var outdir = Directory.CreateDirectory(Path.Combine(folder, "killed")).FullName;

@@ -1,0 +1,61 @@
+namespace StyleGan.Metrics;
+
+/// <summary>One named metric and its protocol, as NVIDIA's metric_main.py registers them.</summary>
+/// <param name="Name">The name on the command line and in the results (fid50k_full).</param>
+/// <param name="Kind">What it measures.</param>
+/// <param name="Space">The feature network it compares in.</param>
+/// <param name="GeneratedCount">Generated images (path length: sampled pairs).</param>
+/// <param name="MaxReal">At most this many real images, the first in dataset order; null: all (or none, for IS and path length).</param>
+/// <param name="Neighbourhood">The k of precision/recall.</param>
+/// <param name="PathLength">The sampling of path length.</param>
+public sealed record MetricDefinition(string Name, MetricKind Kind, FeatureSpace Space, int GeneratedCount, int? MaxReal = null,
+    int Neighbourhood = 3, PathLengthProtocol? PathLength = null)
+{
+    /// <summary>Whether the metric compares with real images.</summary>
+    public bool UsesReal => Kind is not (MetricKind.InceptionScore or MetricKind.PathLength);
+
+    /// <summary>Whether the metric needs every feature vector (not just their mean and covariance).</summary>
+    public bool NeedsAllFeatures => Kind is MetricKind.Kid or MetricKind.PrecisionRecall or MetricKind.Cmmd;
+
+    /// <summary>The names of the values it reports, as NVIDIA's results: fid50k_full; pr50k3_full_precision and _recall; is50k_mean and _std.</summary>
+    public IReadOnlyList<string> ResultNames => Kind switch
+    {
+        MetricKind.PrecisionRecall => [$"{Name}_precision", $"{Name}_recall"],
+        MetricKind.InceptionScore => [$"{Name}_mean", $"{Name}_std"],
+        _ => [Name],
+    };
+
+    /// <summary>The same metric with another number of generated images (a quick look at a long protocol); the name stays.</summary>
+    /// <param name="count">Generated images.</param>
+    public MetricDefinition WithGeneratedCount(int count) => this with { GeneratedCount = count };
+
+    /// <summary>One line on what it computes, for tables and the README.</summary>
+    public string Protocol
+    {
+        get
+        {
+            string real = MaxReal is int max ? $"the first {max:N0} real images" : "all real images";
+            string generated = $"{GeneratedCount:N0} generated images";
+            return Kind switch
+            {
+                MetricKind.Fid => $"FID, {generated} against {real}, {SpaceName}",
+                MetricKind.Kid => $"KID (100 subsets of at most 1,000), {generated} against {real}, {SpaceName}",
+                MetricKind.PrecisionRecall => $"precision and recall (k = {Neighbourhood}), {generated} against {real}, {SpaceName}",
+                MetricKind.InceptionScore => $"IS (10 splits), {generated}, {SpaceName}",
+                MetricKind.PathLength => $"PPL in {PathLength!.Space}, {(PathLength.Full ? "full paths" : "end points")}, epsilon {PathLength.Epsilon:G}, " +
+                    $"{(PathLength.Crop ? "centre crop" : "no crop")}, {GeneratedCount:N0} pairs, LPIPS (VGG16)",
+                MetricKind.Cmmd => $"CMMD (Gaussian kernel, sigma 10, scale 1000), {generated} against {real}, {SpaceName}",
+                _ => throw new InvalidOperationException($"No protocol text for {Kind}."),
+            };
+        }
+    }
+
+    string SpaceName => Space switch
+    {
+        FeatureSpace.Inception => "Inception-v3 pool3 (logits without bias for IS)",
+        FeatureSpace.MnistClassifier => "the bundled MNIST classifier",
+        FeatureSpace.Vgg16 => "VGG16 fc7 (torchvision)",
+        FeatureSpace.Clip => "CLIP ViT-L/14-336 image embeddings",
+        _ => Space.ToString(),
+    };
+}
