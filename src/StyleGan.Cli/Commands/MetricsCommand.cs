@@ -49,9 +49,8 @@ public static class MetricsCommand
             Console.WriteLine($"{data.Count} real images from {dataPath}.");
             foreach (var metric in metrics) Console.WriteLine($"  {metric.Name}: {metric.Protocol}");
 
-            var resultNames = metrics.SelectMany(m => m.ResultNames).ToList();
-            var table = new Table().AddColumn("network").AddColumn("kimg");
-            foreach (var name in resultNames) table.AddColumn(name);
+            // A row per result: any number of metrics stays readable at a terminal's width.
+            var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn("result").AddColumn(new TableColumn("value").RightAligned()).AddColumn("seconds");
             foreach (var path in parse.GetValue(network)!)
             {
                 using var loaded = NetworkFile.Load(path, NetworkParts.Sampler);
@@ -59,8 +58,9 @@ public static class MetricsCommand
                 NetworkReport.PrintSampler(loaded);
                 var reports = MetricOptions.WithProgress(progress =>
                     MetricSuite.Evaluate(loaded.Sampler, data, metrics, networks, parse.GetValue(seed), truncation, dev, progress));
-                var values = reports.SelectMany(r => r.Results).ToDictionary();
-                table.AddRow([Markup.Escape(path), kimg is null ? "-" : $"{kimg:F1}", .. resultNames.Select(name => $"{values[name]:G6}")]);
+                foreach (var report in reports)
+                    foreach (var (name, value) in report.Results)
+                        table.AddRow(Markup.Escape(Path.GetFileName(path)), kimg is null ? "-" : $"{kimg:F1}", name, $"{value:G6}", $"{report.Seconds:F0}");
                 if (jsonPath is not null) MetricLog.Append(jsonPath, reports.Select(r => MetricLog.Line(r, Path.GetFileName(path), kimg)));
             }
             AnsiConsole.Write(table);
