@@ -7,66 +7,34 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Metrics;
 
-/// <summary>A set of embeddings computed by OpenAI's CLIP code (tests/fixtures/clip/make_fixtures.py, see its README).</summary>
-/// <param name="Name">What the set is, for messages.</param>
-/// <param name="Directory">Its folder, or null where the environment names none.</param>
-/// <param name="Required">A set of the repository: a missing file fails the test instead of skipping it.</param>
-public sealed record ClipFixture(string Name, string? Directory, bool Required)
+/// <summary>The narrow set of the repository: 28 px, patches of 7, width 128 (two heads), two layers, 64-wide embeddings.</summary>
+public sealed class ClipInRepositoryTests(ITestOutputHelper output) : ClipReferenceTests(ReferenceSet.InRepository("clip"), output);
+
+/// <summary>A full-size set: random weights at ViT-L/14's sizes at 336 px, in the published file's layout.</summary>
+public sealed class ClipEnvironmentTests(ITestOutputHelper output) : ClipReferenceTests(ReferenceSet.FromEnvironment(ClipEnvironmentTests.Variable), output)
 {
     /// <summary>The environment variable naming a full-size set (make_fixtures.py --full DIR).</summary>
     public const string Variable = "STYLEGAN_CLIP_FIXTURE";
+}
 
+/// <summary>Our CLIP image tower against the network inputs and embeddings of OpenAI's code with CMMD's preprocessing
+/// (tests/fixtures/clip/make_fixtures.py, see its README).</summary>
+public abstract class ClipReferenceTests(ReferenceSet set, ITestOutputHelper output) : IDisposable
+{
     /// <summary>The weights file's name in every set.</summary>
     public const string WeightsFile = "clip-random.safetensors";
 
-    /// <summary>The narrow set of the repository: 28 px, patches of 7, width 128 (two heads), two layers, 64-wide embeddings.</summary>
-    public static ClipFixture InRepository => new("tests/fixtures/clip", ReferenceData.Fixture("clip"), Required: true);
-
-    /// <summary>A full-size set: random weights at ViT-L/14's sizes at 336 px, in the published file's layout.</summary>
-    public static ClipFixture FromEnvironment => new($"${Variable}", Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } folder ? folder : null, Required: false);
-
-    /// <summary>The path of a file of the set, or a skip where an extra set is not here.</summary>
-    public string File(string name)
-    {
-        Skip.If(Directory is null, $"{Name} is not set: no full-size CLIP set to test (make one with make_fixtures.py --full DIR).");
-        var path = Path.Combine(Directory!, name);
-        if (Required) Assert.True(System.IO.File.Exists(path), $"Fixture file {path} of the repository is missing.");
-        else Skip.IfNot(System.IO.File.Exists(path), $"{path} is absent: {Name} names no complete CLIP set.");
-        return path;
-    }
-}
-
-public sealed class ClipInRepositoryTests(ITestOutputHelper output) : ClipReferenceTests(ClipFixture.InRepository, output);
-public sealed class ClipEnvironmentTests(ITestOutputHelper output) : ClipReferenceTests(ClipFixture.FromEnvironment, output);
-
-/// <summary>Our CLIP image tower against the network inputs and embeddings of OpenAI's code with CMMD's preprocessing.</summary>
-public abstract class ClipReferenceTests(ClipFixture set, ITestOutputHelper output) : IDisposable
-{
     SafetensorsFile? expected;
     ClipVisionEncoder? network;
 
     // Opened on first use, so that a test of an absent set is skipped rather than failed.
     SafetensorsFile Expected => expected ??= Safetensors.Load(set.File("expected.safetensors"));
-    ClipVisionEncoder Network => network ??= ClipVisionEncoder.Load(set.File(ClipFixture.WeightsFile));
+    ClipVisionEncoder Network => network ??= ClipVisionEncoder.Load(set.File(WeightsFile));
 
     public void Dispose()
     {
         network?.Dispose();
         expected?.Dispose();
-    }
-
-    /// <summary>max |ours - reference| &lt;= tolerance * max |reference|, logged so that a passing run says how close it was.</summary>
-    void Check(Tensor reference, Tensor actual, string what, double tolerance)
-    {
-        Assert.True(reference.shape.SequenceEqual(actual.shape),
-            $"{what}: shape [{string.Join(", ", actual.shape)}] differs from the reference [{string.Join(", ", reference.shape)}].");
-        using var r = reference.detach().to(float64);
-        using var a = actual.detach().to(float64);
-        double scale = r.abs().max().item<double>();
-        double error = (r - a).abs().max().item<double>();
-        output.WriteLine($"{set.Name} {what}: max error {error:E2}, {error / scale:E2} of max |reference| {scale:G4}");
-        Assert.True(scale > 0, $"{what}: the reference is all zeros.");
-        Assert.True(error <= tolerance * scale, $"{what}: max error {error:E3} exceeds {tolerance:E0} of max |reference| {scale:G4}.");
     }
 
     [SkippableTheory]
@@ -80,8 +48,8 @@ public abstract class ClipReferenceTests(ClipFixture set, ITestOutputHelper outp
         var (embeddings, logits) = Network.Extract(Expected[$"{images}.image"]);
         Assert.Null(logits);
         Assert.Equal(ScalarType.Float32, embeddings.dtype);
-        Check(Expected[$"{images}.embedding"], embeddings, $"{images} embeddings", 1e-4);
-        Check(ones(embeddings.shape[0], dtype: float64), embeddings.to(float64).norm(-1), $"{images} embedding lengths", 1e-6);
+        set.Check(output, Expected[$"{images}.embedding"], embeddings, $"{images} embeddings", 1e-4);
+        set.Check(output, ones(embeddings.shape[0], dtype: float64), embeddings.to(float64).norm(-1), $"{images} embedding lengths", 1e-6);
     }
 
     [SkippableTheory]
@@ -93,14 +61,14 @@ public abstract class ClipReferenceTests(ClipFixture set, ITestOutputHelper outp
         using var scope = NewDisposeScope();
         var input = Network.Preprocess(PixelRange.UnitFromUint8(Expected[$"{images}.image"]));
         Assert.Equal([Expected[$"{images}.image"].shape[0], 3, Network.ImageSize, Network.ImageSize], input.shape);
-        Check(Expected[$"{images}.input"], input, $"{images} input", 1e-5);
+        set.Check(output, Expected[$"{images}.input"], input, $"{images} input", 1e-5);
     }
 
     [SkippableFact]
     public void TheSizesComeFromTheFilesShapes()
     {
         var weights = Expected.Metadata["weights"];
-        Assert.Equal(ClipFixture.WeightsFile, weights);
+        Assert.Equal(WeightsFile, weights);
         Assert.Equal(Expected["rgb.embedding"].shape[1], Network.FeatureCount);
         Assert.Equal(Expected["rgb.input"].shape[3], Network.ImageSize);
         Assert.All(Network.parameters(), p => Assert.False(p.requires_grad));
@@ -114,7 +82,7 @@ public sealed class ClipVisionEncoderFileTests : IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("clip-file").FullName;
 
-    static string Weights => Path.Combine(ReferenceData.Fixture("clip"), ClipFixture.WeightsFile);
+    static string Weights => Path.Combine(ReferenceData.Fixture("clip"), ClipReferenceTests.WeightsFile);
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 

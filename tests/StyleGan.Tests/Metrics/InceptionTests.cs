@@ -6,65 +6,34 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Metrics;
 
-/// <summary>A set of features computed by pytorch-fid's own code (tests/fixtures/inception/make_fixtures.py, see its README).</summary>
-/// <param name="Name">What the set is, for messages.</param>
-/// <param name="Directory">Its folder, or null where the environment names none.</param>
-/// <param name="WeightsFile">The weights file's name in the folder.</param>
-/// <param name="Required">A set of the repository: a missing file fails the test instead of skipping it.</param>
-public sealed record InceptionFixture(string Name, string? Directory, string WeightsFile, bool Required)
+/// <summary>The narrow set of the repository: every width divided by 16.</summary>
+public sealed class InceptionInRepositoryTests(ITestOutputHelper output)
+    : InceptionReferenceTests(ReferenceSet.InRepository("inception"), "inception-narrow.pth", output);
+
+/// <summary>A full-size set: random weights at the published widths, in the published file's layout.</summary>
+public sealed class InceptionEnvironmentTests(ITestOutputHelper output)
+    : InceptionReferenceTests(ReferenceSet.FromEnvironment(InceptionEnvironmentTests.Variable), "inception-random.pth", output)
 {
     /// <summary>The environment variable naming a full-size set (make_fixtures.py --full DIR).</summary>
     public const string Variable = "STYLEGAN_INCEPTION_FIXTURE";
-
-    /// <summary>The narrow set of the repository: every width divided by 16.</summary>
-    public static InceptionFixture InRepository => new("tests/fixtures/inception", ReferenceData.Fixture("inception"), "inception-narrow.pth", Required: true);
-
-    /// <summary>A full-size set: random weights at the published widths, in the published file's layout.</summary>
-    public static InceptionFixture FromEnvironment => new($"${Variable}", Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } folder ? folder : null,
-        "inception-random.pth", Required: false);
-
-    /// <summary>The path of a file of the set, or a skip where an extra set is not here.</summary>
-    public string File(string name)
-    {
-        Skip.If(Directory is null, $"{Name} is not set: no full-size Inception set to test (make one with make_fixtures.py --full DIR).");
-        var path = Path.Combine(Directory!, name);
-        if (Required) Assert.True(System.IO.File.Exists(path), $"Fixture file {path} of the repository is missing.");
-        else Skip.IfNot(System.IO.File.Exists(path), $"{path} is absent: {Name} names no complete Inception set.");
-        return path;
-    }
 }
 
-public sealed class InceptionInRepositoryTests(ITestOutputHelper output) : InceptionReferenceTests(InceptionFixture.InRepository, output);
-public sealed class InceptionEnvironmentTests(ITestOutputHelper output) : InceptionReferenceTests(InceptionFixture.FromEnvironment, output);
-
-/// <summary>Our Inception and FID against the features, logits, network inputs and distance of pytorch-fid's code.</summary>
-public abstract class InceptionReferenceTests(InceptionFixture set, ITestOutputHelper output) : IDisposable
+/// <summary>Our Inception and FID against the features, logits, network inputs and distance of pytorch-fid's code
+/// (tests/fixtures/inception/make_fixtures.py, see its README).</summary>
+/// <param name="weightsFile">The weights file's name in the set.</param>
+public abstract class InceptionReferenceTests(ReferenceSet set, string weightsFile, ITestOutputHelper output) : IDisposable
 {
     SafetensorsFile? expected;
     InceptionV3? network;
 
     // Opened on first use, so that a test of an absent set is skipped rather than failed.
     SafetensorsFile Expected => expected ??= Safetensors.Load(set.File("expected.safetensors"));
-    InceptionV3 Network => network ??= InceptionV3.Load(set.File(set.WeightsFile));
+    InceptionV3 Network => network ??= InceptionV3.Load(set.File(weightsFile));
 
     public void Dispose()
     {
         network?.Dispose();
         expected?.Dispose();
-    }
-
-    /// <summary>max |ours - reference| &lt;= tolerance * max |reference|, logged so that a passing run says how close it was.</summary>
-    void Check(Tensor reference, Tensor actual, string what, double tolerance)
-    {
-        Assert.True(reference.shape.SequenceEqual(actual.shape),
-            $"{what}: shape [{string.Join(", ", actual.shape)}] differs from the reference [{string.Join(", ", reference.shape)}].");
-        using var r = reference.detach().to(float64);
-        using var a = actual.detach().to(float64);
-        double scale = r.abs().max().item<double>();
-        double error = (r - a).abs().max().item<double>();
-        output.WriteLine($"{set.Name} {what}: max error {error:E2}, {error / scale:E2} of max |reference| {scale:G4}");
-        Assert.True(scale > 0, $"{what}: the reference is all zeros.");
-        Assert.True(error <= tolerance * scale, $"{what}: max error {error:E3} exceeds {tolerance:E0} of max |reference| {scale:G4}.");
     }
 
     [SkippableTheory]
@@ -76,8 +45,8 @@ public abstract class InceptionReferenceTests(InceptionFixture set, ITestOutputH
         using var _ = no_grad();
         var (features, logits) = Network.forward(Expected[$"{images}.image"]);
         Assert.Equal(ScalarType.Float32, features.dtype);
-        Check(Expected[$"{images}.pool3"], features, $"{images} pool3", 1e-4);
-        Check(Expected[$"{images}.logits"], logits, $"{images} logits", 1e-4);
+        set.Check(output, Expected[$"{images}.pool3"], features, $"{images} pool3", 1e-4);
+        set.Check(output, Expected[$"{images}.logits"], logits, $"{images} logits", 1e-4);
     }
 
     [SkippableTheory]
@@ -88,8 +57,8 @@ public abstract class InceptionReferenceTests(InceptionFixture set, ITestOutputH
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var (features, logits) = Network.forward(PixelRange.UnitFromUint8(Expected[$"{images}.image"]));
-        Check(Expected[$"{images}.pool3"], features, $"{images} pool3", 1e-4);
-        Check(Expected[$"{images}.logits"], logits, $"{images} logits", 1e-4);
+        set.Check(output, Expected[$"{images}.pool3"], features, $"{images} pool3", 1e-4);
+        set.Check(output, Expected[$"{images}.logits"], logits, $"{images} logits", 1e-4);
     }
 
     // A gray 320x250 image, resized down in height and up in width. The resize is where libtorch 2.10 (ours) and
@@ -105,7 +74,7 @@ public abstract class InceptionReferenceTests(InceptionFixture set, ITestOutputH
         Assert.Equal([1L, 3, InceptionV3.InputSize, InceptionV3.InputSize], input.shape);
         var everyOther = TensorIndex.Slice(step: 2);
         for (int c = 0; c < 3; c++)
-            Check(Expected["tall.input_every2"], input[TensorIndex.Colon, TensorIndex.Slice(c, c + 1), everyOther, everyOther], $"tall input, channel {c}", 3e-5);
+            set.Check(output, Expected["tall.input_every2"], input[TensorIndex.Colon, TensorIndex.Slice(c, c + 1), everyOther, everyOther], $"tall input, channel {c}", 3e-5);
     }
 
     [SkippableFact]
@@ -114,8 +83,8 @@ public abstract class InceptionReferenceTests(InceptionFixture set, ITestOutputH
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var (features, logits) = Network.forward(PixelRange.UnitFromUint8(Expected["tall.image"]));
-        Check(Expected["tall.pool3"], features, "tall pool3", 2e-3);
-        Check(Expected["tall.logits"], logits, "tall logits", 2e-3);
+        set.Check(output, Expected["tall.pool3"], features, "tall pool3", 2e-3);
+        set.Check(output, Expected["tall.logits"], logits, "tall logits", 2e-3);
     }
 
     [SkippableFact]
@@ -125,8 +94,8 @@ public abstract class InceptionReferenceTests(InceptionFixture set, ITestOutputH
         using var _ = no_grad();
         var (features, logits) = Network.forward(Expected["small.image"].to(float64));
         Assert.Equal(ScalarType.Float64, features.dtype);
-        Check(Expected["small.pool3_f64"], features, "small pool3 in float64", 1e-10);
-        Check(Expected["small.logits_f64"], logits, "small logits in float64", 1e-10);
+        set.Check(output, Expected["small.pool3_f64"], features, "small pool3 in float64", 1e-10);
+        set.Check(output, Expected["small.logits_f64"], logits, "small logits in float64", 1e-10);
     }
 
     [SkippableFact]

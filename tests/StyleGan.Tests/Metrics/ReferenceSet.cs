@@ -26,17 +26,20 @@ public sealed record ReferenceSet(string Name, string? Directory, bool Required)
         return path;
     }
 
-    /// <summary>max |ours - reference| &lt;= tolerance * max |reference|, logged so that a passing run says how close it was.</summary>
-    public void Check(ITestOutputHelper output, Tensor reference, Tensor actual, string what, double tolerance)
+    /// <summary>max |ours - reference| &lt;= tolerance * max(max |reference|, <paramref name="floor"/>), logged so that a passing run
+    /// says how close it was. A floor of 1 makes the tolerance absolute for references below 1, as <see cref="Close.Assert"/>.</summary>
+    public void Check(ITestOutputHelper output, Tensor reference, Tensor actual, string what, double tolerance, double floor = 0)
     {
         Assert.True(reference.shape.SequenceEqual(actual.shape),
             $"{what}: shape [{string.Join(", ", actual.shape)}] differs from the reference [{string.Join(", ", reference.shape)}].");
         using var r = reference.detach().to(float64);
         using var a = actual.detach().to(float64);
-        double scale = r.abs().max().item<double>();
+        double largest = r.abs().max().item<double>();
+        double scale = Math.Max(largest, floor);
+        string of = scale > largest ? $"the floor {scale:G4} (max |reference| {largest:G4})" : $"max |reference| {scale:G4}";
         double error = (r - a).abs().max().item<double>();
-        output.WriteLine($"{Name} {what}: max error {error:E2}, {error / scale:E2} of max |reference| {scale:G4}");
+        output.WriteLine($"{Name} {what}: max error {error:E2}, {error / scale:E2} of {of}");
         Assert.True(scale > 0, $"{what}: the reference is all zeros.");
-        Assert.True(error <= tolerance * scale, $"{what}: max error {error:E3} exceeds {tolerance:E0} of max |reference| {scale:G4}.");
+        Assert.True(error <= tolerance * scale, $"{what}: max error {error:E3} exceeds {tolerance:E0} of {of}.");
     }
 }

@@ -34,7 +34,11 @@ public sealed class Vgg16EmbeddingInRepositoryTests(ITestOutputHelper output)
 }
 
 public sealed class Vgg16EmbeddingEnvironmentTests(ITestOutputHelper output)
-    : Vgg16EmbeddingReferenceTests(ReferenceSet.FromEnvironment("STYLEGAN_VGG16_FIXTURE"), "vgg16-random.pth", output);
+    : Vgg16EmbeddingReferenceTests(ReferenceSet.FromEnvironment(Vgg16EmbeddingEnvironmentTests.Variable), "vgg16-random.pth", output)
+{
+    /// <summary>The environment variable naming a full-size set (make_fixtures.py --full DIR).</summary>
+    public const string Variable = "STYLEGAN_VGG16_FIXTURE";
+}
 
 /// <summary>Our VGG16 embedding against torchvision's own forward (tests/fixtures/vgg16/make_fixtures.py, see its README).</summary>
 public abstract class Vgg16EmbeddingReferenceTests(ReferenceSet set, string weightsFile, ITestOutputHelper output) : IDisposable
