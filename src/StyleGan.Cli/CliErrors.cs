@@ -35,7 +35,7 @@ public static partial class CliErrors
         ["Draws"] = "--draws", ["Top"] = "--top", ["Layers"] = "--layers", ["Direction"] = "--direction", ["ProjectedW"] = "--projected-w",
         ["BatchSize"] = "--batch", ["AnimationPath"] = "--out", ["FramesPerSecond"] = "--fps", ["FramesPerSeed"] = "--frames-per-seed",
         ["Target"] = "--target", ["Steps"] = "--steps", ["Cutoff"] = "--cutoff", ["InceptionFile"] = "--inception",
-        [Metrics.StandardMetrics.Setting] = "--metrics", ["ClipFile"] = "--clip", ["ClassifierFile"] = "--classifier",
+        [Metrics.StandardMetrics.Setting] = "--metrics", ["Configs"] = "--configs", ["ClipFile"] = "--clip", ["ClassifierFile"] = "--classifier",
         ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
         [Metrics.Lpips.VggSetting] = "--vgg",
     };

@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(DirectionsCommand.Create());
         root.Subcommands.Add(InterpolateCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
+        root.Subcommands.Add(LadderCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(FidCommand.Create());
         root.Subcommands.Add(ClassifierCommand.Create());

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Files;
@@ -117,20 +116,10 @@ public static class TrainCommand
             // Read before the first minibatch, so that a missing weights file stops the run now rather than at its first snapshot.
             using (var networks = metrics.Count > 0 ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null)
             {
-                using var cancel = new CancellationTokenSource();
-                void Stop(PosixSignalContext signal)
-                {
-                    if (cancel.IsCancellationRequested) return; // a second signal stops at once
-                    signal.Cancel = true;
-                    cancel.Cancel();
-                    AnsiConsole.MarkupLine($"[yellow]{signal.Signal}: stopping after this minibatch and saving a checkpoint (send it again to abort without saving).[/]");
-                }
-                // Ctrl-C and a scheduler's SIGTERM both end in a checkpoint that --resume continues.
-                using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-                using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+                using var stop = new GracefulStop();
                 var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
                     report => new TrainingLoop(run, data, runFolder, dev, report,
-                        networks is null ? null : generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev)).Run(cancel.Token));
+                        networks is null ? null : generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev)).Run(stop.Token));
                 if (outcome == TrainingOutcome.Finished)
                 {
                     AnsiConsole.MarkupLine($"Done: {Markup.Escape(runFolder)}");

@@ -50,10 +50,24 @@ public static class MetricSuite
             using var distances = PerceptualPathLength.Distances(generator, networks.Lpips, metric.PathLength!, metric.GeneratedCount, latents, device,
                 done => progress?.Invoke(new MetricProgress($"{metric.Name} pairs", done, metric.GeneratedCount)));
             reports[metric] = new MetricReport(metric, new Dictionary<string, double> { [metric.Name] = PerceptualPathLength.Aggregate(distances) },
-                "LPIPS v0.1 (VGG16)", metric.GeneratedCount, 0, watch.Elapsed.TotalSeconds);
+                LpipsLabel, metric.GeneratedCount, 0, watch.Elapsed.TotalSeconds);
         }
         return metrics.Select(m => reports[m]).ToList();
     }
+
+    /// <summary>What a report's <see cref="MetricReport.Features"/> says: the network and the leading digits of its weights' SHA-256.</summary>
+    /// <param name="network">The feature network.</param>
+    public static string FeaturesLabel(IFeatureNetwork network) => FeaturesLabel(network.WeightsDigest, network.Name);
+
+    /// <summary>The label of the network a metric of <paramref name="metric"/>'s space uses, among <paramref name="networks"/>.</summary>
+    /// <param name="metric">A metric of the list the networks were made for.</param>
+    /// <param name="networks">The networks.</param>
+    public static string FeaturesLabel(MetricDefinition metric, FeatureNetworks networks) =>
+        metric.Kind == MetricKind.PathLength ? LpipsLabel : FeaturesLabel(networks.Features(metric.Space));
+
+    const string LpipsLabel = "LPIPS v0.1 (VGG16)";
+
+    static string FeaturesLabel(string? digest, string name) => name + (digest is string d ? $", weights sha256 {d[..16]}" : ", weights in memory");
 
     static IEnumerable<MetricReport> EvaluateGroup(Generator generator, ImageDataset data, IReadOnlyList<MetricDefinition> group, IFeatureNetwork network,
         ulong seed, Truncation? truncation, Device device, Action<MetricProgress>? progress)
@@ -64,8 +78,7 @@ public static class MetricSuite
         int realCount = realUsers.Count == 0 ? 0 : realUsers.Max(RealCount);
         // Statistics suffice where every metric is an FID of the same real images; otherwise every feature is kept.
         bool keepRealFeatures = realUsers.Any(m => m.NeedsAllFeatures) || realUsers.Select(RealCount).Distinct().Count() > 1;
-        string digest = network.WeightsDigest is string d ? $", weights sha256 {d[..16]}" : ", weights in memory";
-        string features = network.Name + digest;
+        string features = FeaturesLabel(network);
 
         Tensor ReadReal(int start, int count) => data.Images(Enumerable.Range(start, count).ToList());
         void RealProgress(int done) => progress?.Invoke(new MetricProgress($"real images, {network.Name}", done, realCount));

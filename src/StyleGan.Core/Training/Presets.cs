@@ -1,12 +1,19 @@
 namespace StyleGan.Training;
 
 /// <summary>
-/// The official --cfg presets of StyleGAN2-ADA (auto, stylegan2, paper256, paper512, paper1024, cifar) and small CPU
-/// presets that learn something within minutes on two cores. Values not in a preset keep TrainingOptions' defaults.
+/// The official --cfg presets of StyleGAN2-ADA (auto, stylegan2, paper256, paper512, paper1024, cifar), small CPU
+/// presets that learn something within minutes on two cores, and StyleGAN2's architecture table at the cpu-tiny size
+/// (sg2-G-D, G and D each orig, skip or resnet). Values not in a preset keep TrainingOptions' defaults.
 /// </summary>
 public static class Presets
 {
-    public static readonly IReadOnlyList<string> Names = new[] { "cpu-tiny", "cpu-small", "auto", "stylegan2", "paper256", "paper512", "paper1024", "cifar" };
+    static readonly (string Name, Networks.Architecture Value)[] Architectures =
+        [("orig", Networks.Architecture.Orig), ("skip", Networks.Architecture.Skip), ("resnet", Networks.Architecture.Resnet)];
+
+    /// <summary>StyleGAN2's table 2 (its generator and discriminator architectures) as presets, G in the rows and D in the columns.</summary>
+    public static readonly IReadOnlyList<string> ArchitectureTable = Architectures.SelectMany(g => Architectures.Select(d => $"sg2-{g.Name}-{d.Name}")).ToList();
+
+    public static readonly IReadOnlyList<string> Names = ["cpu-tiny", "cpu-small", "auto", "stylegan2", "paper256", "paper512", "paper1024", "cifar", .. ArchitectureTable];
 
     /// <param name="cfg">Preset name.</param>
     /// <param name="resolution">Dataset resolution (the auto preset derives its values from it).</param>
@@ -25,8 +32,15 @@ public static class Presets
         "paper1024" => Make(cfg, kimg: 25000, batch: 32, mbstd: 4, fmaps: 1, channelMax: 512, lr: 0.002, gamma: 2, ema: 10, ramp: null, map: 8),
         "cifar" => Make(cfg, kimg: 100000, batch: 64, mbstd: 32, fmaps: 1, channelMax: 512, lr: 0.0025, gamma: 0.01, ema: 500, ramp: 0.05, map: 2)
             with { PlWeight = 0, StyleMixing = 0, DArchitecture = Networks.Architecture.Orig },
+        // The paper's table compares architectures at its config E; here at the cpu-tiny size, everything else equal.
+        _ when ArchitectureTable.Contains(cfg) => Get("cpu-tiny", resolution) with
+        {
+            Cfg = cfg, GArchitecture = ArchitectureOf(cfg.Split('-')[1]), DArchitecture = ArchitectureOf(cfg.Split('-')[2]),
+        },
         _ => throw new InvalidValueException(nameof(TrainingOptions.Cfg), $"unknown preset '{cfg}'; choose one of: {string.Join(", ", Names)}."),
     };
+
+    static Networks.Architecture ArchitectureOf(string name) => Architectures.First(a => a.Name == name).Value;
 
     // train.py's 'auto' for one GPU: batch and gamma from the resolution.
     static TrainingOptions Auto(int resolution)

@@ -35,6 +35,9 @@ public sealed record TrainingOptions
     /// <summary>Clamp of conv outputs (the official runs use 256).</summary>
     public double? ConvClamp { get; init; } = 256;
 
+    /// <summary>Generator architecture (skip in StyleGAN2; orig and resnet for its architecture table).</summary>
+    public Architecture GArchitecture { get; init; } = Architecture.Skip;
+
     /// <summary>Discriminator architecture (resnet in StyleGAN2).</summary>
     public Architecture DArchitecture { get; init; } = Architecture.Resnet;
 

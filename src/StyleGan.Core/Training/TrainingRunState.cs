@@ -149,7 +149,7 @@ public sealed class TrainingRunState : IDisposable
         {
             ZDim = o.ZDim, CDim = labelDim, WDim = o.ZDim, ImgResolution = resolution, ImgChannels = channels,
             MappingKwargs = new MappingConfig { NumLayers = o.MappingLayers },
-            SynthesisKwargs = new SynthesisConfig { ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp },
+            SynthesisKwargs = new SynthesisConfig { ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture },
         },
         new DiscriminatorConfig
         {
