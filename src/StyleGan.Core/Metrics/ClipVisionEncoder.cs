@@ -166,7 +166,13 @@ public sealed class ClipVisionEncoder : nn.Module, IFeatureNetwork
     static string Some(List<string> keys) =>
         string.Join(", ", keys.Take(5).Select(key => $"'{key}'")) + (keys.Count > 5 ? $", ... ({keys.Count} in all)" : "");
 
-    public (Tensor Features, Tensor? Logits) Extract(Tensor images) => (forward(Images.PixelRange.UnitFromUint8(images)), null);
+    /// <summary>
+    /// The embeddings of images as files hold them, read as CMMD's folder reader reads files (io_util.py): the central
+    /// square, resized to <see cref="ImageSize"/> by Pillow's bicubic (<see cref="Images.PilResize"/>, exactly), then
+    /// <see cref="forward"/>, whose own resize then changes nothing.
+    /// </summary>
+    public (Tensor Features, Tensor? Logits) Extract(Tensor images) =>
+        (Intermediates.Keep(() => forward(Images.PixelRange.UnitFromUint8(Images.PilResize.CenterCropSquare(images, (int)ImageSize)))), null);
 
     /// <summary>The unit-length embeddings [N, <see cref="FeatureCount"/>] of images, float32.</summary>
     /// <param name="images">Images [N, 3, H, W] in [0, 1] of any size, or [N, 1, H, W] gray ones (see

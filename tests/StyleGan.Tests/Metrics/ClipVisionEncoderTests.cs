@@ -41,15 +41,30 @@ public abstract class ClipReferenceTests(ReferenceSet set, ITestOutputHelper out
     [InlineData("rgb")]   // three RGB images at 32x32
     [InlineData("wide")]  // one RGB image, 48 high and 64 wide
     [InlineData("gray")]  // one gray image at 20x24
-    public void EmbeddingsOfUint8ImagesMatchTheReference(string images)
+    public void EmbeddingsOfImagesMatchTheReference(string images)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var (embeddings, logits) = Network.Extract(Expected[$"{images}.image"]);
-        Assert.Null(logits);
+        var embeddings = Network.forward(PixelRange.UnitFromUint8(Expected[$"{images}.image"]));
         Assert.Equal(ScalarType.Float32, embeddings.dtype);
         set.Check(output, Expected[$"{images}.embedding"], embeddings, $"{images} embeddings", 1e-4);
         set.Check(output, ones(embeddings.shape[0], dtype: float64), embeddings.to(float64).norm(-1), $"{images} embedding lengths", 1e-6);
+    }
+
+    [SkippableTheory]
+    [InlineData("rgb")]
+    [InlineData("wide")]
+    [InlineData("gray")]
+    public void FilesAreReadAsCmmdsFolderReaderReadsThem(string images)
+    {
+        // io_util.py: the central square resized by Pillow (PilResizeTests checks that op against Pillow), then embed().
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var image = Expected[$"{images}.image"];
+        var (embeddings, logits) = Network.Extract(image);
+        Assert.Null(logits);
+        var expected = Network.forward(PixelRange.UnitFromUint8(StyleGan.Images.PilResize.CenterCropSquare(image, (int)Network.ImageSize)));
+        set.Check(output, expected, embeddings, $"{images} file embeddings", 0);
     }
 
     [SkippableTheory]
