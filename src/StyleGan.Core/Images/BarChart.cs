@@ -12,7 +12,8 @@ public static class BarChart
     /// <param name="bars">Each bar's label, values (one per seed) and reference (null: none).</param>
     public static void Save(string path, string title, string axis, IReadOnlyList<(string Label, IReadOnlyList<double> Values, double? Reference)> bars)
     {
-        const int barWidth = 56, gap = 28, left = 70, right = 20, top = 60, bottom = 90, height = 440;
+        // The right margin leaves room for the last label, which is drawn slanted to the right.
+        const int barWidth = 56, gap = 28, left = 70, right = 90, top = 60, bottom = 90, height = 440;
         // Wide enough for the bars and for the title (13-pixel text is about 7 pixels a character).
         int width = Math.Max(left + right + bars.Count * (barWidth + gap), left + 7 * title.Length + right);
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
