@@ -9,6 +9,29 @@ public sealed class LadderCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
+    [Fact]
+    public void ALadderWritesItsTableJsonAndChartAndARerunTrainsNothing()
+    {
+        var outdir = Path.Combine(folder, "ladder");
+        string[] args = ["ladder", "--data", ReferenceData.Fixture("inception/fid/a"), "--configs", "sg2-orig-skip", "--kimg", "0.032",
+            "--outdir", outdir, "--threads", "1"];
+        var (code, error) = CliHarness.Run(args);
+        Assert.True(code == 0, error);
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outdir, "ladder.json"))).RootElement;
+        var run = json.GetProperty("runs")[0];
+        Assert.Equal("sg2-orig-skip", run.GetProperty("config").GetString());
+        Assert.Equal(0.032, run.GetProperty("kimg").GetDouble(), 1e-12);
+        Assert.Equal(4.18, run.GetProperty("published").GetDouble());
+        Assert.True(run.GetProperty("results").GetProperty("fid10k_mnist").GetDouble() > 0);
+        using (var chart = SkiaSharp.SKBitmap.Decode(Path.Combine(outdir, "ladder.png"))) Assert.True(chart.Width > 0);
+        var checkpoint = run.GetProperty("checkpoint").GetString()!;
+        var written = File.GetLastWriteTimeUtc(checkpoint);
+
+        Assert.Equal(0, CliHarness.Run(args).ExitCode);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(checkpoint));
+        Assert.Single(File.ReadAllLines(Path.Combine(Path.GetDirectoryName(checkpoint)!, "metric-fid10k_mnist.jsonl")));
+    }
+
     [Theory]
     [InlineData("--configs|sg2-skip-skip,sg2-bogus", "--configs: unknown configuration 'sg2-bogus'")]
     [InlineData("--configs|sg2-skip-skip|--kimg|NaN", "--kimg: the budget NaN kimg is outside (0, 1000000]")]
