@@ -82,22 +82,22 @@ public static class MetricSuite
 
         Tensor ReadReal(int start, int count) => data.Images(Enumerable.Range(start, count).ToList());
         void RealProgress(int done) => progress?.Invoke(new MetricProgress($"real images, {network.Name}", done, realCount));
-        Tensor? realFeatures = null;
+        Tensor? realFeatures = null, generated = null, probabilities = null;
         FeatureStatistics? realStatistics = null;
-        if (realCount > 0 && keepRealFeatures)
-            realFeatures = StatisticsCache.GetOrExtractFeatures(network, data, realCount,
-                () => MetricRunner.RealFeatures(network, realCount, ReadReal, progress: RealProgress)).Features;
-        else if (realCount > 0)
-            realStatistics = StatisticsCache.GetOrExtract(network, data, realCount,
-                () => MetricRunner.RealStatistics(network, realCount, ReadReal, progress: RealProgress)).Statistics;
-
-        int generatedCount = group.Max(m => m.GeneratedCount);
-        var sampler = new Sampler(generator, device, MetricRunner.BatchSize);
-        using var latents = new MetricLatents(generator.Config, data, seed);
-        var (generated, probabilities) = MetricRunner.GeneratedFeatures(network, n => sampler.Generate(latents.Z(n), latents.Labels(n), truncation),
-            generatedCount, progress: done => progress?.Invoke(new MetricProgress($"generated images, {network.Name}", done, generatedCount)));
         try
         {
+            if (realCount > 0 && keepRealFeatures)
+                realFeatures = StatisticsCache.GetOrExtractFeatures(network, data, realCount,
+                    () => MetricRunner.RealFeatures(network, realCount, ReadReal, progress: RealProgress)).Features;
+            else if (realCount > 0)
+                realStatistics = StatisticsCache.GetOrExtract(network, data, realCount,
+                    () => MetricRunner.RealStatistics(network, realCount, ReadReal, progress: RealProgress)).Statistics;
+
+            int generatedCount = group.Max(m => m.GeneratedCount);
+            var sampler = new Sampler(generator, device, MetricRunner.BatchSize);
+            using var latents = new MetricLatents(generator.Config, data, seed);
+            (generated, probabilities) = MetricRunner.GeneratedFeatures(network, n => sampler.Generate(latents.Z(n), latents.Labels(n), truncation),
+                generatedCount, progress: done => progress?.Invoke(new MetricProgress($"generated images, {network.Name}", done, generatedCount)));
             var results = new List<MetricReport>();
             foreach (var metric in group)
             {
@@ -116,15 +116,11 @@ public static class MetricSuite
                         values[metric.Name] = KernelInceptionDistance.Compute(real!, fake);
                         break;
                     case MetricKind.PrecisionRecall:
-                        var (precision, recall) = PrecisionRecall.Compute(real!, fake, metric.Neighbourhood);
-                        values[$"{metric.Name}_precision"] = precision;
-                        values[$"{metric.Name}_recall"] = recall;
+                        (values[metric.ResultNames[0]], values[metric.ResultNames[1]]) = PrecisionRecall.Compute(real!, fake, metric.Neighbourhood);
                         break;
                     case MetricKind.InceptionScore:
                         var p = probabilities ?? throw new InvalidOperationException($"{network.Name} has no classes; {metric.Name} needs a classifier.");
-                        var (mean, std) = InceptionScore.Compute(p.narrow(0, 0, metric.GeneratedCount));
-                        values[$"{metric.Name}_mean"] = mean;
-                        values[$"{metric.Name}_std"] = std;
+                        (values[metric.ResultNames[0]], values[metric.ResultNames[1]]) = InceptionScore.Compute(p.narrow(0, 0, metric.GeneratedCount));
                         break;
                     case MetricKind.Cmmd:
                         values[metric.Name] = MaximumMeanDiscrepancy.Compute(real!, fake);
@@ -139,7 +135,7 @@ public static class MetricSuite
         }
         finally
         {
-            generated.Dispose();
+            generated?.Dispose();
             probabilities?.Dispose();
             realFeatures?.Dispose();
             realStatistics?.Dispose();
