@@ -70,8 +70,13 @@ public sealed class ImageDataset : IDisposable
     /// <summary>
     /// SHA-256 over every image's name and bytes, in order: the same for the same images, from a folder or a zip,
     /// and different as soon as one image, name or the selection changes (what caches of its statistics are keyed by).
+    /// Read once per opened dataset: a run that scores every snapshot reads its images' bytes for it once, not each time.
     /// </summary>
-    public string ContentDigest()
+    public string ContentDigest() => contentDigest ??= Digest();
+
+    string? contentDigest;
+
+    string Digest()
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         foreach (var file in files)
