@@ -4,7 +4,7 @@ namespace StyleGan.Images;
 
 /// <summary>
 /// Conversions between uint8 images, the generator's range [-1, 1] and the range [0, 1] of pytorch-fid's Inception, as
-/// the official code does them.
+/// the official code does them, and the input steps the feature networks share (gray to RGB, per-channel standardizing).
 /// </summary>
 public static class PixelRange
 {
@@ -24,4 +24,22 @@ public static class PixelRange
     /// </summary>
     /// <param name="images">Images in [-1, 1] of any shape; values outside are clamped, as when saved.</param>
     public static Tensor UnitFromSigned(Tensor images) => UnitFromUint8(ToUint8(images));
+
+    /// <summary>Gray images [N, 1, H, W] with their one channel repeated into three (as PIL's <c>convert('RGB')</c>); RGB images as they are.</summary>
+    /// <param name="images">Images [N, 1 or 3, H, W].</param>
+    public static Tensor Rgb(Tensor images) => images.shape[1] == 1 ? images.repeat(1, 3, 1, 1) : images;
+
+    /// <summary>
+    /// (x - mean) / deviation per RGB channel, the input step of ImageNet-trained networks; the constants are made
+    /// from float32 values, as torchvision's transforms and lpips hold them, in the images' type.
+    /// </summary>
+    /// <param name="images">RGB images [N, 3, H, W].</param>
+    /// <param name="mean">Per-channel means.</param>
+    /// <param name="deviation">Per-channel deviations.</param>
+    public static Tensor Standardize(Tensor images, float[] mean, float[] deviation)
+    {
+        var m = tensor(mean, [1, mean.Length, 1, 1]).to(images.dtype, images.device);
+        var d = tensor(deviation, [1, deviation.Length, 1, 1]).to(images.dtype, images.device);
+        return (images - m) / d;
+    }
 }

@@ -207,10 +207,7 @@ public sealed class ClipVisionEncoder : nn.Module, IFeatureNetwork
         return Intermediates.Keep(() =>
         {
             var resized = nn.functional.interpolate(images.to(float32), [ImageSize, ImageSize], mode: InterpolationMode.Bicubic, align_corners: false);
-            var mean = tensor(Mean, [1, 3, 1, 1]).to(resized.device);
-            var deviation = tensor(Deviation, [1, 3, 1, 1]).to(resized.device);
-            var rgb = resized.shape[1] == 1 ? resized.repeat(1, 3, 1, 1) : resized;
-            return (rgb - mean) / deviation;
+            return Images.PixelRange.Standardize(Images.PixelRange.Rgb(resized), Mean, Deviation);
         });
     }
 }

@@ -194,8 +194,7 @@ public sealed class InceptionV3 : nn.Module, IFeatureNetwork
         return Intermediates.Keep(() =>
         {
             var resized = nn.functional.interpolate(images, [InputSize, InputSize], mode: InterpolationMode.Bilinear, align_corners: false);
-            var x = 2 * resized - 1;
-            return x.shape[1] == 1 ? x.repeat(1, 3, 1, 1) : x;
+            return Images.PixelRange.Rgb(2 * resized - 1);
         });
     }
 }

@@ -140,12 +140,7 @@ public sealed class Lpips : nn.Module
 
     /// <summary>lpips' ScalingLayer: (x - shift) / scale per RGB channel, from [-1, 1] to the trunk's input range.</summary>
     /// <param name="images">Images [N, 3, H, W] in [-1, 1].</param>
-    public static Tensor ScaleInput(Tensor images) => Intermediates.Keep(() =>
-    {
-        var shift = tensor(Shift, [1, 3, 1, 1]).to(images.dtype, images.device);
-        var scale = tensor(Scale, [1, 3, 1, 1]).to(images.dtype, images.device);
-        return (images - shift) / scale;
-    });
+    public static Tensor ScaleInput(Tensor images) => Intermediates.Keep(() => Images.PixelRange.Standardize(images, Shift, Scale));
 
     /// <summary>lpips' normalize_tensor: each position's feature vector divided by its length (+1e-10).</summary>
     /// <param name="features">Features [N, C, H, W].</param>

@@ -99,7 +99,7 @@ public static class PerceptualPathLength
         long factor = generator.Config.ImgResolution / 256;
         if (factor > 1)
             images = images.reshape(images.shape[0], images.shape[1], images.shape[2] / factor, factor, images.shape[3] / factor, factor).mean([3, 5]);
-        if (images.shape[1] == 1) images = images.repeat(1, 3, 1, 1);
+        images = Images.PixelRange.Rgb(images);
         var distance = lpips.forward(images.narrow(0, 0, n), images.narrow(0, n, n));
         return distance.to(float64) / (protocol.Epsilon * protocol.Epsilon);
     }

@@ -158,10 +158,7 @@ public sealed class Vgg16Embedding : nn.Module, IFeatureNetwork
         return Intermediates.Keep(() =>
         {
             var resized = nn.functional.interpolate(Images.PixelRange.UnitFromUint8(images), [InputSize, InputSize], mode: InterpolationMode.Bilinear, align_corners: false);
-            var rgb = resized.shape[1] == 1 ? resized.repeat(1, 3, 1, 1) : resized;
-            var mean = tensor(Mean, [1, 3, 1, 1]).to(rgb.device);
-            var deviation = tensor(Deviation, [1, 3, 1, 1]).to(rgb.device);
-            return (rgb - mean) / deviation;
+            return Images.PixelRange.Standardize(Images.PixelRange.Rgb(resized), Mean, Deviation);
         });
     }
 }
