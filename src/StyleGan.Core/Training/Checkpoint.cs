@@ -62,6 +62,10 @@ public static class Checkpoint
     public static TrainingCounters? Counters(NetworkSet networks, string path) => networks.Metadata.ContainsKey("counters")
         ? NetworkFile.Entry<TrainingCounters>(networks.Metadata, "counters", path) : null;
 
+    /// <summary>Where a checkpoint's training stood, read from its header alone.</summary>
+    public static TrainingCounters SavedCounters(string path) =>
+        NetworkFile.Entry<TrainingCounters>(RequireCheckpoint(NetworkFile.ReadMetadata(path), path), "counters", path);
+
     /// <summary>The dataset a checkpoint was trained on, read from its header alone.</summary>
     public static string DatasetPath(string path) => NetworkFile.Entry(RequireCheckpoint(NetworkFile.ReadMetadata(path), path), "dataset", path);
 

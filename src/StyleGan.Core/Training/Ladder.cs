@@ -45,11 +45,12 @@ public static class Ladder
     {
         string runFolder = Path.Combine(folder, rung.FolderName);
         string? newest = Directory.Exists(runFolder) ? Checkpoint.Newest(runFolder) : null;
+        // Decided from the header: a rung at its budget is not resumed (networks, optimizers) only to be left alone.
+        if (newest is not null && Checkpoint.SavedCounters(newest).CurNimg >= (long)(kimg * 1000)) return (newest, TrainingOutcome.Finished);
         using var run = newest is null
             ? new TrainingRunState((Presets.Get(rung.Config, data.Resolution) with { TotalKimg = kimg, Seed = rung.Seed }).Validate(),
                 data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), device)
             : TrainingRunState.Resume(newest, data, device, new TrainingSchedule(TotalKimg: kimg));
-        if (newest is not null && run.Counters.CurNimg >= (long)(kimg * 1000)) return (newest, TrainingOutcome.Finished);
         var outcome = new TrainingLoop(run, data, runFolder, device, report).Run(cancel);
         return (Checkpoint.Newest(runFolder)!, outcome);
     }
