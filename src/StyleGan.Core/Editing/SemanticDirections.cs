@@ -68,7 +68,9 @@ public static class SemanticDirections
         using var _ = no_grad();
         var chosen = sampler.Generator.Synthesis.Layers().Where(l => layers.Contains(l.WIndex)).ToList();
         if (chosen.Count == 0) throw new InvalidValueException("Layers", $"no synthesis convolution takes ws {string.Join(",", layers)}.");
-        var a = cat(chosen.Select(l => l.Layer.Affine.EffectiveWeight.to(float64).cpu()).ToList(), 0); // [channels, w_dim]
+        if (chosen.Any(l => l.Layer.ScaleStyleWeight is null))
+            throw new InvalidValueException("Layers", "this network has no styles (Progressive GAN's pixel-norm layers), so w has no directions to factorize.");
+        var a = cat(chosen.Select(l => l.Layer.ScaleStyleWeight!.to(float64).cpu()).ToList(), 0); // [channels, w_dim]
         a = a / a.norm(1, keepdim: true);
         return a.t().matmul(a).MoveToOuterDisposeScope();
     }

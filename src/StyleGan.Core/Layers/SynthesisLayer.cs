@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace StyleGan.Layers;
 
 /// <summary>One StyleGAN2 synthesis convolution: style affine, modulated 3x3 conv (optionally upsampling), noise, bias, activation.</summary>
-public sealed class SynthesisLayer : nn.Module
+public sealed class SynthesisLayer : nn.Module, ISynthesisLayer
 {
     readonly FullyConnectedLayer affine;
     readonly Parameter weight;
@@ -54,30 +54,17 @@ public sealed class SynthesisLayer : nn.Module
         register_parameter("bias", bias);
     }
 
-    /// <summary>The layer's stored noise [resolution, resolution] (NoiseMode.Const), or null for a layer without noise.</summary>
     public Tensor? NoiseConst => noise_const;
-
-    /// <summary>The learned strength the noise is scaled by, or null for a layer without noise.</summary>
     public Parameter? NoiseStrength => noise_strength;
-
-    /// <summary>The affine layer that turns w into this layer's styles.</summary>
-    public FullyConnectedLayer Affine => affine;
-
-    /// <summary>The layer's output resolution.</summary>
+    public Tensor? ScaleStyleWeight => affine.EffectiveWeight;
     public int Resolution => resolution;
-
-    /// <summary>The dtype the layer's parameters are stored in.</summary>
     public ScalarType DType => weight.dtype;
 
-    /// <param name="x">Input [N, I, H, W].</param>
-    /// <param name="w">Latent [N, w_dim] for this layer.</param>
-    /// <param name="noiseMode">Random, constant or no noise.</param>
-    /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice.</param>
-    /// <param name="gain">Extra output gain (sqrt(0.5) in residual blocks); also scales the clamp.</param>
-    /// <param name="noiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
-    public Tensor forward(Tensor x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null) =>
+    /// <summary>As <see cref="ISynthesisLayer.forward"/>; the gain also scales the clamp.</summary>
+    public Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null) =>
         Intermediates.Keep(() =>
         {
+            ArgumentNullException.ThrowIfNull(x);
             var styles = affine.forward(w);
             Tensor? noise = null;
             if (noise_strength is not null && noiseMode == NoiseMode.Random)

@@ -22,12 +22,13 @@ public sealed class DiscriminatorEpilogue : nn.Module
     /// <param name="architecture">Orig, skip or resnet.</param>
     /// <param name="config">Minibatch stddev group size and channels.</param>
     /// <param name="convClamp">Clamp of convolution outputs (null: none).</param>
-    public DiscriminatorEpilogue(int inChannels, int cmapDim, int resolution, int imgChannels, Architecture architecture, EpilogueConfig config, double? convClamp)
-        : base(nameof(DiscriminatorEpilogue))
+    /// <param name="growing">A fromRGB for a growing network at its lowest level of detail.</param>
+    public DiscriminatorEpilogue(int inChannels, int cmapDim, int resolution, int imgChannels, Architecture architecture, EpilogueConfig config, double? convClamp,
+        bool growing = false) : base(nameof(DiscriminatorEpilogue))
     {
         this.cmapDim = cmapDim;
         this.architecture = architecture;
-        if (architecture == Architecture.Skip)
+        if (architecture == Architecture.Skip || growing)
             register_module("fromrgb", fromrgb = new Conv2dLayer(imgChannels, inChannels, kernelSize: 1, activation: Activation.Lrelu));
         if (config.MbstdNumChannels > 0)
             register_module("mbstd", mbstd = new MinibatchStdLayer(config.MbstdGroupSize, config.MbstdNumChannels));
@@ -35,6 +36,9 @@ public sealed class DiscriminatorEpilogue : nn.Module
         register_module("fc", fc = new FullyConnectedLayer(inChannels * resolution * resolution, inChannels, activation: Activation.Lrelu));
         register_module("out", @out = new FullyConnectedLayer(inChannels, cmapDim == 0 ? 1 : cmapDim));
     }
+
+    /// <summary>The epilogue's fromRGB applied to a 4x4 image (where a growing network at its lowest level of detail starts).</summary>
+    public Tensor ReadImage(Tensor img) => (fromrgb ?? throw new InvalidOperationException("This epilogue has no fromRGB.")).forward(img);
 
     /// <param name="x">Features [N, C, 4, 4].</param>
     /// <param name="img">The 4x4 image (skip architecture), else null.</param>

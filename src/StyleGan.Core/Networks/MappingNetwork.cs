@@ -23,7 +23,7 @@ public sealed class MappingNetwork : nn.Module
     /// <param name="cDim">Conditioning label size (0: unconditional).</param>
     /// <param name="wDim">Intermediate latent size.</param>
     /// <param name="numWs">Number of ws to broadcast to (null: return [N, w_dim]).</param>
-    /// <param name="config">Layer count, widths, activation, learning-rate multiplier and w_avg decay.</param>
+    /// <param name="config">Layer count (0: w is the normalized z), widths, activation, learning-rate multiplier and w_avg decay.</param>
     public MappingNetwork(int zDim, int cDim, int wDim, int? numWs, MappingConfig config) : base(nameof(MappingNetwork))
     {
         this.zDim = zDim;
@@ -32,8 +32,11 @@ public sealed class MappingNetwork : nn.Module
         wAvgBeta = config.WAvgBeta;
         int embedFeatures = cDim == 0 ? 0 : config.EmbedFeatures ?? wDim;
         int layerFeatures = config.LayerFeatures ?? wDim;
+        // No layers (the 2019 paper's configs A and B, which have no mapping network): w is the normalized z.
+        if (config.NumLayers == 0 && zDim + embedFeatures != wDim)
+            throw new ArgumentException($"Without mapping layers w is z itself: z_dim + embed_features ({zDim + embedFeatures}) must equal w_dim ({wDim}).", nameof(config));
         var features = new List<int> { zDim + embedFeatures };
-        features.AddRange(Enumerable.Repeat(layerFeatures, config.NumLayers - 1));
+        features.AddRange(Enumerable.Repeat(layerFeatures, Math.Max(config.NumLayers - 1, 0)));
         features.Add(wDim);
 
         if (cDim > 0) register_module("embed", embed = new FullyConnectedLayer(cDim, embedFeatures));
@@ -58,7 +61,7 @@ public sealed class MappingNetwork : nn.Module
     {
         CheckTruncation(truncationPsi, truncationCutoff, numWs);
         Tensor? x = null;
-        var dtype = layers[0].DType;
+        var dtype = layers.Count > 0 ? layers[0].DType : Required(z, "z").dtype;
         if (zDim > 0) x = Normalization.NormalizeSecondMoment(Required(z, "z").to(dtype));
         if (cDim > 0)
         {

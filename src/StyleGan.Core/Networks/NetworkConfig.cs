@@ -33,6 +33,16 @@ public sealed record SynthesisConfig
     public double? ConvClamp { get; init; }
     /// <summary>How the blocks reach the image: skip (StyleGAN2), resnet or orig.</summary>
     public Architecture Architecture { get; init; } = Architecture.Skip;
+    /// <summary>How styles reach the layers: demodulation (StyleGAN2), adain (StyleGAN 2019) or pixel_norm (Progressive GAN, no styles).</summary>
+    public SynthesisNormalization Normalization { get; init; } = SynthesisNormalization.Demodulation;
+    /// <summary>What synthesis starts from: a learned const, or the dense traditional input (2019 family only).</summary>
+    public SynthesisInput Input { get; init; } = SynthesisInput.Const;
+    /// <summary>Whether layers add per-pixel noise.</summary>
+    public bool UseNoise { get; init; } = true;
+    /// <summary>How layers up-sample: fir (StyleGAN2), nearest or nearest_blur (2019 family).</summary>
+    public Resampling Resampling { get; init; } = Resampling.Fir;
+    /// <summary>Progressive growing: a toRGB per resolution, faded in by the network's lod (2019 family, orig architecture).</summary>
+    public bool Growing { get; init; }
 }
 
 /// <summary>The generator's constructor arguments, in the JSON form of the official networks.</summary>
@@ -93,6 +103,10 @@ public sealed record DiscriminatorConfig
     public MappingConfig MappingKwargs { get; init; } = new();
     /// <summary>Arguments of the 4x4 epilogue.</summary>
     public EpilogueConfig EpilogueKwargs { get; init; } = new();
+    /// <summary>How blocks down-sample: fir (StyleGAN2), nearest (average pooling) or nearest_blur (a [1,2,1] blur first).</summary>
+    public Resampling Resampling { get; init; } = Resampling.Fir;
+    /// <summary>Progressive growing: a fromRGB per resolution, faded in by the network's lod (orig architecture).</summary>
+    public bool Growing { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, NetworkJson.Options);
     /// <param name="json">The config in the official JSON form.</param>

@@ -41,8 +41,19 @@ public static class NetworkLimits
         check.Range("w_dim", config.WDim, 1, MaxFeatures);
         check.Resolution("img_resolution", config.ImgResolution);
         check.Range("img_channels", config.ImgChannels, 1, MaxImageChannels);
-        check.Mapping("mapping_kwargs", config.MappingKwargs);
+        check.Mapping("mapping_kwargs", config.MappingKwargs, minLayers: 0);
+        if (config.MappingKwargs.NumLayers == 0 && config.ZDim + (config.CDim > 0 ? config.MappingKwargs.EmbedFeatures ?? config.WDim : 0) != config.WDim)
+            check.Fail("mapping_kwargs.num_layers", "0, but without mapping layers w is the normalized z, and z_dim (plus the label embedding) differs from w_dim");
         var synthesis = config.SynthesisKwargs;
+        bool modulated = synthesis.Normalization == SynthesisNormalization.Demodulation;
+        if (modulated && synthesis.Input != SynthesisInput.Const)
+            check.Fail("synthesis_kwargs.input", $"{synthesis.Input}, but StyleGAN2's modulated layers start from the learned const");
+        if (modulated != (synthesis.Resampling == Resampling.Fir))
+            check.Fail("synthesis_kwargs.resampling", $"{synthesis.Resampling} with {synthesis.Normalization} normalization, but StyleGAN2's layers resample with FIR filters and the 2019 family's with nearest or nearest_blur");
+        if (!modulated && synthesis.Architecture != Architecture.Orig)
+            check.Fail("synthesis_kwargs.architecture", $"{synthesis.Architecture}, but the 2019 family's networks are feed-forward (orig)");
+        if (modulated && synthesis.Growing)
+            check.Fail("synthesis_kwargs.growing", "true, but StyleGAN2's networks do not grow; progressive growing is the 2019 family's");
         check.Range("synthesis_kwargs.channel_base", synthesis.ChannelBase, 1, MaxChannelBase);
         check.Range("synthesis_kwargs.channel_max", synthesis.ChannelMax, 1, MaxChannels);
         check.Clamp("synthesis_kwargs.conv_clamp", synthesis.ConvClamp);
@@ -61,7 +72,9 @@ public static class NetworkLimits
         check.Range("channel_max", config.ChannelMax, 1, MaxChannels);
         check.Clamp("conv_clamp", config.ConvClamp);
         if (config.CmapDim is int cmap) check.Range("cmap_dim", cmap, 1, MaxFeatures);
-        if (config.CDim > 0) check.Mapping("mapping_kwargs", config.MappingKwargs);
+        if (config.CDim > 0) check.Mapping("mapping_kwargs", config.MappingKwargs, minLayers: 1);
+        if (config.Growing && (config.Architecture != Architecture.Orig || config.Resampling == Resampling.Fir))
+            check.Fail("growing", $"true with the {config.Architecture} architecture and {config.Resampling} resampling, but a growing discriminator is Progressive GAN's: orig, with nearest or nearest_blur");
         if (config.EpilogueKwargs.MbstdGroupSize is int group) check.Range("epilogue_kwargs.mbstd_group_size", group, 1, MaxFeatures);
         check.Range("epilogue_kwargs.mbstd_num_channels", config.EpilogueKwargs.MbstdNumChannels, 0, 64);
         check.ChannelsAtResolution("channel_base", config.ChannelBase, config.ImgResolution);
@@ -137,7 +150,7 @@ public static class NetworkLimits
     static long MappingWeights(int zDim, int wDim, MappingConfig mapping)
     {
         long layer = mapping.LayerFeatures ?? wDim;
-        return mapping.NumLayers == 1 ? (long)zDim * wDim : zDim * layer + (mapping.NumLayers - 2) * layer * layer + layer * wDim;
+        return mapping.NumLayers == 0 ? 0 : mapping.NumLayers == 1 ? (long)zDim * wDim : zDim * layer + (mapping.NumLayers - 2) * layer * layer + layer * wDim;
     }
 
     static IEnumerable<(int Resolution, long Channels)> Resolutions(int imgResolution, int channelBase, int channelMax)
@@ -162,9 +175,12 @@ public static class NetworkLimits
                 throw new InvalidDataException($"{source}: the {network}'s {name} is {value}, not a power of two; the config is corrupt or not of a network this tool runs.");
         }
 
-        public void Mapping(string name, MappingConfig mapping)
+        public void Fail(string name, string why) =>
+            throw new InvalidDataException($"{source}: the {network}'s {name} is {why}; the config is corrupt or not of a network this tool runs.");
+
+        public void Mapping(string name, MappingConfig mapping, int minLayers)
         {
-            Range($"{name}.num_layers", mapping.NumLayers, 1, MaxMappingLayers);
+            Range($"{name}.num_layers", mapping.NumLayers, minLayers, MaxMappingLayers);
             if (mapping.EmbedFeatures is int embed) Range($"{name}.embed_features", embed, 1, MaxFeatures);
             if (mapping.LayerFeatures is int layer) Range($"{name}.layer_features", layer, 1, MaxFeatures);
             if (!double.IsFinite(mapping.LrMultiplier) || mapping.LrMultiplier <= 0)

@@ -6,60 +6,70 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Networks;
 
-/// <summary>One resolution of the synthesis network: two modulated convs (the first upsamples), toRGB, and the skip/residual wiring.</summary>
+/// <summary>
+/// One resolution of the synthesis network: its input (the learned constant, StyleGAN's input layer, or a first
+/// convolution that up-samples), a second convolution, toRGB, and the skip/residual wiring. The layers are
+/// StyleGAN2's modulated convolutions or the 2019 family's AdaIN/pixel-norm layers, as the config says.
+/// </summary>
 public sealed class SynthesisBlock : nn.Module
 {
     readonly Parameter? @const;
-    readonly SynthesisLayer? conv0;
-    readonly SynthesisLayer conv1;
+    readonly ISynthesisLayer? conv0;
+    readonly ISynthesisLayer conv1;
     readonly ToRgbLayer? torgb;
     readonly Conv2dLayer? skip;
-    readonly Tensor resample_filter;
+    readonly Tensor? resample_filter;
     readonly int inChannels;
     readonly Architecture architecture;
+    readonly string firstName;
 
-    /// <summary>Number of synthesis convolutions (each takes one w).</summary>
+    /// <summary>Number of synthesis layers (each takes one w).</summary>
     public int NumConv { get; }
 
-    /// <summary>Number of toRGB layers (each takes one w).</summary>
+    /// <summary>Number of ws the block's toRGB takes (0 without toRGB, or with the 2019 family's unmodulated one).</summary>
     public int NumToRgb { get; }
 
-    /// <summary>The block's synthesis convolutions in the order they take ws, with their names in the block.</summary>
-    public IEnumerable<(string Name, SynthesisLayer Layer)> Layers => conv0 is null ? [("conv1", conv1)] : [("conv0", conv0), ("conv1", conv1)];
+    /// <summary>The block's synthesis layers in the order they take ws, with their names in the block.</summary>
+    public IEnumerable<(string Name, ISynthesisLayer Layer)> Layers => conv0 is null ? [("conv1", conv1)] : [(firstName, conv0), ("conv1", conv1)];
 
     /// <summary>The dtype the block's parameters are stored in (float32 unless the network was converted).</summary>
     public ScalarType DType => conv1.DType;
 
-    /// <param name="inChannels">Channels of the previous block (0 for the first block, which starts from a learned constant).</param>
+    /// <param name="inChannels">Channels of the previous block (0 for the first block, which makes its own input).</param>
     /// <param name="outChannels">Channels of this block.</param>
     /// <param name="wDim">Intermediate latent size.</param>
     /// <param name="resolution">Resolution of this block.</param>
     /// <param name="imgChannels">Image channels.</param>
     /// <param name="isLast">Whether this is the final block (always has toRGB).</param>
-    /// <param name="architecture">Orig, skip or resnet.</param>
-    /// <param name="convClamp">Clamp of convolution outputs (null: none).</param>
-    public SynthesisBlock(int inChannels, int outChannels, int wDim, int resolution, int imgChannels, bool isLast,
-        Architecture architecture, double? convClamp) : base(nameof(SynthesisBlock))
+    /// <param name="config">Architecture, normalization, input, noise, resampling, growing and clamp.</param>
+    public SynthesisBlock(int inChannels, int outChannels, int wDim, int resolution, int imgChannels, bool isLast, SynthesisConfig config)
+        : base(nameof(SynthesisBlock))
     {
         this.inChannels = inChannels;
-        this.architecture = architecture;
-        resample_filter = Upfirdn2d.SetupFilter();
-        register_buffer("resample_filter", resample_filter);
+        architecture = config.Architecture;
+        bool modulated = config.Normalization == SynthesisNormalization.Demodulation;
+        if (modulated) register_buffer("resample_filter", resample_filter = Upfirdn2d.SetupFilter());
 
-        if (inChannels == 0)
+        ISynthesisLayer Layer(int layerIn, bool up, SynthesisInput? input = null) => modulated
+            ? new SynthesisLayer(layerIn, outChannels, wDim, resolution, up: up ? 2 : 1, useNoise: config.UseNoise, convClamp: config.ConvClamp)
+            : new StyleGan1Layer(layerIn, outChannels, wDim, resolution, input, up, config.Resampling == Resampling.NearestBlur, config.Normalization, config.UseNoise);
+
+        // The 2019 family's first layer is StyleGAN's input layer (the original's "4x4/Const" or "4x4/Dense" scope).
+        firstName = inChannels == 0 ? "input" : "conv0";
+        if (inChannels == 0 && modulated)
             register_parameter("const", @const = new Parameter(randn(outChannels, resolution, resolution)));
         else
         {
-            register_module("conv0", conv0 = new SynthesisLayer(inChannels, outChannels, wDim, resolution, up: 2, convClamp: convClamp));
+            register_module(firstName, (nn.Module)(conv0 = Layer(inChannels, up: inChannels != 0, input: inChannels == 0 ? config.Input : null)));
             NumConv++;
         }
-        register_module("conv1", conv1 = new SynthesisLayer(outChannels, outChannels, wDim, resolution, convClamp: convClamp));
+        register_module("conv1", (nn.Module)(conv1 = Layer(outChannels, up: false)));
         NumConv++;
 
-        if (isLast || architecture == Architecture.Skip)
+        if (isLast || architecture == Architecture.Skip || config.Growing)
         {
-            register_module("torgb", torgb = new ToRgbLayer(outChannels, imgChannels, wDim, convClamp: convClamp));
-            NumToRgb++;
+            register_module("torgb", torgb = new ToRgbLayer(outChannels, imgChannels, wDim, convClamp: config.ConvClamp, modulated: modulated));
+            NumToRgb = modulated ? 1 : 0;
         }
         if (inChannels != 0 && architecture == Architecture.Resnet)
             register_module("skip", skip = new Conv2dLayer(inChannels, outChannels, kernelSize: 1, bias: false, up: 2));
@@ -71,15 +81,16 @@ public sealed class SynthesisBlock : nn.Module
     /// <param name="noiseMode">Random, constant or no noise.</param>
     /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice.</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
+    /// <returns>The features, and the image so far plus this block's toRGB (null when the block has no toRGB and none came in).</returns>
     public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool? fusedModconv, torch.Generator? noiseGenerator = null) =>
         Intermediates.Keep(() =>
         {
             var w = ws.unbind(1);
             int next = 0;
 
-            if (inChannels == 0)
+            if (@const is not null)
             {
-                x = @const!.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1);
+                x = @const.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1);
                 x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
             }
             else if (architecture == Architecture.Resnet)
@@ -91,14 +102,14 @@ public sealed class SynthesisBlock : nn.Module
             }
             else
             {
-                x = conv0!.forward(x!, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+                x = conv0!.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
                 x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
             }
 
-            if (img is not null) img = Upfirdn2d.Upsample2d(img, resample_filter);
+            if (img is not null) img = Upfirdn2d.Upsample2d(img, resample_filter!);
             if (torgb is not null)
             {
-                var y = torgb.forward(x, w[next], fusedModconv);
+                var y = torgb.forward(x, torgb.Modulated ? w[next] : null, fusedModconv);
                 img = img is null ? y : img + y;
             }
             return (x, img);

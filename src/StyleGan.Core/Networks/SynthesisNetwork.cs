@@ -1,25 +1,34 @@
 using TorchSharp;
 using StyleGan.Layers;
+using StyleGan.Ops;
 using static TorchSharp.torch;
 
 namespace StyleGan.Networks;
 
-/// <summary>Builds the image from a learned 4x4 constant, block by block up to the output resolution, driven by ws.</summary>
+/// <summary>
+/// Builds the image from the 4x4 input, block by block up to the output resolution, driven by ws. A growing network
+/// (progressive growing, the 2019 family) runs the blocks up to its lod, fades the newest one in, and up-samples the
+/// result to the output resolution as the original's "recursive" structure does.
+/// </summary>
 public sealed class SynthesisNetwork : nn.Module
 {
     readonly List<(int Resolution, SynthesisBlock Block)> blocks = new();
+    readonly Tensor? lod;
     readonly int wDim;
 
-    /// <summary>Number of ws the network consumes: one per convolution plus the final toRGB.</summary>
+    /// <summary>Number of ws the network consumes: one per synthesis layer plus the final toRGB when it is modulated.</summary>
     public int NumWs { get; }
 
     /// <summary>Resolution of the generated images.</summary>
     public int ImgResolution { get; }
 
+    /// <summary>Whether the network grows progressively (see <see cref="Lod"/>).</summary>
+    public bool Growing => lod is not null;
+
     /// <param name="wDim">Intermediate latent size.</param>
     /// <param name="imgResolution">Output resolution (power of two).</param>
     /// <param name="imgChannels">Output channels.</param>
-    /// <param name="config">Channel rule, architecture and clamp.</param>
+    /// <param name="config">Channel rule, architecture, normalization, input, noise, resampling, growing and clamp.</param>
     public SynthesisNetwork(int wDim, int imgResolution, int imgChannels, SynthesisConfig config) : base(nameof(SynthesisNetwork))
     {
         this.wDim = wDim;
@@ -30,16 +39,38 @@ public sealed class SynthesisNetwork : nn.Module
         {
             int res = 1 << i;
             bool isLast = res == imgResolution;
-            var block = new SynthesisBlock(res > 4 ? Channels(res / 2) : 0, Channels(res), wDim, res, imgChannels, isLast,
-                config.Architecture, config.ConvClamp);
+            var block = new SynthesisBlock(res > 4 ? Channels(res / 2) : 0, Channels(res), wDim, res, imgChannels, isLast, config);
             NumWs += block.NumConv + (isLast ? block.NumToRgb : 0);
             blocks.Add((res, block));
             register_module($"b{res}", block);
         }
+        if (config.Growing) register_buffer("lod", lod = zeros(Array.Empty<long>()));
     }
 
-    /// <summary>Every synthesis convolution with its name in the state dict ("b8.conv0") and the index of the w it takes.</summary>
-    public IEnumerable<(string Name, int WIndex, SynthesisLayer Layer)> Layers()
+    /// <summary>
+    /// The level of detail of a growing network (0: full resolution; k: the resolution / 2^k; between: a fade), as
+    /// the training schedule sets it. Part of the state dict, so a saved network generates at the lod it was saved at.
+    /// </summary>
+    public double Lod
+    {
+        get => lod is null ? 0 : lod.item<float>();
+        set
+        {
+            if (lod is null) throw new InvalidOperationException("Only a growing network has a level of detail.");
+            if (!(value >= 0 && value <= MaxLod)) throw new ArgumentOutOfRangeException(nameof(value), value, $"The lod must be in [0, {MaxLod}].");
+            using var _ = no_grad();
+            lod.fill_(value);
+        }
+    }
+
+    /// <summary>The lowest level of detail: the 4x4 output.</summary>
+    public int MaxLod => LevelOfDetail.Of(ImgResolution, 4);
+
+    /// <summary>How many of the ws the network at its lod uses: the layers of the inactive resolutions take none (the original's cur_layers).</summary>
+    public int ActiveNumWs => NumWs - 2 * (int)Math.Floor(Lod);
+
+    /// <summary>Every synthesis layer with its name in the state dict ("b8.conv0") and the index of the w it takes.</summary>
+    public IEnumerable<(string Name, int WIndex, ISynthesisLayer Layer)> Layers()
     {
         int wIndex = 0;
         foreach (var (resolution, block) in blocks)
@@ -61,14 +92,37 @@ public sealed class SynthesisNetwork : nn.Module
             throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));
         bool? fused = fusedModconv ?? (training ? false : null);
         ws = ws.to(blocks[0].Block.DType);
-        Tensor? x = null, img = null;
-        int wIndex = 0;
-        foreach (var (_, block) in blocks)
+        return Growing ? Grow(ws, noiseMode, fused, noiseGenerator) : Intermediates.Keep(() =>
         {
-            var blockWs = ws.narrow(1, wIndex, block.NumConv + block.NumToRgb);
-            wIndex += block.NumConv;
-            (x, img) = block.forward(x, img, blockWs, noiseMode, fused, noiseGenerator);
-        }
-        return img!;
+            Tensor? x = null, img = null;
+            int wIndex = 0;
+            foreach (var (_, block) in blocks)
+            {
+                var blockWs = ws.narrow(1, wIndex, block.NumConv + block.NumToRgb);
+                wIndex += block.NumConv;
+                (x, img) = block.forward(x, img, blockWs, noiseMode, fused, noiseGenerator);
+            }
+            return img!;
+        });
     }
+
+    // The blocks up to the lod, each block's toRGB image faded over the up-sampled image of the blocks before.
+    Tensor Grow(Tensor ws, NoiseMode noiseMode, bool? fused, torch.Generator? noiseGenerator) => Intermediates.Keep(() =>
+    {
+        double level = Lod;
+        Tensor? x = null, img = null;
+        int wIndex = 0, imgResolution = 0;
+        foreach (var (resolution, block) in blocks)
+        {
+            double t = LevelOfDetail.FadeWeight(level, LevelOfDetail.Of(ImgResolution, resolution));
+            if (t >= 1) break;
+            var blockWs = ws.narrow(1, wIndex, block.NumConv);
+            wIndex += block.NumConv;
+            Tensor? y;
+            (x, y) = block.forward(x, null, blockWs, noiseMode, fused, noiseGenerator);
+            img = img is null ? y! : LevelOfDetail.Blend(y!, BoxResample.UpscaleNearest(img), t);
+            imgResolution = resolution;
+        }
+        return BoxResample.UpscaleNearest(img!, ImgResolution / imgResolution);
+    });
 }

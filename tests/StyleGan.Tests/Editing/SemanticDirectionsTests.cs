@@ -15,7 +15,7 @@ public sealed class SemanticDirectionsTests
         Close.Assert(eye(5, dtype: float64), d.matmul(d.t()), "orthonormal", 1e-6);
 
         // The stated matrix, built here from the layers' affine weights as SeFa does.
-        var rows = sampler.Generator.Synthesis.Layers().Where(l => layers.Contains(l.WIndex)).Select(l => l.Layer.Affine.EffectiveWeight.detach().to(float64)).ToList();
+        var rows = sampler.Generator.Synthesis.Layers().Where(l => layers.Contains(l.WIndex)).Select(l => l.Layer.ScaleStyleWeight!.detach().to(float64)).ToList();
         var a = cat(rows, 0);
         a = a / a.norm(1, keepdim: true);
         var matrix = a.t().matmul(a);

@@ -52,7 +52,7 @@ public sealed class NetworkRefusalTests : IDisposable
     {
         var path = ExportedWith(config => config["mapping_kwargs"]!["num_layers"] = 10_000_000);
         var error = Assert.Throws<InvalidDataException>(() => NetworkFile.Load(path));
-        Assert.Contains("mapping_kwargs.num_layers is 10000000, outside [1, 64]", error.Message);
+        Assert.Contains("mapping_kwargs.num_layers is 10000000, outside [0, 64]", error.Message);
     }
 
     [Fact]

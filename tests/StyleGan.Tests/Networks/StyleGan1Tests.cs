@@ -1,0 +1,185 @@
+using StyleGan.Layers;
+using StyleGan.Networks;
+using StyleGan.Ops;
+using StyleGan.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using Generator = StyleGan.Networks.Generator;
+
+namespace StyleGan.Tests.Networks;
+
+/// <summary>The 2019 family: its normalizations against their formulas, the fade-in at its ends, and the layers each config of the ladder builds.</summary>
+[Collection(ExactResults.Collection)]
+public sealed class StyleGan1Tests
+{
+    static GeneratorConfig Config(int resolution, bool growing, SynthesisNormalization normalization = SynthesisNormalization.Adain) => new()
+    {
+        ZDim = 8, WDim = 8, ImgResolution = resolution, ImgChannels = 3, MappingKwargs = new MappingConfig { NumLayers = 2 },
+        SynthesisKwargs = new SynthesisConfig
+        {
+            ChannelBase = 64, ChannelMax = 8, Architecture = Architecture.Orig, Normalization = normalization,
+            Resampling = Resampling.NearestBlur, Growing = growing,
+        },
+    };
+
+    static DiscriminatorConfig DConfig(int resolution, bool growing) => new()
+    {
+        ImgResolution = resolution, ImgChannels = 3, ChannelBase = 64, ChannelMax = 8, Architecture = Architecture.Orig,
+        Resampling = Resampling.NearestBlur, Growing = growing, EpilogueKwargs = new EpilogueConfig { MbstdGroupSize = 2 },
+    };
+
+    [Fact]
+    public void InstanceNormAndAdainEqualTheirFormulas()
+    {
+        var random = new torch.Generator(3);
+        var x = randn(new long[] { 2, 3, 4, 5 }, dtype: float64, generator: random) * 3 + 1;
+        var styles = randn(new long[] { 2, 6 }, dtype: float64, generator: random);
+        var normalized = Normalization.InstanceNorm(x);
+        var adain = Normalization.StyleModulate(normalized, styles);
+        var xs = x.data<double>().ToArray();
+        var ns = normalized.data<double>().ToArray();
+        var ys = adain.data<double>().ToArray();
+        var ss = styles.data<double>().ToArray();
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < 3; c++)
+            {
+                var map = Enumerable.Range(0, 20).Select(i => xs[(n * 3 + c) * 20 + i]).ToArray();
+                double mu = map.Average(), sigma = Math.Sqrt(map.Select(v => (v - mu) * (v - mu)).Average() + 1e-8);
+                double scale = ss[n * 6 + c] + 1, bias = ss[n * 6 + 3 + c];
+                for (int i = 0; i < 20; i++)
+                {
+                    Assert.Equal((map[i] - mu) / sigma, ns[(n * 3 + c) * 20 + i], 12);
+                    Assert.Equal(scale * (map[i] - mu) / sigma + bias, ys[(n * 3 + c) * 20 + i], 12);
+                }
+            }
+    }
+
+    [Fact]
+    public void LayerEpilogueRunsInTheOriginalOrder()
+    {
+        manual_seed(5);
+        using var layer = new StyleGan1Layer(3, 4, 8, 8, input: null, up: true, blur: true, SynthesisNormalization.Adain, useNoise: true);
+        var parameters = layer.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (no_grad())
+        {
+            parameters["noise_strength"].copy_(tensor(new[] { 0.5f, -1f, 2f, 0.1f }));
+            parameters["bias"].copy_(tensor(new[] { 0.3f, -0.2f, 0f, 1f }));
+        }
+        var x = randn(2, 3, 4, 4);
+        var w = randn(2, 8);
+        var actual = layer.forward(x, w, NoiseMode.Const, null);
+
+        // nearest up, conv (equalized lr), blur; + noise * per-channel weight; + bias, leaky ReLU (gain sqrt 2); instance norm; AdaIN.
+        var y = BoxResample.Blur(nn.functional.conv2d(BoxResample.UpscaleNearest(x), parameters["weight"] / Math.Sqrt(27), padding: new long[] { 1, 1 }));
+        y = y + layer.NoiseConst! * parameters["noise_strength"].reshape(1, 4, 1, 1);
+        y = nn.functional.leaky_relu(y + parameters["bias"].reshape(1, 4, 1, 1), 0.2) * Math.Sqrt(2);
+        var mean = y.mean(new long[] { 2, 3 }, keepdim: true);
+        y = (y - mean) / ((y - mean).square().mean(new long[] { 2, 3 }, keepdim: true) + 1e-8).sqrt();
+        var styles = w.matmul((parameters["affine.weight"] / Math.Sqrt(8)).t()) + parameters["affine.bias"];
+        y = y * (styles.narrow(1, 0, 4) + 1).reshape(2, 4, 1, 1) + styles.narrow(1, 4, 4).reshape(2, 4, 1, 1);
+        Assert.True(actual.allclose(y, rtol: 1e-5, atol: 1e-5), $"max difference {(actual - y).abs().max().item<float>():E2}");
+    }
+
+    [Fact]
+    public void GeneratorFadeEndsEqualTheLowerAndHigherResolutionPathsExactly()
+    {
+        manual_seed(11);
+        using var grown = new Generator(Config(16, growing: true));
+        using var lower = new Generator(Config(8, growing: true));
+        using var fixedSize = new Generator(Config(16, growing: false));
+        CopyShared(grown, lower);
+        CopyShared(grown, fixedSize);
+        grown.eval(); lower.eval(); fixedSize.eval();
+        using var _ = no_grad();
+        var ws = grown.Mapping.forward(randn(3, 8), null);
+
+        grown.Synthesis.Lod = 1; // alpha 1 at 16x16: the 8x8 network's image, up-sampled
+        var atLower = grown.Synthesis.forward(ws, NoiseMode.Const);
+        Assert.True(Same(atLower, BoxResample.UpscaleNearest(lower.Synthesis.forward(ws.narrow(1, 0, lower.NumWs), NoiseMode.Const))));
+
+        grown.Synthesis.Lod = 0; // alpha 0: the full network, which has no other toRGB
+        var atHigher = grown.Synthesis.forward(ws, NoiseMode.Const);
+        Assert.True(Same(atHigher, fixedSize.Synthesis.forward(ws, NoiseMode.Const)));
+
+        grown.Synthesis.Lod = 0.25;
+        var between = grown.Synthesis.forward(ws, NoiseMode.Const);
+        Assert.True(between.allclose(atHigher * 0.75 + atLower * 0.25, rtol: 1e-5, atol: 1e-6));
+
+        grown.Synthesis.Lod = 1.5; // the layers of 16x16 take no ws
+        Assert.Equal(grown.NumWs - 2, grown.Synthesis.ActiveNumWs);
+    }
+
+    [Fact]
+    public void DiscriminatorFadeEndsEqualTheLowerAndHigherResolutionPathsExactly()
+    {
+        manual_seed(12);
+        using var grown = new Discriminator(DConfig(16, growing: true));
+        using var lower = new Discriminator(DConfig(8, growing: true));
+        using var fixedSize = new Discriminator(DConfig(16, growing: false));
+        CopyShared(grown, lower);
+        CopyShared(grown, fixedSize);
+        using var _ = no_grad();
+        var img = randn(4, 3, 16, 16);
+
+        grown.Lod = 1;
+        Assert.True(Same(grown.forward(img, null), lower.forward(BoxResample.DownscaleAverage(img), null)));
+        grown.Lod = 0;
+        Assert.True(Same(grown.forward(img, null), fixedSize.forward(img, null)));
+        grown.Lod = 0.5; // in between it differs from both
+        var between = grown.forward(img, null);
+        Assert.False(between.allclose(fixedSize.forward(img, null)));
+    }
+
+    [Fact]
+    public void EachConfigOfTheLadderBuildsTheLayersItsRowSays()
+    {
+        foreach (var cfg in Presets.StyleGan1Table)
+        {
+            var options = Presets.Get(cfg, 32) with { ZDim = 16, ChannelMax = 8 };
+            using var run = new TrainingRunState(options, 32, 1, 0, "memory", CPU);
+            var g = run.G.state_dict().Keys.ToHashSet();
+            var d = run.D.state_dict().Keys.ToHashSet();
+            char row = cfg[^1];
+            Assert.Equal(row >= 'c', g.Contains("mapping.fc0.weight"));                             // C: + mapping network
+            Assert.Equal(row >= 'c', g.Contains("synthesis.b8.conv0.affine.weight"));               // C: + styles (AdaIN)
+            Assert.Equal(row < 'd', g.Contains("synthesis.b4.input.weight"));                       // D: - traditional input
+            Assert.Equal(row >= 'd', g.Contains("synthesis.b4.input.const"));                       //    + the learned constant
+            Assert.Equal(row >= 'e', g.Contains("synthesis.b32.conv1.noise_strength"));             // E: + noise inputs
+            Assert.Equal(row == 'f', options.StyleMixing > 0);                                      // F: + mixing regularization
+            Assert.Equal(row == 'a' ? AdversarialLoss.WganGp : AdversarialLoss.Logistic, options.Loss);
+            Assert.Equal(row == 'a' ? Resampling.Nearest : Resampling.NearestBlur, options.Resampling);
+            Assert.All(new[] { 4, 8, 16, 32 }, res => Assert.Contains($"synthesis.b{res}.torgb.weight", g)); // growing: a toRGB per resolution
+            Assert.All(new[] { 8, 16, 32 }, res => Assert.Contains($"b{res}.fromrgb.weight", d));
+            Assert.Contains("b4.fromrgb.weight", d);
+            Assert.Equal(row == 'a' ? 3 : 2, run.Lod); // from 4x4 (Progressive GAN) or 8x8 (StyleGAN)
+        }
+    }
+
+    [Fact]
+    public void MixingRegularizationMixesOnlyInConfigF()
+    {
+        foreach (var (cfg, mixes) in new[] { ("sg1-e", false), ("sg1-f", true) })
+        {
+            var options = Presets.Get(cfg, 16) with { ZDim = 16, ChannelMax = 8, Seed = 3 };
+            using var run = new TrainingRunState(options, 16, 1, 0, "memory", CPU);
+            run.SetLod(0);
+            using var _ = no_grad();
+            bool anyMixed = Enumerable.Range(0, 8).Any(_ =>
+            {
+                var ws = run.Loss.RunGenerator(randn(2, 16), null).Ws;
+                return !Same(ws, ws.narrow(1, 0, 1).expand_as(ws));
+            });
+            Assert.Equal(mixes, anyMixed);
+        }
+    }
+
+    static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && (a == b).all().item<bool>();
+
+    // Loads into target every tensor of source's state whose name the target has (the shared resolutions and mapping).
+    static void CopyShared(nn.Module source, nn.Module target)
+    {
+        var state = source.state_dict();
+        using var _ = no_grad();
+        foreach (var (name, tensor) in target.state_dict()) tensor.copy_(state[name]);
+    }
+}
