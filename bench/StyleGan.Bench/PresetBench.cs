@@ -4,8 +4,11 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Bench;
 
-/// <summary>Seconds per kimg of each training preset on 32x32 grayscale images (the bundled MNIST's shape).</summary>
-public sealed record PresetResult(string Preset, int Batch, int ChannelBase, int ChannelMax, IReadOnlyDictionary<string, double> SecondsPerPhase, double SecondsPerKimg);
+/// <summary>
+/// Seconds per kimg of each training preset on 32x32 grayscale images (the bundled MNIST's shape); a growing preset
+/// (the 2019 family) at each resolution it trains at, with that resolution's minibatch.
+/// </summary>
+public sealed record PresetResult(string Preset, int Resolution, int Batch, int ChannelBase, int ChannelMax, IReadOnlyDictionary<string, double> SecondsPerPhase, double SecondsPerKimg);
 
 public static class PresetBench
 {
@@ -22,20 +25,31 @@ public static class PresetBench
         {
             var options = Presets.Get(name, resolution);
             using var run = new TrainingRunState(options, resolution, channels, 0, "random", CPU);
-            var reals = rand(options.Batch, channels, resolution, resolution) * 2 - 1;
-            var seconds = new Dictionary<string, double>();
-            double perBatch = 0;
-            foreach (var phase in run.Phases)
+            var lods = options.Growth is null ? [0] : Enumerable.Range(0, (int)run.Lod + 1).Reverse().ToArray();
+            foreach (var lod in lods)
             {
-                double t = Measure.Seconds(warmup, iters, () =>
+                int batch = options.Batch, trained = resolution;
+                if (options.Growth is GrowthSchedule growth)
                 {
-                    using var scope = NewDisposeScope();
-                    phase.Run(run.Loss, reals, null, randn(options.Batch, options.ZDim), null);
-                });
-                seconds[phase.Phase.ToString()] = t;
-                perBatch += t / phase.Interval;
+                    run.SetLod(lod);
+                    trained = GrowthSchedule.Resolution(lod, resolution);
+                    batch = growth.Batch.GetValueOrDefault(trained, options.Batch);
+                }
+                var reals = rand(batch, channels, resolution, resolution) * 2 - 1;
+                var seconds = new Dictionary<string, double>();
+                double perBatch = 0;
+                foreach (var phase in run.Phases)
+                {
+                    double t = Measure.Seconds(warmup, iters, () =>
+                    {
+                        using var scope = NewDisposeScope();
+                        phase.Run(run.Loss, reals, null, randn(batch, options.ZDim), null);
+                    });
+                    seconds[phase.Phase.ToString()] = t;
+                    perBatch += t / phase.Interval;
+                }
+                results.Add(new PresetResult(name, trained, batch, options.ChannelBase, options.ChannelMax, seconds, perBatch * 1000 / batch));
             }
-            results.Add(new PresetResult(name, options.Batch, options.ChannelBase, options.ChannelMax, seconds, perBatch * 1000 / options.Batch));
         }
         return results;
     }
@@ -43,9 +57,9 @@ public static class PresetBench
     public static Table Table(IEnumerable<PresetResult> results, int threads)
     {
         var table = new Table().Title($"Training presets at 32x32x1, {threads} threads: seconds per phase and per kimg (lazy phases amortized)");
-        foreach (var column in new[] { "preset", "batch", "cbase/cmax", "phases (s)", "sec/kimg" }) table.AddColumn(column);
+        foreach (var column in new[] { "preset", "trained at", "batch", "cbase/cmax", "phases (s)", "sec/kimg" }) table.AddColumn(column);
         foreach (var r in results)
-            table.AddRow(r.Preset, r.Batch.ToString(), $"{r.ChannelBase}/{r.ChannelMax}",
+            table.AddRow(r.Preset, $"{r.Resolution}x{r.Resolution}", r.Batch.ToString(), $"{r.ChannelBase}/{r.ChannelMax}",
                 string.Join(", ", r.SecondsPerPhase.Select(kv => $"{kv.Key} {kv.Value:F2}")), $"{r.SecondsPerKimg:F1}");
         return table;
     }

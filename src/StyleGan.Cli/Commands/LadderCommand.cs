@@ -70,19 +70,21 @@ public static class LadderCommand
     static void Report(IReadOnlyList<LadderResult> results, IReadOnlyList<MetricDefinition> metrics, string folder, double budget)
     {
         var names = metrics.SelectMany(m => m.ResultNames).ToList();
+        var rows = results.GroupBy(r => r.Rung.Config).Select(group => (Config: group.Key, Runs: group.ToList())).ToList();
+        var datasets = rows.SelectMany(row => PublishedLadders.Of(row.Config)).Select(p => p.Dataset).Distinct().ToList();
         var table = new Table().Title($"{budget} kimg per configuration").AddColumn("config").AddColumn("seeds").AddColumn("kimg").AddColumn("wall (min)");
         foreach (var name in names) table.AddColumn(name);
-        table.AddColumn("published FID");
-        var rows = results.GroupBy(r => r.Rung.Config).Select(group => (Config: group.Key, Runs: group.ToList())).ToList();
+        foreach (var dataset in datasets) table.AddColumn($"published {dataset} FID");
         foreach (var (config, runs) in rows)
         {
             string Cell(string name) => runs.Count == 1 ? $"{runs[0].Results[name]:G4}"
                 : $"{runs.Average(r => r.Results[name]):G4} ({string.Join(", ", runs.Select(r => r.Results[name].ToString("G4")))})";
             var published = PublishedLadders.Of(config);
             table.AddRow([config, string.Join(",", runs.Select(r => r.Rung.Seed)), string.Join(",", runs.Select(r => r.Kimg.ToString("G4"))),
-                $"{runs.Average(r => r.WallSeconds) / 60:F0}", .. names.Select(Cell), published is { } p ? $"{p.Fid}" : "-"]);
+                $"{runs.Average(r => r.WallSeconds) / 60:F0}", .. names.Select(Cell),
+                .. datasets.Select(d => published.FirstOrDefault(p => p.Dataset == d) is { } p ? $"{p.Fid}" : "-")]);
         }
-        var sources = rows.Select(row => PublishedLadders.Of(row.Config)?.Source).OfType<string>().Distinct().ToList();
+        var sources = rows.SelectMany(row => PublishedLadders.Of(row.Config)).Select(p => p.Source).Distinct().ToList();
         if (sources.Count > 0) table.Caption($"published: {string.Join("; ", sources)} (full-size networks and data: compare the order, not the values)");
         AnsiConsole.Write(table);
         var json = Path.Combine(folder, "ladder.json");
@@ -92,13 +94,13 @@ public static class LadderCommand
             runs = results.Select(r => new
             {
                 config = r.Rung.Config, seed = r.Rung.Seed, checkpoint = r.Checkpoint, kimg = r.Kimg, wall_seconds = r.WallSeconds, results = r.Results,
-                published = PublishedLadders.Of(r.Rung.Config)?.Fid,
+                published = PublishedLadders.Of(r.Rung.Config).ToDictionary(p => p.Dataset, p => p.Fid),
             }),
         }, new JsonSerializerOptions { WriteIndented = true }));
         var first = names[0];
         var chart = Path.Combine(folder, "ladder.png");
-        Images.BarChart.Save(chart, $"{first} after {budget} kimg (dots: seeds; above: the published FID)", first,
-            rows.Select(row => (row.Config, (IReadOnlyList<double>)row.Runs.Select(r => r.Results[first]).ToList(), PublishedLadders.Of(row.Config)?.Fid)).ToList());
+        Images.BarChart.Save(chart, $"{first} after {budget} kimg (dots: seeds; above: the published FFHQ FID)", first,
+            rows.Select(row => (row.Config, (IReadOnlyList<double>)row.Runs.Select(r => r.Results[first]).ToList(), PublishedLadders.Of(row.Config).FirstOrDefault()?.Fid)).ToList());
         Console.WriteLine($"Wrote {json} and {chart}.");
     }
 }

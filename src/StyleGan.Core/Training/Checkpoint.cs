@@ -39,7 +39,7 @@ public static class Checkpoint
         var state = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, optimizer) in run.Optimizers)
         {
-            var states = AdamStates(optimizer);
+            var states = AdamState.Of(optimizer);
             for (int i = 0; i < states.Count; i++)
             {
                 state.Add(KeyValuePair.Create($"opt.{name}.{i}.exp_avg", states[i].exp_avg));
@@ -83,7 +83,7 @@ public static class Checkpoint
         {
             foreach (var (name, optimizer) in run.Optimizers)
             {
-                var states = AdamStates(optimizer);
+                var states = AdamState.Of(optimizer);
                 for (int i = 0; i < states.Count; i++)
                 {
                     states[i].exp_avg.copy_(State($"opt.{name}.{i}.exp_avg"));
@@ -95,8 +95,4 @@ public static class Checkpoint
         }
         foreach (var (name, random) in run.RandomStreams) random.set_state(State($"rng.{name}"));
     }
-
-    // TorchSharp keeps Adam's per-parameter state objects live in state_dict(): writing into them restores the optimizer.
-    static List<Adam.State> AdamStates(optim.Optimizer optimizer) =>
-        ((OptimizerHelper)optimizer).state_dict().State.Cast<Adam.State>().ToList();
 }

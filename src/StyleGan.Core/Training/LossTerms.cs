@@ -8,20 +8,23 @@ namespace StyleGan.Training;
 /// </summary>
 public sealed record LossTerms
 {
-    /// <summary>softplus(-D(G(z))), the generator's non-saturating loss.</summary>
+    /// <summary>The generator's loss: softplus(-D(G(z))), non-saturating, or -D(G(z)) (WGAN).</summary>
     public Tensor? GMain { get; init; }
 
     /// <summary>(path length - its running mean)^2, before the path length weight.</summary>
     public Tensor? PlPenalty { get; init; }
 
-    /// <summary>softplus(D(G(z))), the discriminator's loss on fakes.</summary>
+    /// <summary>The discriminator's loss on fakes: softplus(D(G(z))), or D(G(z)) (WGAN).</summary>
     public Tensor? DFake { get; init; }
 
-    /// <summary>softplus(-D(x)), the discriminator's loss on reals.</summary>
+    /// <summary>The discriminator's loss on reals: softplus(-D(x)), or -D(x) + epsilon D(x)^2 (WGAN-GP).</summary>
     public Tensor? DReal { get; init; }
 
     /// <summary>|grad_x D(x)|^2, before the R1 weight gamma / 2.</summary>
     public Tensor? R1Penalty { get; init; }
+
+    /// <summary>(|grad D| - 1)^2 at images between reals and fakes (WGAN-GP), before its weight lambda.</summary>
+    public Tensor? GradientPenalty { get; init; }
 
     /// <summary>D's logits on the fakes of the D phase.</summary>
     public Tensor? ScoresFake { get; init; }
@@ -31,6 +34,6 @@ public sealed record LossTerms
 
     /// <summary>The mean of each computed term, under the names the logs use.</summary>
     public IEnumerable<(string Name, double Value)> Computed() =>
-        new[] { ("loss/G", GMain), ("loss/G_pl", PlPenalty), ("loss/D_fake", DFake), ("loss/D_real", DReal), ("loss/D_r1", R1Penalty) }
+        new[] { ("loss/G", GMain), ("loss/G_pl", PlPenalty), ("loss/D_fake", DFake), ("loss/D_real", DReal), ("loss/D_r1", R1Penalty), ("loss/D_gp", GradientPenalty) }
             .Where(t => t.Item2 is not null).Select(t => (t.Item1, t.Item2!.mean().to(float64).item<double>()));
 }

@@ -3,7 +3,8 @@ namespace StyleGan.Training;
 /// <summary>
 /// The official --cfg presets of StyleGAN2-ADA (auto, stylegan2, paper256, paper512, paper1024, cifar), small CPU
 /// presets that learn something within minutes on two cores, and StyleGAN2's architecture table at the cpu-tiny size
-/// (sg2-G-D, G and D each orig, skip or resnet). Values not in a preset keep TrainingOptions' defaults.
+/// (sg2-G-D, G and D each orig, skip or resnet) and the StyleGAN (2019) paper's configs A-F (sg1-a ... sg1-f). Values not
+/// in a preset keep TrainingOptions' defaults.
 /// </summary>
 public static class Presets
 {
@@ -13,7 +14,11 @@ public static class Presets
     /// <summary>StyleGAN2's table 2 (its generator and discriminator architectures) as presets, G in the rows and D in the columns.</summary>
     public static readonly IReadOnlyList<string> ArchitectureTable = Architectures.SelectMany(g => Architectures.Select(d => $"sg2-{g.Name}-{d.Name}")).ToList();
 
-    public static readonly IReadOnlyList<string> Names = ["cpu-tiny", "cpu-small", "auto", "stylegan2", "paper256", "paper512", "paper1024", "cifar", .. ArchitectureTable];
+    /// <summary>The StyleGAN (2019) paper's table 1, configs A (Progressive GAN) to F (StyleGAN), as presets.</summary>
+    public static readonly IReadOnlyList<string> StyleGan1Table = ["sg1-a", "sg1-b", "sg1-c", "sg1-d", "sg1-e", "sg1-f"];
+
+    public static readonly IReadOnlyList<string> Names = ["cpu-tiny", "cpu-small", "auto", "stylegan2", "paper256", "paper512", "paper1024", "cifar",
+        .. ArchitectureTable, .. StyleGan1Table];
 
     /// <param name="cfg">Preset name.</param>
     /// <param name="resolution">Dataset resolution (the auto preset derives its values from it).</param>
@@ -37,8 +42,36 @@ public static class Presets
         {
             Cfg = cfg, GArchitecture = ArchitectureOf(cfg.Split('-')[1]), DArchitecture = ArchitectureOf(cfg.Split('-')[2]),
         },
+        _ when StyleGan1Table.Contains(cfg) => StyleGan1(cfg, Get("cpu-tiny", resolution)),
         _ => throw new InvalidValueException(nameof(TrainingOptions.Cfg), $"unknown preset '{cfg}'; choose one of: {string.Join(", ", Names)}."),
     };
+
+    // The 2019 paper's ladder at the cpu-tiny size: each config adds its row's change to the one before. The growth
+    // schedule is the original's (600 + 600 kimg per resolution, from 4x4 for Progressive GAN and 8x8 for StyleGAN,
+    // its per-resolution minibatches halved) scaled to 4 + 4 kimg; lr 0.001, R1 (gamma 10) at every D step from B on.
+    static TrainingOptions StyleGan1(string cfg, TrainingOptions tiny)
+    {
+        char row = cfg[^1];
+        return tiny with
+        {
+            Cfg = cfg,
+            Loss = row == 'a' ? AdversarialLoss.WganGp : AdversarialLoss.Logistic,
+            Resampling = row == 'a' ? Networks.Resampling.Nearest : Networks.Resampling.NearestBlur,
+            MappingLayers = row >= 'c' ? 8 : 0,
+            Normalization = row >= 'c' ? Networks.SynthesisNormalization.Adain : Networks.SynthesisNormalization.PixelNorm,
+            Input = row >= 'd' ? Networks.SynthesisInput.Const : Networks.SynthesisInput.Dense,
+            UseNoise = row >= 'e',
+            StyleMixing = row == 'f' ? 0.9 : 0,
+            GArchitecture = Networks.Architecture.Orig, DArchitecture = Networks.Architecture.Orig,
+            LearningRate = 0.001, Gamma = row == 'a' ? 0 : 10, PlWeight = 0, ConvClamp = null, GRegInterval = null, DRegInterval = null,
+            Growth = new GrowthSchedule
+            {
+                InitialResolution = row == 'a' ? 4 : 8, TrainingKimg = 4, TransitionKimg = 4,
+                Batch = new() { [4] = 64, [8] = 64, [16] = 64, [32] = 32, [64] = 16 },
+                LearningRate = new() { [128] = 0.0015, [256] = 0.002, [512] = 0.003, [1024] = 0.003 },
+            },
+        };
+    }
 
     static Networks.Architecture ArchitectureOf(string name) => Architectures.First(a => a.Name == name).Value;
 

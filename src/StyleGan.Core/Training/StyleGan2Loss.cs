@@ -8,7 +8,8 @@ namespace StyleGan.Training;
 
 /// <summary>
 /// StyleGAN2's losses (StyleGAN2-ADA's training/loss.py): non-saturating logistic loss, style mixing regularization,
-/// path length regularization for G and R1 for D. Accumulates gradients; the caller steps the optimizers.
+/// path length regularization for G and R1 for D; or, for Progressive GAN (the 2019 paper's config A), WGAN-GP with
+/// its drift term. Accumulates gradients; the caller steps the optimizers.
 /// </summary>
 public sealed class StyleGan2Loss
 {
@@ -19,6 +20,9 @@ public sealed class StyleGan2Loss
     readonly int plBatchShrink;
     readonly double plDecay;
     readonly double plWeight;
+    readonly AdversarialLoss kind;
+    readonly double wganLambda;
+    readonly double wganEpsilon;
     readonly torch.Generator random;
 
     /// <summary>Running mean of path lengths (part of the training state).</summary>
@@ -32,9 +36,16 @@ public sealed class StyleGan2Loss
     /// <param name="plBatchShrink">Path length regularization runs on batch / this.</param>
     /// <param name="plDecay">Decay of the running mean of path lengths.</param>
     /// <param name="plWeight">Path length regularization weight (0: off).</param>
+    /// <param name="kind">Logistic (with R1) or WGAN-GP.</param>
+    /// <param name="wganLambda">WGAN-GP's gradient penalty weight (0: off).</param>
+    /// <param name="wganEpsilon">WGAN-GP's drift weight on D(real)^2.</param>
     public StyleGan2Loss(Generator generator, Discriminator discriminator, torch.Generator random, double styleMixingProb = 0.9,
-        double r1Gamma = 10, int plBatchShrink = 2, double plDecay = 0.01, double plWeight = 2)
+        double r1Gamma = 10, int plBatchShrink = 2, double plDecay = 0.01, double plWeight = 2,
+        AdversarialLoss kind = AdversarialLoss.Logistic, double wganLambda = 10, double wganEpsilon = 0.001)
     {
+        this.kind = kind;
+        this.wganLambda = wganLambda;
+        this.wganEpsilon = wganEpsilon;
         this.generator = generator;
         this.discriminator = discriminator;
         this.random = random;
@@ -56,7 +67,7 @@ public sealed class StyleGan2Loss
     {
         var ws = generator.Mapping.forward(z, c);
         long numWs = ws.shape[1];
-        var mix = draws is null ? DrawMixing(z, numWs) : draws.Mixing;
+        var mix = draws is null ? DrawMixing(z, numWs, generator.Synthesis.ActiveNumWs) : draws.Mixing;
         if (mix is not null && mix.Cutoff < numWs)
         {
             var mixed = generator.Mapping.forward(mix.Z.narrow(0, 0, z.shape[0]), c, skipWAvgUpdate: true);
@@ -65,11 +76,12 @@ public sealed class StyleGan2Loss
         return (generator.Synthesis.forward(ws, draws?.SynthesisNoise ?? NoiseMode.Random, noiseGenerator: random), ws);
     }
 
-    // The official draw: a cutoff in [1, num_ws), kept with the mixing probability (else num_ws), and new latents.
-    StyleMix? DrawMixing(Tensor z, long numWs)
+    // The official draw: a cutoff in [1, num_ws), kept with the mixing probability (else num_ws), and new latents. A
+    // growing network mixes among the ws its lod uses, as the 2019 code does.
+    StyleMix? DrawMixing(Tensor z, long numWs, long activeWs)
     {
-        if (styleMixingProb <= 0) return null;
-        long cutoff = randint(1, numWs, Array.Empty<long>(), generator: random).item<long>();
+        if (styleMixingProb <= 0 || activeWs < 2) return null;
+        long cutoff = randint(1, activeWs, Array.Empty<long>(), generator: random).item<long>();
         bool mix = rand(Array.Empty<long>(), generator: random).item<float>() < styleMixingProb;
         return new StyleMix(mix ? cutoff : numWs, randn(z.shape, device: z.device, generator: random));
     }
@@ -83,13 +95,16 @@ public sealed class StyleGan2Loss
         bool doGMain = phase is LossPhase.GMain or LossPhase.GBoth;
         bool doDMain = phase is LossPhase.DMain or LossPhase.DBoth;
         bool doGPl = phase is LossPhase.GReg or LossPhase.GBoth && plWeight != 0;
-        bool doDR1 = phase is LossPhase.DReg or LossPhase.DBoth && r1Gamma != 0;
+        bool wgan = kind == AdversarialLoss.WganGp;
+        bool doDR1 = phase is LossPhase.DReg or LossPhase.DBoth && r1Gamma != 0 && !wgan;
+        bool doDGp = phase is LossPhase.DReg or LossPhase.DBoth && wganLambda != 0 && wgan;
         var terms = new LossTerms();
 
         if (doGMain)
         {
             var (img, _) = RunGenerator(genZ, genC, draws);
-            var loss = GanLosses.GeneratorLogistic(discriminator.forward(img, genC));
+            var logits = discriminator.forward(img, genC);
+            var loss = wgan ? GanLosses.GeneratorWasserstein(logits) : GanLosses.GeneratorLogistic(logits);
             (loss.mean() * gain).backward();
             terms = terms with { GMain = loss.detach() };
         }
@@ -110,14 +125,25 @@ public sealed class StyleGan2Loss
             terms = terms with { PlPenalty = penalty.detach() };
         }
 
+        Tensor? fakes = null;
         if (doDMain)
         {
-            Tensor img;
-            using (no_grad()) img = RunGenerator(genZ, genC, draws).Img;
-            var logits = discriminator.forward(img, genC);
-            var loss = GanLosses.DiscriminatorFake(logits);
+            using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
+            var logits = discriminator.forward(fakes, genC);
+            var loss = wgan ? GanLosses.DiscriminatorWassersteinFake(logits) : GanLosses.DiscriminatorFake(logits);
             (loss.mean() * gain).backward();
             terms = terms with { DFake = loss.detach(), ScoresFake = logits.detach() };
+        }
+
+        if (doDGp)
+        {
+            // Progressive GAN's penalty: at a uniform random point between each real and a fake, with the reals' labels.
+            if (fakes is null) using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
+            var u = rand(new long[] { realImg.shape[0], 1, 1, 1 }, dtype: realImg.dtype, device: realImg.device, generator: random);
+            var mixed = (realImg.detach() + (fakes - realImg.detach()) * u).detach().requires_grad_(true);
+            var penalty = GanLosses.GradientPenalty(discriminator.forward(mixed, realC), mixed);
+            (penalty.mean() * (wganLambda * gain)).backward();
+            terms = terms with { GradientPenalty = penalty.detach() };
         }
 
         if (doDMain || doDR1)
@@ -128,7 +154,7 @@ public sealed class StyleGan2Loss
             terms = terms with { ScoresReal = logits.detach() };
             if (doDMain)
             {
-                var loss = GanLosses.DiscriminatorReal(logits);
+                var loss = wgan ? GanLosses.DiscriminatorWassersteinReal(logits, wganEpsilon) : GanLosses.DiscriminatorReal(logits);
                 total = total + loss;
                 terms = terms with { DReal = loss.detach() };
             }

@@ -73,9 +73,10 @@ public sealed class TrainingLoop
 
         while (run.Counters.CurNimg < totalNimg)
         {
-            using (var scope = NewDisposeScope()) Step(tickSums);
+            int batch = PrepareMinibatch();
+            using (var scope = NewDisposeScope()) Step(tickSums, batch);
             var c = run.Counters;
-            run.Counters = c = c with { CurNimg = c.CurNimg + options.Batch, BatchIdx = c.BatchIdx + 1, WallSeconds = wallAtStart + wall.Elapsed.TotalSeconds };
+            run.Counters = c = c with { CurNimg = c.CurNimg + batch, BatchIdx = c.BatchIdx + 1, WallSeconds = wallAtStart + wall.Elapsed.TotalSeconds };
 
             bool done = c.CurNimg >= totalNimg;
             bool tickDone = done || c.CurNimg >= c.TickStartNimg + options.TickKimg * 1000;
@@ -94,8 +95,9 @@ public sealed class TrainingLoop
                     ["timing/total_sec"] = c.WallSeconds,
                     ["resources/rss_mb"] = Process.GetCurrentProcess().WorkingSet64 / 1048576.0,
                 };
+                if (options.Growth is not null) stats["progress/lod"] = run.Lod;
                 log.Write(c.CurNimg / 1000.0, stats);
-                message = $"tick {c.CurTick}  kimg {c.CurNimg / 1000.0:F1}  sec/kimg {secondsPerKimg:F1}  rss {stats["resources/rss_mb"]:F0} MB  "
+                message = $"tick {c.CurTick}  kimg {c.CurNimg / 1000.0:F1}{(options.Growth is null ? "" : $"  lod {run.Lod:F2}")}  sec/kimg {secondsPerKimg:F1}  rss {stats["resources/rss_mb"]:F0} MB  "
                     + string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F3}"));
                 run.Counters = c = c with { CurTick = c.CurTick + 1, TickStartNimg = c.CurNimg };
                 tickSums.Clear();
@@ -124,15 +126,33 @@ public sealed class TrainingLoop
         return TrainingOutcome.Finished;
     }
 
-    // One minibatch: every phase due at this batch index, then the G_ema update.
-    void Step(Dictionary<string, (double Sum, int Count)> tickSums)
+    // The minibatch size of the next minibatch. A growing run first sets the lod of its networks from the images seen,
+    // resets the optimizers when layers appear (the original's reset_optimizer_state; the previous lod is the one the
+    // networks hold, which a checkpoint saves, so a resumed run resets where an uninterrupted one does), and sets the
+    // learning rate of the resolution.
+    int PrepareMinibatch()
     {
         var options = run.Options;
-        int batch = options.Batch;
+        if (options.Growth is not GrowthSchedule growth) return options.Batch;
+        double lod = (float)growth.Lod(run.Counters.CurNimg / 1000.0, data.Resolution); // as the networks' float32 lod holds it
+        if (GrowthSchedule.NewLayers(run.Lod, lod))
+            foreach (var (_, optimizer) in run.Optimizers) AdamState.Reset(optimizer);
+        run.SetLod(lod);
+        int resolution = GrowthSchedule.Resolution(lod, data.Resolution);
+        double learningRate = growth.LearningRate.GetValueOrDefault(resolution, options.LearningRate);
+        foreach (var phase in run.Phases) phase.SetLearningRate(learningRate);
+        return growth.Batch.GetValueOrDefault(resolution, options.Batch);
+    }
+
+    // One minibatch: every phase due at this batch index, then the G_ema update.
+    void Step(Dictionary<string, (double Sum, int Count)> tickSums, int batch)
+    {
+        var options = run.Options;
         int sources = data.Count * (options.Mirror ? 2 : 1);
         var drawn = randint(0, sources, new long[] { batch }, generator: run.DataRandom).data<long>().ToArray();
         var indices = drawn.Select(i => (int)(i % data.Count)).ToArray();
-        var reals = PixelRange.FromUint8(data.Images(indices));
+        var images = data.Images(indices);
+        var reals = options.Growth is null ? PixelRange.FromUint8(images) : ProgressiveReals.At(images, run.Lod);
         if (options.Mirror)
         {
             var flip = tensor(drawn.Select(i => i >= data.Count).ToArray()).reshape(batch, 1, 1, 1);
@@ -160,18 +180,18 @@ public sealed class TrainingLoop
                 tickSums[name] = (sum + value, count + 1);
             }
         }
-        UpdateEma();
+        UpdateEma(batch);
     }
 
     Tensor? LabelsFor(int[] indices) => run.G.Config.CDim > 0 ? data.Labels(indices)?.to(device) : null;
 
     // G_ema follows G with a half-life of ema_kimg thousand images, ramped up early in training.
-    void UpdateEma()
+    void UpdateEma(int batch)
     {
         var options = run.Options;
         double emaNimg = options.EmaKimg * 1000;
         if (options.EmaRampup is double ramp) emaNimg = Math.Min(emaNimg, run.Counters.CurNimg * ramp);
-        double beta = Math.Pow(0.5, options.Batch / Math.Max(emaNimg, 1e-8));
+        double beta = Math.Pow(0.5, batch / Math.Max(emaNimg, 1e-8));
         using var _ = no_grad();
         foreach (var (ema, current) in run.GEma.parameters().Zip(run.G.parameters()))
             ema.copy_(current + (ema - current) * beta);

@@ -41,6 +41,30 @@ public sealed record TrainingOptions
     /// <summary>Discriminator architecture (resnet in StyleGAN2).</summary>
     public Architecture DArchitecture { get; init; } = Architecture.Resnet;
 
+    /// <summary>How styles reach G's layers: demodulation (StyleGAN2), adain (StyleGAN 2019) or pixel_norm (Progressive GAN, no styles).</summary>
+    public SynthesisNormalization Normalization { get; init; } = SynthesisNormalization.Demodulation;
+
+    /// <summary>G's input: the learned const, or the traditional dense input (2019 family).</summary>
+    public SynthesisInput Input { get; init; } = SynthesisInput.Const;
+
+    /// <summary>Per-pixel noise inputs in G.</summary>
+    public bool UseNoise { get; init; } = true;
+
+    /// <summary>Resampling of G and D: fir (StyleGAN2), nearest or nearest_blur (2019 family).</summary>
+    public Resampling Resampling { get; init; } = Resampling.Fir;
+
+    /// <summary>Progressive growing of G and D with its schedule (null: the full resolution from the start).</summary>
+    public GrowthSchedule? Growth { get; init; }
+
+    /// <summary>Adversarial loss: logistic with R1, or wgan_gp (Progressive GAN's).</summary>
+    public AdversarialLoss Loss { get; init; } = AdversarialLoss.Logistic;
+
+    /// <summary>WGAN-GP's gradient penalty weight lambda (target norm 1).</summary>
+    public double WganLambda { get; init; } = 10;
+
+    /// <summary>WGAN-GP's drift weight epsilon on D(real)^2.</summary>
+    public double WganEpsilon { get; init; } = 0.001;
+
     /// <summary>Adam lr of G and D.</summary>
     public double LearningRate { get; init; } = 0.0025;
 
@@ -59,11 +83,14 @@ public sealed record TrainingOptions
     /// <summary>Half-life at most this fraction of images seen (null: none).</summary>
     public double? EmaRampup { get; init; } = 0.05;
 
-    /// <summary>Lazy path length regularization interval.</summary>
-    public int GRegInterval { get; init; } = 4;
+    /// <summary>Lazy path length regularization interval (null: in every minibatch's G step).</summary>
+    public int? GRegInterval { get; init; } = 4;
 
-    /// <summary>Lazy R1 interval.</summary>
-    public int DRegInterval { get; init; } = 16;
+    /// <summary>Lazy R1 (or gradient penalty) interval (null: in every minibatch's D step, as StyleGAN 2019 and Progressive GAN).</summary>
+    public int? DRegInterval { get; init; } = 16;
+
+    /// <summary>Whether D has a regularization term: R1 with the logistic loss, the gradient penalty with WGAN-GP.</summary>
+    public bool DRegularized => Loss == AdversarialLoss.WganGp ? WganLambda > 0 : Gamma > 0;
 
     /// <summary>Random x-flips of real images.</summary>
     public bool Mirror { get; init; }
@@ -91,7 +118,8 @@ public sealed record TrainingOptions
         Range(nameof(SnapKimg), SnapKimg, "snapshot interval (kimg)", 1e-6, 1e9);
         Range(nameof(Batch), Batch, "minibatch size", 1, 4096);
         Range(nameof(ZDim), ZDim, "latent size", 1, 4096);
-        Range(nameof(MappingLayers), MappingLayers, "mapping network depth", 1, 64);
+        // Only the 2019 paper's configs A and B go without a mapping network (w is then the pixel-normed z).
+        Range(nameof(MappingLayers), MappingLayers, "mapping network depth", Normalization == SynthesisNormalization.Demodulation ? 1 : 0, 64);
         Range(nameof(ChannelBase), ChannelBase, "channel base", 1, 1 << 20);
         Range(nameof(ChannelMax), ChannelMax, "maximum channels", 1, 4096);
         Range(nameof(MbstdGroup), MbstdGroup, "minibatch-stddev group size", 1, 4096);
@@ -101,10 +129,15 @@ public sealed record TrainingOptions
         Range(nameof(Gamma), Gamma, "R1 weight gamma", 0, 1e9);
         Range(nameof(PlWeight), PlWeight, "path length weight", 0, 1e9);
         Range(nameof(StyleMixing), StyleMixing, "style mixing probability", 0, 1);
+        if (PlWeight > 0 && MappingLayers == 0)
+            throw new InvalidValueException(nameof(PlWeight), $"path length regularization (weight {PlWeight}) differentiates through w, which without a mapping network is z itself; set it to 0 or give a mapping network.");
         Range(nameof(EmaKimg), EmaKimg, "G_ema half-life (kimg)", 0, 1e9);
         if (EmaRampup is double rampup) Range(nameof(EmaRampup), rampup, "G_ema ramp-up", 0, 1e9);
-        Range(nameof(GRegInterval), GRegInterval, "path length interval", 1, 1 << 20);
-        Range(nameof(DRegInterval), DRegInterval, "R1 interval", 1, 1 << 20);
+        if (GRegInterval is int gReg) Range(nameof(GRegInterval), gReg, "path length interval", 1, 1 << 20);
+        if (DRegInterval is int dReg) Range(nameof(DRegInterval), dReg, "R1 interval", 1, 1 << 20);
+        Range(nameof(WganLambda), WganLambda, "gradient penalty weight", 0, 1e9);
+        Range(nameof(WganEpsilon), WganEpsilon, "drift weight", 0, 1e9);
+        Growth?.Validate(MbstdGroup);
         Range(nameof(KeepSnapshots), KeepSnapshots, "number of snapshots kept", 0, int.MaxValue);
         return this;
     }

@@ -7,9 +7,10 @@ namespace StyleGan.Training;
 
 /// <summary>
 /// One optimizer step of the training schedule: which loss phase, which network it trains, with which optimizer,
-/// and every how many minibatches (lazy regularization runs every 4 or 16).
+/// every how many minibatches (lazy regularization runs every 4 or 16), and the factor its optimizer's learning rate
+/// carries (interval / (interval + 1) with lazy regularization, else 1).
 /// </summary>
-public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, optim.Optimizer Optimizer, int Interval)
+public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, optim.Optimizer Optimizer, int Interval, double LearningRateRatio)
 {
     /// <summary>
     /// The official schedule: with lazy regularization, a main phase every minibatch and a regularization phase every
@@ -34,16 +35,19 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, optim.Opti
             var adam = optim.Adam(module.parameters(), learningRate * ratio, Math.Pow(beta1, ratio), Math.Pow(beta2, ratio), eps: 1e-8);
             if (interval is int regInterval)
             {
-                phases.Add(new(isG ? LossPhase.GMain : LossPhase.DMain, module, adam, 1));
-                phases.Add(new(isG ? LossPhase.GReg : LossPhase.DReg, module, adam, regInterval));
+                phases.Add(new(isG ? LossPhase.GMain : LossPhase.DMain, module, adam, 1, ratio));
+                phases.Add(new(isG ? LossPhase.GReg : LossPhase.DReg, module, adam, regInterval, ratio));
             }
             else
             {
-                phases.Add(new(isG ? LossPhase.GBoth : LossPhase.DBoth, module, adam, 1));
+                phases.Add(new(isG ? LossPhase.GBoth : LossPhase.DBoth, module, adam, 1, ratio));
             }
         }
         return phases;
     }
+
+    /// <summary>Sets the phase's optimizer to a learning rate (times its ratio), as a per-resolution schedule does.</summary>
+    public void SetLearningRate(double learningRate) => AdamState.SetLearningRate(Optimizer, learningRate * LearningRateRatio);
 
     /// <summary>Accumulates this phase's gradients (only this phase's network requires grad), sanitizes them, steps the optimizer.</summary>
     public LossTerms Run(StyleGan2Loss loss, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC)

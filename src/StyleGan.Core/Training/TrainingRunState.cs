@@ -40,6 +40,7 @@ public sealed class TrainingRunState : IDisposable
     public TrainingRunState(TrainingOptions options, int resolution, int channels, int labelDim, string datasetPath, Device device)
         : this(options.Validate(), NewNetworks(options, resolution, channels, labelDim), datasetPath, device)
     {
+        if (options.Growth is GrowthSchedule growth) SetLod(growth.Lod(0, resolution));
         using (no_grad()) GEma.load_state_dict(G.state_dict());
     }
 
@@ -59,9 +60,21 @@ public sealed class TrainingRunState : IDisposable
         DataRandom = new torch.Generator((ulong)options.Seed * 3 + 1);
         LatentRandom = new torch.Generator((ulong)options.Seed * 3 + 2, device);
         LossRandom = new torch.Generator((ulong)options.Seed * 3 + 3, device);
-        Loss = new StyleGan2Loss(G, D, LossRandom, options.StyleMixing, options.Gamma, plWeight: options.PlWeight);
+        Loss = new StyleGan2Loss(G, D, LossRandom, options.StyleMixing, options.Gamma, plWeight: options.PlWeight,
+            kind: options.Loss, wganLambda: options.WganLambda, wganEpsilon: options.WganEpsilon);
         Phases = TrainingPhase.Schedule(G, D, options.LearningRate, 0, 0.99,
-            options.PlWeight > 0 ? options.GRegInterval : null, options.Gamma > 0 ? options.DRegInterval : null);
+            options.PlWeight > 0 ? options.GRegInterval : null, options.DRegularized ? options.DRegInterval : null);
+    }
+
+    /// <summary>The level of detail the networks are at (0 unless they grow): G's, which D and G_ema follow.</summary>
+    public double Lod => G.Synthesis.Lod;
+
+    /// <summary>Sets the level of detail of G, G_ema and D (growing networks only).</summary>
+    public void SetLod(double lod)
+    {
+        G.Synthesis.Lod = lod;
+        GEma.Synthesis.Lod = lod;
+        D.Lod = lod;
     }
 
     static (Generator, Discriminator, Generator) NewNetworks(TrainingOptions options, int resolution, int channels, int labelDim)
@@ -143,19 +156,33 @@ public sealed class TrainingRunState : IDisposable
         }
     }
 
-    /// <summary>The network configs a run's options describe, as train.py builds them.</summary>
-    public static (GeneratorConfig G, DiscriminatorConfig D) NetworkConfigs(TrainingOptions o, int resolution, int channels, int labelDim) => (
+    /// <summary>
+    /// The network configs a run's options describe, as train.py builds them. Without mapping layers (the 2019
+    /// paper's configs A and B) w is z with the label embedding beside it, as Progressive GAN puts labels beside z.
+    /// </summary>
+    public static (GeneratorConfig G, DiscriminatorConfig D) NetworkConfigs(TrainingOptions o, int resolution, int channels, int labelDim)
+    {
+        int? labelsBesideZ = o.MappingLayers == 0 && labelDim > 0 ? labelDim : null;
+        return NetworkConfigs(o, resolution, channels, labelDim, labelsBesideZ);
+    }
+
+    static (GeneratorConfig G, DiscriminatorConfig D) NetworkConfigs(TrainingOptions o, int resolution, int channels, int labelDim, int? labelsBesideZ) => (
         new GeneratorConfig
         {
-            ZDim = o.ZDim, CDim = labelDim, WDim = o.ZDim, ImgResolution = resolution, ImgChannels = channels,
-            MappingKwargs = new MappingConfig { NumLayers = o.MappingLayers },
-            SynthesisKwargs = new SynthesisConfig { ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture },
+            ZDim = o.ZDim, CDim = labelDim, WDim = o.ZDim + (labelsBesideZ ?? 0), ImgResolution = resolution, ImgChannels = channels,
+            MappingKwargs = new MappingConfig { NumLayers = o.MappingLayers, EmbedFeatures = labelsBesideZ },
+            SynthesisKwargs = new SynthesisConfig
+            {
+                ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture,
+                Normalization = o.Normalization, Input = o.Input, UseNoise = o.UseNoise, Resampling = o.Resampling, Growing = o.Growth is not null,
+            },
         },
         new DiscriminatorConfig
         {
             CDim = labelDim, ImgResolution = resolution, ImgChannels = channels, Architecture = o.DArchitecture,
             ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp,
             EpilogueKwargs = new EpilogueConfig { MbstdGroupSize = o.MbstdGroup },
+            Resampling = o.Resampling, Growing = o.Growth is not null,
         });
 
     public void Dispose()

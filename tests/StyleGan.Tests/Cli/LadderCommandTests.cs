@@ -21,7 +21,7 @@ public sealed class LadderCommandTests : IDisposable
         var run = json.GetProperty("runs")[0];
         Assert.Equal("sg2-orig-skip", run.GetProperty("config").GetString());
         Assert.Equal(0.032, run.GetProperty("kimg").GetDouble(), 1e-12);
-        Assert.Equal(4.18, run.GetProperty("published").GetDouble());
+        Assert.Equal(4.18, run.GetProperty("published").GetProperty("FFHQ").GetDouble());
         Assert.True(run.GetProperty("results").GetProperty("fid10k_mnist").GetDouble() > 0);
         using (var chart = SkiaSharp.SKBitmap.Decode(Path.Combine(outdir, "ladder.png"))) Assert.True(chart.Width > 0);
         var checkpoint = run.GetProperty("checkpoint").GetString()!;

@@ -43,6 +43,30 @@ public sealed class GanLossesTests
         Assert.Equal(new[] { 2.0, Math.Sqrt(5) }, lengths.data<float>().Select(v => (double)v), new Tolerance());
     }
 
+    [Fact]
+    public void GradientPenaltyIsTheSquaredDistanceOfTheGradientNormFromOne()
+    {
+        // D(x) = sum(3 x^2) per sample: |dD/dx| = 6 |x|, so the penalty is (6 |x| - 1)^2 per sample.
+        var x = tensor(new[] { 1f, 2f, 0f, -1f, 0.5f, 0.5f, 0f, 0f }).reshape(2, 1, 2, 2).requires_grad_(true);
+        var logits = (x.square() * 3).sum(new long[] { 1, 2, 3 });
+        var penalty = GanLosses.GradientPenalty(logits, x);
+        Assert.Equal(new[] { Math.Pow(6 * Math.Sqrt(6) - 1, 2), Math.Pow(6 * Math.Sqrt(0.5) - 1, 2) }, penalty.data<float>().Select(v => (double)v), new Tolerance());
+        // Differentiable, as the D step needs: d/dx (6|x| - 1)^2 = 2 (6|x| - 1) * 6 x / |x|.
+        penalty.sum().backward();
+        double first = 2 * (6 * Math.Sqrt(6) - 1) * 6 / Math.Sqrt(6);
+        Assert.Equal(first * 2, x.grad!.data<float>()[1], 3);
+    }
+
+    [Fact]
+    public void WassersteinTermsAreTheLogitsWithProgressiveGansDrift()
+    {
+        var logits = tensor(new[] { 2f, -3f });
+        Assert.Equal(new[] { -2.0, 3 }, GanLosses.GeneratorWasserstein(logits).data<float>().Select(v => (double)v), new Tolerance());
+        Assert.Equal(new[] { 2.0, -3 }, GanLosses.DiscriminatorWassersteinFake(logits).data<float>().Select(v => (double)v), new Tolerance());
+        // -D(x) + epsilon D(x)^2 with epsilon 0.001.
+        Assert.Equal(new[] { -2 + 0.004, 3 + 0.009 }, GanLosses.DiscriminatorWassersteinReal(logits, 0.001).data<float>().Select(v => (double)v), new Tolerance());
+    }
+
     sealed class Tolerance : IEqualityComparer<double>
     {
         public bool Equals(double a, double b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(a));

@@ -84,4 +84,13 @@ public sealed class LadderTests : IDisposable
         LadderScore.Evaluate(rung, third, data, metrics.Select(m => m.WithGeneratedCount(30)).ToList(), networks, CPU);
         Assert.Equal(2, File.ReadAllLines(MetricLog.RunFile(Path.GetDirectoryName(third)!, "fid10k_mnist")).Length);
     }
+
+    [Fact]
+    public void BothPapersTablesAreSetBesideTheirConfigurations()
+    {
+        Assert.Equal([new PublishedFid("FFHQ", 4.85, "StyleGAN table 1"), new PublishedFid("CelebA-HQ", 5.34, "StyleGAN table 1")], PublishedLadders.Of("sg1-c"));
+        Assert.Equal([new PublishedFid("FFHQ", 3.31, "StyleGAN2 table 2")], PublishedLadders.Of("sg2-skip-resnet"));
+        Assert.Empty(PublishedLadders.Of("cpu-tiny"));
+        Assert.All(Presets.StyleGan1Table, cfg => Assert.Equal(2, PublishedLadders.Of(cfg).Count));
+    }
 }

@@ -66,6 +66,46 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Equal(straight.Loss.PlMean.item<float>(), resumed.Loss.PlMean.item<float>());
     }
 
+    // The 2019 family growing from 4x4 to 8x8: 8 images at 4x4, a fade over 8, then 8x8, with a minibatch and a
+    // learning rate of its own at 8x8; the optimizers are reset as each fade starts and ends.
+    static TrainingOptions Growing(string cfg) => Presets.Get(cfg, 8) with
+    {
+        TotalKimg = 0.028, Batch = 4, ZDim = 8, ChannelBase = 64, ChannelMax = 8, MbstdGroup = 2, EmaKimg = 0.01, TickKimg = 0.008, SnapKimg = 1, Seed = 7,
+        Growth = new GrowthSchedule { InitialResolution = 4, TrainingKimg = 0.008, TransitionKimg = 0.008, Batch = new() { [8] = 2 }, LearningRate = new() { [8] = 0.002 } },
+    };
+
+    [Theory]
+    [InlineData("sg1-a")] // WGAN-GP, pixel norm, dense input
+    [InlineData("sg1-f")] // R1, AdaIN, const, noise, style mixing
+    public void ResumedProgressiveRunEqualsUninterruptedRunAcrossAFade(string cfg)
+    {
+        using var straight = NewRun(Growing(cfg));
+        var lods = new List<double>();
+        Assert.Equal(TrainingOutcome.Finished, new TrainingLoop(straight, data, Path.Combine(folder, "straight"), CPU, _ => lods.Add(straight.Lod)).Run(CancellationToken.None));
+        Assert.Equal(1, lods[0]);
+        Assert.Contains(lods, lod => lod > 0 && lod < 1);
+        Assert.Equal(0, lods[^1]);
+
+        var interruptedFolder = Path.Combine(folder, "interrupted");
+        using (var first = NewRun(Growing(cfg)))
+        {
+            using var cancel = new CancellationTokenSource();
+            // Stopped within the fade (kimg 0.008 to 0.016, lod 1 to 0).
+            var outcome = new TrainingLoop(first, data, interruptedFolder, CPU, p => { if (p.Kimg >= 0.012) cancel.Cancel(); }).Run(cancel.Token);
+            Assert.Equal(TrainingOutcome.Interrupted, outcome);
+            Assert.InRange(first.Lod, 0.01, 0.99);
+        }
+
+        using var resumed = TrainingRunState.Resume(Checkpoint.Newest(interruptedFolder)!, data, CPU);
+        Assert.InRange(resumed.Lod, 0.01, 0.99);
+        Assert.Equal(TrainingOutcome.Finished, new TrainingLoop(resumed, data, interruptedFolder, CPU).Run(CancellationToken.None));
+
+        Assert.Equal(straight.Counters.CurNimg, resumed.Counters.CurNimg);
+        AssertSameWeights(straight.G, resumed.G);
+        AssertSameWeights(straight.D, resumed.D);
+        AssertSameWeights(straight.GEma, resumed.GEma);
+    }
+
     [Fact]
     public void RunWritesCheckpointsGridsAndLogs()
     {
