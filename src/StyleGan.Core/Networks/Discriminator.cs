@@ -47,14 +47,7 @@ public sealed class Discriminator : nn.Module
     public double Lod
     {
         get => lod is null ? 0 : lod.item<float>();
-        set
-        {
-            if (lod is null) throw new InvalidOperationException("Only a growing network has a level of detail.");
-            int maxLod = LevelOfDetail.Of(Config.ImgResolution, 4);
-            if (!(value >= 0 && value <= maxLod)) throw new ArgumentOutOfRangeException(nameof(value), value, $"The lod must be in [0, {maxLod}].");
-            using var _ = no_grad();
-            lod.fill_(value);
-        }
+        set => LevelOfDetail.Set(lod, value, LevelOfDetail.Of(Config.ImgResolution, 4));
     }
 
     /// <param name="img">Images [N, C, H, W] in [-1, 1].</param>

@@ -22,4 +22,16 @@ public static class LevelOfDetail
 
     /// <summary>The resolution whose layers a network at this lod runs last (the fade's target): imgResolution / 2^floor(lod).</summary>
     public static int ActiveResolution(int imgResolution, double lod) => imgResolution >> (int)Math.Floor(lod);
+
+    /// <summary>A growing network's lod buffer set to a value in [0, maxLod] (the 4x4 output).</summary>
+    /// <param name="buffer">The network's lod buffer, or null for a network that does not grow.</param>
+    /// <param name="value">The new level of detail.</param>
+    /// <param name="maxLod">The network's lowest level of detail.</param>
+    public static void Set(Tensor? buffer, double value, int maxLod)
+    {
+        if (buffer is null) throw new InvalidOperationException("Only a growing network has a level of detail.");
+        if (!(value >= 0 && value <= maxLod)) throw new ArgumentOutOfRangeException(nameof(value), value, $"The lod must be in [0, {maxLod}].");
+        using var _ = no_grad();
+        buffer.fill_(value);
+    }
 }

@@ -54,13 +54,7 @@ public sealed class SynthesisNetwork : nn.Module
     public double Lod
     {
         get => lod is null ? 0 : lod.item<float>();
-        set
-        {
-            if (lod is null) throw new InvalidOperationException("Only a growing network has a level of detail.");
-            if (!(value >= 0 && value <= MaxLod)) throw new ArgumentOutOfRangeException(nameof(value), value, $"The lod must be in [0, {MaxLod}].");
-            using var _ = no_grad();
-            lod.fill_(value);
-        }
+        set => LevelOfDetail.Set(lod, value, MaxLod);
     }
 
     /// <summary>The lowest level of detail: the 4x4 output.</summary>

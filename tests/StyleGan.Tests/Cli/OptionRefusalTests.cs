@@ -39,6 +39,18 @@ public sealed class OptionRefusalTests : IDisposable
         Assert.False(Directory.Exists(runs));
     }
 
+    [Fact]
+    public void PathLengthWithoutAMappingNetworkIsRefusedNotCrashed()
+    {
+        // Progressive GAN (sg1-a) has no mapping network: w is z, which path length cannot differentiate through.
+        var runs = Path.Combine(folder, "runs");
+        var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, "--cfg", "sg1-a", "--pl-weight", "2");
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.StartsWith("stylegan: error: --pl-weight: ", error);
+        Assert.Contains("without a mapping network", error);
+        Assert.False(Directory.Exists(runs));
+    }
+
     [Theory]
     [InlineData("--trunc", "NaN", "truncation psi NaN")]
     [InlineData("--trunc", "Infinity", "truncation psi Infinity")]
