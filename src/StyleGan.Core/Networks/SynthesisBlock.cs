@@ -14,6 +14,7 @@ namespace StyleGan.Networks;
 public sealed class SynthesisBlock : nn.Module
 {
     readonly Parameter? @const;
+    readonly ISynthesisLayer? input;
     readonly ISynthesisLayer? conv0;
     readonly ISynthesisLayer conv1;
     readonly ToRgbLayer? torgb;
@@ -21,7 +22,6 @@ public sealed class SynthesisBlock : nn.Module
     readonly Tensor? resample_filter;
     readonly int inChannels;
     readonly Architecture architecture;
-    readonly string firstName;
 
     /// <summary>Number of synthesis layers (each takes one w).</summary>
     public int NumConv { get; }
@@ -30,7 +30,8 @@ public sealed class SynthesisBlock : nn.Module
     public int NumToRgb { get; }
 
     /// <summary>The block's synthesis layers in the order they take ws, with their names in the block.</summary>
-    public IEnumerable<(string Name, ISynthesisLayer Layer)> Layers => conv0 is null ? [("conv1", conv1)] : [(firstName, conv0), ("conv1", conv1)];
+    public IEnumerable<(string Name, ISynthesisLayer Layer)> Layers =>
+        input is not null ? [("input", input), ("conv1", conv1)] : conv0 is not null ? [("conv0", conv0), ("conv1", conv1)] : [("conv1", conv1)];
 
     /// <summary>The dtype the block's parameters are stored in (float32 unless the network was converted).</summary>
     public ScalarType DType => conv1.DType;
@@ -55,14 +56,14 @@ public sealed class SynthesisBlock : nn.Module
             : new StyleGan1Layer(layerIn, outChannels, wDim, resolution, input, up, config.Resampling == Resampling.NearestBlur, config.Normalization, config.UseNoise);
 
         // The 2019 family's first layer is StyleGAN's input layer (the original's "4x4/Const" or "4x4/Dense" scope).
-        firstName = inChannels == 0 ? "input" : "conv0";
+        // Each layer has a field of its registered name: TorchSharp's state_dict also lists modules by field name.
         if (inChannels == 0 && modulated)
             register_parameter("const", @const = new Parameter(randn(outChannels, resolution, resolution)));
+        else if (inChannels == 0)
+            register_module("input", (nn.Module)(input = Layer(0, up: false, input: config.Input)));
         else
-        {
-            register_module(firstName, (nn.Module)(conv0 = Layer(inChannels, up: inChannels != 0, input: inChannels == 0 ? config.Input : null)));
-            NumConv++;
-        }
+            register_module("conv0", (nn.Module)(conv0 = Layer(inChannels, up: true)));
+        NumConv += @const is null ? 1 : 0;
         register_module("conv1", (nn.Module)(conv1 = Layer(outChannels, up: false)));
         NumConv++;
 
@@ -102,7 +103,7 @@ public sealed class SynthesisBlock : nn.Module
             }
             else
             {
-                x = conv0!.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+                x = (input ?? conv0!).forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
                 x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
             }
 

@@ -151,6 +151,8 @@ public sealed class StyleGan1Tests
             Assert.All(new[] { 4, 8, 16, 32 }, res => Assert.Contains($"synthesis.b{res}.torgb.weight", g)); // growing: a toRGB per resolution
             Assert.All(new[] { 8, 16, 32 }, res => Assert.Contains($"b{res}.fromrgb.weight", d));
             Assert.Contains("b4.fromrgb.weight", d);
+            Assert.DoesNotContain(g, name => name.StartsWith("synthesis.b4.conv0.", StringComparison.Ordinal)); // the input layer has one name
+            Assert.Equal(run.G.named_parameters().Count() + run.G.named_buffers().Count(), g.Count);
             Assert.Equal(row == 'a' ? 3 : 2, run.Lod); // from 4x4 (Progressive GAN) or 8x8 (StyleGAN)
         }
     }
