@@ -20,7 +20,6 @@ public sealed class SynthesisBlock : nn.Module
     readonly ToRgbLayer? torgb;
     readonly Conv2dLayer? skip;
     readonly Tensor? resample_filter;
-    readonly int inChannels;
     readonly Architecture architecture;
 
     /// <summary>Number of synthesis layers (each takes one w).</summary>
@@ -46,21 +45,20 @@ public sealed class SynthesisBlock : nn.Module
     public SynthesisBlock(int inChannels, int outChannels, int wDim, int resolution, int imgChannels, bool isLast, SynthesisConfig config)
         : base(nameof(SynthesisBlock))
     {
-        this.inChannels = inChannels;
         architecture = config.Architecture;
         bool modulated = config.Normalization == SynthesisNormalization.Demodulation;
         if (modulated) register_buffer("resample_filter", resample_filter = Upfirdn2d.SetupFilter());
 
-        ISynthesisLayer Layer(int layerIn, bool up, SynthesisInput? input = null) => modulated
+        ISynthesisLayer Layer(int layerIn, bool up, SynthesisInput? source = null) => modulated
             ? new SynthesisLayer(layerIn, outChannels, wDim, resolution, up: up ? 2 : 1, useNoise: config.UseNoise, convClamp: config.ConvClamp)
-            : new StyleGan1Layer(layerIn, outChannels, wDim, resolution, input, up, config.Resampling == Resampling.NearestBlur, config.Normalization, config.UseNoise);
+            : new StyleGan1Layer(layerIn, outChannels, wDim, resolution, source, up, config.Resampling == Resampling.NearestBlur, config.Normalization, config.UseNoise);
 
         // The 2019 family's first layer is StyleGAN's input layer (the original's "4x4/Const" or "4x4/Dense" scope).
         // Each layer has a field of its registered name: TorchSharp's state_dict also lists modules by field name.
         if (inChannels == 0 && modulated)
             register_parameter("const", @const = new Parameter(randn(outChannels, resolution, resolution)));
         else if (inChannels == 0)
-            register_module("input", (nn.Module)(input = Layer(0, up: false, input: config.Input)));
+            register_module("input", (nn.Module)(input = Layer(0, up: false, source: config.Input)));
         else
             register_module("conv0", (nn.Module)(conv0 = Layer(inChannels, up: true)));
         NumConv += @const is null ? 1 : 0;
