@@ -17,7 +17,7 @@ public static class TrainCommand
         var cfg = new Option<string>("--cfg") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "cpu-tiny" };
         var resume = new Option<string?>("--resume") { Description = "'auto' (newest checkpoint under --outdir) or a checkpoint file; the run continues in the checkpoint's folder" };
         var kimg = new Option<double?>("--kimg") { Description = "Train until this many thousand real images have been shown" };
-        var batch = new Option<int?>("--batch") { Description = "Minibatch size" };
+        var batch = new Option<int?>("--batch") { Description = "Minibatch size (at every resolution, for a growing preset too)" };
         var snap = new Option<double?>("--snap") { Description = "Checkpoint and sample grid every this many kimg" };
         var tick = new Option<double?>("--tick") { Description = "Progress line and log record every this many kimg" };
         var keep = new Option<int?>("--keep") { Description = "Keep the newest this many checkpoints (0: all)" };
@@ -87,6 +87,12 @@ public static class TrainCommand
                     MbstdGroup = parse.GetValue(mbstd) ?? preset.MbstdGroup,
                     Mirror = parse.GetValue(mirror) ?? preset.Mirror,
                     Conditional = parse.GetValue(cond) ?? preset.Conditional,
+                    // A minibatch or lr given on the command line holds at every resolution of a growing preset too.
+                    Growth = preset.Growth is { } growth ? growth with
+                    {
+                        Batch = parse.GetValue(batch) is null ? growth.Batch : new(),
+                        LearningRate = parse.GetValue(lr) is null ? growth.LearningRate : new(),
+                    } : null,
                 }).Validate();
                 run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
                 // Only now, with the run built, so that a start that fails leaves no empty run folder behind.

@@ -129,4 +129,19 @@ public sealed class CliTests : IDisposable
         Assert.Contains("System.InvalidOperationException: an invariant broke", error.ToString());
         Assert.Contains(" at ", error.ToString());
     }
+
+    [Fact]
+    public void BatchAndLrFlagsHoldAtEveryResolutionOfAGrowingPreset()
+    {
+        var runs = Path.Combine(folder, "runs");
+        var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, "--cfg", "sg1-a", "--batch", "8", "--lr", "0.002",
+            "--kimg", "0.008", "--cbase", "64", "--cmax", "8", "--zdim", "8", "--threads", "1");
+        Assert.True(code == 0, error);
+        var options = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory.GetDirectories(runs).Single(), "training_options.json"))).RootElement;
+        Assert.Equal(8, options.GetProperty("batch").GetInt32());
+        Assert.Equal(0.002, options.GetProperty("learning_rate").GetDouble());
+        Assert.Empty(options.GetProperty("growth").GetProperty("batch").EnumerateObject());          // the preset's per-resolution values gave way
+        Assert.Empty(options.GetProperty("growth").GetProperty("learning_rate").EnumerateObject());
+        Assert.Equal(4, options.GetProperty("growth").GetProperty("initial_resolution").GetInt32()); // the rest of the schedule stays
+    }
 }
