@@ -29,11 +29,11 @@ public static class PresetBench
             foreach (var lod in lods)
             {
                 int batch = options.Batch, trained = resolution;
-                if (options.Growth is GrowthSchedule growth)
+                if (options.Growth is not null)
                 {
                     run.SetLod(lod);
-                    trained = GrowthSchedule.Resolution(lod, resolution);
-                    batch = growth.Batch.GetValueOrDefault(trained, options.Batch);
+                    trained = Networks.LevelOfDetail.ActiveResolution(resolution, lod);
+                    batch = options.BatchAt(trained);
                 }
                 var reals = rand(batch, channels, resolution, resolution) * 2 - 1;
                 var seconds = new Dictionary<string, double>();

@@ -46,7 +46,7 @@ public sealed class Discriminator : nn.Module
     /// <summary>The level of detail of a growing network, as <see cref="SynthesisNetwork.Lod"/>.</summary>
     public double Lod
     {
-        get => lod is null ? 0 : lod.item<float>();
+        get => LevelOfDetail.Get(lod);
         set => LevelOfDetail.Set(lod, value, LevelOfDetail.Of(Config.ImgResolution, 4));
     }
 

@@ -53,7 +53,7 @@ public sealed class SynthesisNetwork : nn.Module
     /// </summary>
     public double Lod
     {
-        get => lod is null ? 0 : lod.item<float>();
+        get => LevelOfDetail.Get(lod);
         set => LevelOfDetail.Set(lod, value, MaxLod);
     }
 

@@ -34,9 +34,6 @@ public sealed record GrowthSchedule
         return Math.Max(lod, 0);
     }
 
-    /// <summary>The resolution being trained or faded in at a lod.</summary>
-    public static int Resolution(double lod, int resolution) => Networks.LevelOfDetail.ActiveResolution(resolution, lod);
-
     /// <summary>Whether layers appear between two lods (the original then resets the optimizers' state).</summary>
     public static bool NewLayers(double previousLod, double lod) =>
         Math.Floor(previousLod) != Math.Floor(lod) || Math.Ceiling(previousLod) != Math.Ceiling(lod);
@@ -46,9 +43,8 @@ public sealed record GrowthSchedule
     {
         if (!(InitialResolution >= 4 && InitialResolution <= Networks.NetworkLimits.MaxResolution && System.Numerics.BitOperations.IsPow2(InitialResolution)))
             throw new InvalidValueException("Growth.InitialResolution", $"the initial resolution {InitialResolution} is not a power of two in [4, {Networks.NetworkLimits.MaxResolution}].");
-        foreach (var (name, kimg) in new[] { ("TrainingKimg", TrainingKimg), ("TransitionKimg", TransitionKimg) })
-            if (!double.IsFinite(kimg) || kimg < 0 || kimg > 1e9)
-                throw new InvalidValueException($"Growth.{name}", $"the {name} {kimg} is outside [0, 1e9].");
+        TrainingOptions.Range("Growth.TrainingKimg", TrainingKimg, "training length per resolution (kimg)", 0, 1e9);
+        TrainingOptions.Range("Growth.TransitionKimg", TransitionKimg, "fade-in length (kimg)", 0, 1e9);
         foreach (var (res, batch) in Batch)
             if (batch < 1 || batch > 4096 || batch % mbstdGroup != 0)
                 throw new InvalidValueException("Growth.Batch", $"the minibatch size {batch} at {res}x{res} is outside [1, 4096] or not a multiple of the minibatch-stddev group size {mbstdGroup}.");

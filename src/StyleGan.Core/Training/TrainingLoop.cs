@@ -138,10 +138,9 @@ public sealed class TrainingLoop
         if (GrowthSchedule.NewLayers(run.Lod, lod))
             foreach (var (_, optimizer) in run.Optimizers) AdamState.Reset(optimizer);
         run.SetLod(lod);
-        int resolution = GrowthSchedule.Resolution(lod, data.Resolution);
-        double learningRate = growth.LearningRate.GetValueOrDefault(resolution, options.LearningRate);
-        foreach (var phase in run.Phases) phase.SetLearningRate(learningRate);
-        return growth.Batch.GetValueOrDefault(resolution, options.Batch);
+        int resolution = Networks.LevelOfDetail.ActiveResolution(data.Resolution, lod);
+        foreach (var phase in run.Phases) phase.SetLearningRate(options.LearningRateAt(resolution));
+        return options.BatchAt(resolution);
     }
 
     // One minibatch: every phase due at this batch index, then the G_ema update.

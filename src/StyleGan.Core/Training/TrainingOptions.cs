@@ -89,6 +89,12 @@ public sealed record TrainingOptions
     /// <summary>Lazy R1 (or gradient penalty) interval (null: in every minibatch's D step, as StyleGAN 2019 and Progressive GAN).</summary>
     public int? DRegInterval { get; init; } = 16;
 
+    /// <summary>The minibatch size at a resolution: the growth schedule's for it, else <see cref="Batch"/>.</summary>
+    public int BatchAt(int resolution) => Growth?.Batch.GetValueOrDefault(resolution, Batch) ?? Batch;
+
+    /// <summary>The learning rate at a resolution: the growth schedule's for it, else <see cref="LearningRate"/>.</summary>
+    public double LearningRateAt(int resolution) => Growth?.LearningRate.GetValueOrDefault(resolution, LearningRate) ?? LearningRate;
+
     /// <summary>Whether D has a regularization term: R1 with the logistic loss, the gradient penalty with WGAN-GP.</summary>
     public bool DRegularized => Loss == AdversarialLoss.WganGp ? WganLambda > 0 : Gamma > 0;
 
@@ -142,7 +148,7 @@ public sealed record TrainingOptions
         return this;
     }
 
-    static void Range(string name, double value, string what, double min, double max)
+    internal static void Range(string name, double value, string what, double min, double max)
     {
         if (!double.IsFinite(value) || value < min || value > max)
             throw new InvalidValueException(name, $"the {what} {value} is outside [{min}, {max}].");

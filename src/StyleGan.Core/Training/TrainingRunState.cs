@@ -163,27 +163,25 @@ public sealed class TrainingRunState : IDisposable
     public static (GeneratorConfig G, DiscriminatorConfig D) NetworkConfigs(TrainingOptions o, int resolution, int channels, int labelDim)
     {
         int? labelsBesideZ = o.MappingLayers == 0 && labelDim > 0 ? labelDim : null;
-        return NetworkConfigs(o, resolution, channels, labelDim, labelsBesideZ);
-    }
-
-    static (GeneratorConfig G, DiscriminatorConfig D) NetworkConfigs(TrainingOptions o, int resolution, int channels, int labelDim, int? labelsBesideZ) => (
-        new GeneratorConfig
-        {
-            ZDim = o.ZDim, CDim = labelDim, WDim = o.ZDim + (labelsBesideZ ?? 0), ImgResolution = resolution, ImgChannels = channels,
-            MappingKwargs = new MappingConfig { NumLayers = o.MappingLayers, EmbedFeatures = labelsBesideZ },
-            SynthesisKwargs = new SynthesisConfig
+        return (
+            new GeneratorConfig
             {
-                ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture,
-                Normalization = o.Normalization, Input = o.Input, UseNoise = o.UseNoise, Resampling = o.Resampling, Growing = o.Growth is not null,
+                ZDim = o.ZDim, CDim = labelDim, WDim = o.ZDim + (labelsBesideZ ?? 0), ImgResolution = resolution, ImgChannels = channels,
+                MappingKwargs = new MappingConfig { NumLayers = o.MappingLayers, EmbedFeatures = labelsBesideZ },
+                SynthesisKwargs = new SynthesisConfig
+                {
+                    ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture,
+                    Normalization = o.Normalization, Input = o.Input, UseNoise = o.UseNoise, Resampling = o.Resampling, Growing = o.Growth is not null,
+                },
             },
-        },
-        new DiscriminatorConfig
-        {
-            CDim = labelDim, ImgResolution = resolution, ImgChannels = channels, Architecture = o.DArchitecture,
-            ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp,
-            EpilogueKwargs = new EpilogueConfig { MbstdGroupSize = o.MbstdGroup },
-            Resampling = o.Resampling, Growing = o.Growth is not null,
-        });
+            new DiscriminatorConfig
+            {
+                CDim = labelDim, ImgResolution = resolution, ImgChannels = channels, Architecture = o.DArchitecture,
+                ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp,
+                EpilogueKwargs = new EpilogueConfig { MbstdGroupSize = o.MbstdGroup },
+                Resampling = o.Resampling, Growing = o.Growth is not null,
+            });
+    }
 
     public void Dispose()
     {

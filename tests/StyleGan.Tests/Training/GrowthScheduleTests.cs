@@ -14,7 +14,7 @@ public sealed class GrowthScheduleTests
         var expected = new (double Kimg, double Lod)[] { (0, 2), (3.9, 2), (4, 2), (6, 1.5), (8, 1), (11, 1), (13, 0.75), (16, 0), (100, 0) };
         foreach (var (kimg, lod) in expected) Assert.Equal(lod, schedule.Lod(kimg, 32), 12);
         Assert.Equal(3, (schedule with { InitialResolution = 4 }).Lod(0, 32));
-        Assert.Equal(16, GrowthSchedule.Resolution(1.5, 32)); // a fade is at the resolution it fades in
+        Assert.Equal(16, StyleGan.Networks.LevelOfDetail.ActiveResolution(32, 1.5)); // a fade is at the resolution it fades in
         Assert.True(GrowthSchedule.NewLayers(2, 1.9));          // a fade starts
         Assert.True(GrowthSchedule.NewLayers(1.1, 1));          // and ends
         Assert.False(GrowthSchedule.NewLayers(1.5, 1.4));
