@@ -23,7 +23,8 @@ public static class TrainingProgressView
                     task.Value = Math.Min(p.Kimg, totalKimg);
                     string speed = double.IsNaN(p.SecondsPerKimg) ? "" : $" {p.SecondsPerKimg:F1} s/kimg";
                     string losses = string.Join(" ", p.Losses.Select(kv => $"{kv.Key.Replace("loss/", "")} {kv.Value:F2}"));
-                    task.Description = Markup.Escape($"kimg {p.Kimg:F1}/{totalKimg}{speed} {losses}");
+                    string augment = p.AugmentP is double augmentP ? $" augment {augmentP:F3}" : "";
+                    task.Description = Markup.Escape($"kimg {p.Kimg:F1}/{totalKimg}{speed}{augment} {losses}");
                     if (p.Event is not null) AnsiConsole.MarkupLine(Markup.Escape(p.Event));
                 });
             });

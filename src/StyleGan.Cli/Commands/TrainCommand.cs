@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Spectre.Console;
+using StyleGan.Augment;
 using StyleGan.Data;
 using StyleGan.Files;
 using StyleGan.Metrics;
+using StyleGan.Serialization;
 using StyleGan.Training;
 
 namespace StyleGan.Cli.Commands;
@@ -15,7 +17,9 @@ public static class TrainCommand
         var dataOption = new Option<string?>("--data") { Description = "Dataset folder or zip (default: the bundled MNIST digits, data/mnist32.zip)" };
         var outdir = new Option<string>("--outdir") { Description = "Parent folder of the runs; each new run gets a numbered sub-folder", DefaultValueFactory = _ => "runs" };
         var cfg = new Option<string>("--cfg") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "cpu-tiny" };
-        var resume = new Option<string?>("--resume") { Description = "'auto' (newest checkpoint under --outdir) or a checkpoint file; the run continues in the checkpoint's folder" };
+        var resume = new Option<string?>("--resume") { Description = "'auto' (newest checkpoint under --outdir) or a checkpoint file: that run continues exactly, in its folder. " +
+            "Any other network (an NVIDIA .pkl, a converted or exported network): a new run starts from its weights (transfer learning)" };
+        var transfer = new Option<bool>("--transfer") { Description = "Start a new run from the weights of --resume even when it is a training checkpoint (of another run, on other data)" };
         var kimg = new Option<double?>("--kimg") { Description = "Train until this many thousand real images have been shown" };
         var batch = new Option<int?>("--batch") { Description = "Minibatch size (at every resolution, for a growing preset too)" };
         var snap = new Option<double?>("--snap") { Description = "Checkpoint and sample grid every this many kimg" };
@@ -34,6 +38,11 @@ public static class TrainCommand
         var mbstd = new Option<int?>("--mbstd-group") { Description = "Minibatch stddev group size" };
         var mirror = new Option<bool?>("--mirror") { Description = "Random x-flips of the real images" };
         var cond = new Option<bool?>("--cond") { Description = "Condition on the dataset's labels when it has them (default true)" };
+        var aug = new Option<string?>("--aug") { Description = "Augmentation of D's inputs: ada (adaptive p, the default for new runs), fixed (needs --p) or noaug" };
+        var augP = new Option<double?>("--p") { Description = "Augmentation probability of --aug fixed" };
+        var target = new Option<double?>("--target") { Description = "ADA's target for r_t = E[sign(D(real))] (default 0.6)" };
+        var augpipe = new Option<string?>("--augpipe") { Description = $"Augmentation pipeline: {string.Join(", ", AugmentPresets.Names)} (default {AugmentPresets.Default})" };
+        var freezed = new Option<int?>("--freezed") { Description = "Freeze-D: keep the weights of D's first N layers (transfer learning)" };
         var skipBad = new Option<bool>("--skip-bad") { Description = "Skip unreadable images and images of a minority size, and count them" };
         var metricOptions = new MetricOptions(null);
         var threads = CommonOptions.Threads();
@@ -41,10 +50,67 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a StyleGAN2 generator; Ctrl-C saves a checkpoint that --resume continues exactly.")
         {
-            dataOption, outdir, cfg, resume, kimg, batch, snap, tick, keep, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax,
-            mbstd, mirror, cond, skipBad, threads, device,
+            dataOption, outdir, cfg, resume, transfer, kimg, batch, snap, tick, keep, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax,
+            mbstd, mirror, cond, aug, augP, target, augpipe, freezed, skipBad, threads, device,
         };
         metricOptions.AddTo(command);
+
+        // A new run's options: the preset's, with what the command line gives instead; the augmentation as train.py
+        // checks it (and, starting from a network that was trained with augmentation, its pipeline and p unless given).
+        TrainingOptions NewRunOptions(ParseResult parse, TrainingOptions preset, (AugmentConfig Config, double P)? sourceAugmentation)
+        {
+            var mode = parse.GetValue(aug) switch
+            {
+                null => preset.Augment,
+                "ada" => AugmentMode.Ada,
+                "fixed" => AugmentMode.Fixed,
+                "noaug" => AugmentMode.Noaug,
+                var other => throw new UsageException($"Unknown --aug '{other}': use ada, fixed or noaug."),
+            };
+            double? p = parse.GetValue(augP);
+            if (mode == AugmentMode.Fixed && p is null) throw new UsageException("--aug fixed needs --p, the probability (0 to 1).");
+            if (p is not null && mode != AugmentMode.Fixed) throw new UsageException("--p is the probability of --aug fixed; ADA (--aug ada) sets its own.");
+            if (parse.GetValue(target) is not null && mode != AugmentMode.Ada) throw new UsageException("--target is ADA's; it needs --aug ada.");
+            string? pipe = parse.GetValue(augpipe);
+            if (pipe is not null && mode == AugmentMode.Noaug) throw new UsageException("--augpipe names the pipeline of --aug ada or fixed, not of noaug.");
+            var fromSource = mode == AugmentMode.Noaug ? null : sourceAugmentation;
+
+            int? batchGiven = parse.GetValue(batch);
+            double? lrGiven = parse.GetValue(lr);
+            return (preset with
+            {
+                TotalKimg = parse.GetValue(kimg) ?? preset.TotalKimg,
+                Batch = batchGiven ?? preset.Batch,
+                SnapKimg = parse.GetValue(snap) ?? preset.SnapKimg,
+                TickKimg = parse.GetValue(tick) ?? preset.TickKimg,
+                KeepSnapshots = parse.GetValue(keep) ?? preset.KeepSnapshots,
+                Seed = parse.GetValue(seed) ?? preset.Seed,
+                Gamma = parse.GetValue(gamma) ?? preset.Gamma,
+                LearningRate = lrGiven ?? preset.LearningRate,
+                EmaKimg = parse.GetValue(ema) ?? preset.EmaKimg,
+                PlWeight = parse.GetValue(plWeight) ?? preset.PlWeight,
+                StyleMixing = parse.GetValue(mixing) ?? preset.StyleMixing,
+                MappingLayers = parse.GetValue(map) ?? preset.MappingLayers,
+                ZDim = parse.GetValue(zdim) ?? preset.ZDim,
+                ChannelBase = parse.GetValue(cbase) ?? preset.ChannelBase,
+                ChannelMax = parse.GetValue(cmax) ?? preset.ChannelMax,
+                MbstdGroup = parse.GetValue(mbstd) ?? preset.MbstdGroup,
+                Mirror = parse.GetValue(mirror) ?? preset.Mirror,
+                Conditional = parse.GetValue(cond) ?? preset.Conditional,
+                // A minibatch or lr given on the command line holds at every resolution of a growing preset too.
+                Growth = preset.Growth is { } growth ? growth with
+                {
+                    Batch = batchGiven is null ? growth.Batch : new(),
+                    LearningRate = lrGiven is null ? growth.LearningRate : new(),
+                } : null,
+                Augment = mode,
+                AugmentPipe = pipe is not null ? AugmentPresets.Get(pipe) : fromSource?.Config ?? preset.AugmentPipe,
+                AugmentP = p ?? fromSource?.P ?? preset.AugmentP,
+                AdaTarget = parse.GetValue(target) ?? preset.AdaTarget,
+                FreezeD = parse.GetValue(freezed) ?? preset.FreezeD,
+            }).Validate();
+        }
+
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var metrics = metricOptions.Chosen(parse);
@@ -62,42 +128,30 @@ public static class TrainCommand
             TrainingRunState run;
             ImageDataset data;
             string runFolder;
-            if (checkpoint is null)
+            bool transferring = checkpoint is not null && (parse.GetValue(transfer) || !Checkpoint.IsCheckpoint(checkpoint));
+            if (parse.GetValue(transfer) && checkpoint is null)
+                throw new UsageException("--transfer needs --resume NETWORK: the network whose weights the new run starts from.");
+            if (checkpoint is null || transferring)
             {
                 new OutputRule("--outdir", force: false).Folder(parent); // before the data is read, which can take minutes
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
-                var preset = Presets.Get(parse.GetValue(cfg)!, data.Resolution);
-                var options = (preset with
+                using var source = transferring ? NetworkFile.Load(checkpoint!) : null;
+                var options = NewRunOptions(parse, Presets.Get(parse.GetValue(cfg)!, data.Resolution), source is null ? null : Checkpoint.Augmentation(source, checkpoint!));
+                if (source is not null)
                 {
-                    TotalKimg = parse.GetValue(kimg) ?? preset.TotalKimg,
-                    Batch = parse.GetValue(batch) ?? preset.Batch,
-                    SnapKimg = parse.GetValue(snap) ?? preset.SnapKimg,
-                    TickKimg = parse.GetValue(tick) ?? preset.TickKimg,
-                    KeepSnapshots = parse.GetValue(keep) ?? preset.KeepSnapshots,
-                    Seed = parse.GetValue(seed) ?? preset.Seed,
-                    Gamma = parse.GetValue(gamma) ?? preset.Gamma,
-                    LearningRate = parse.GetValue(lr) ?? preset.LearningRate,
-                    EmaKimg = parse.GetValue(ema) ?? preset.EmaKimg,
-                    PlWeight = parse.GetValue(plWeight) ?? preset.PlWeight,
-                    StyleMixing = parse.GetValue(mixing) ?? preset.StyleMixing,
-                    MappingLayers = parse.GetValue(map) ?? preset.MappingLayers,
-                    ZDim = parse.GetValue(zdim) ?? preset.ZDim,
-                    ChannelBase = parse.GetValue(cbase) ?? preset.ChannelBase,
-                    ChannelMax = parse.GetValue(cmax) ?? preset.ChannelMax,
-                    MbstdGroup = parse.GetValue(mbstd) ?? preset.MbstdGroup,
-                    Mirror = parse.GetValue(mirror) ?? preset.Mirror,
-                    Conditional = parse.GetValue(cond) ?? preset.Conditional,
-                    // A minibatch or lr given on the command line holds at every resolution of a growing preset too.
-                    Growth = preset.Growth is { } growth ? growth with
-                    {
-                        Batch = parse.GetValue(batch) is null ? growth.Batch : new(),
-                        LearningRate = parse.GetValue(lr) is null ? growth.LearningRate : new(),
-                    } : null,
-                }).Validate();
-                run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
+                    // train.py's changes when resuming from a network: ADA reacts faster, and G_ema has no ramp-up.
+                    options = (options with { TransferFrom = Path.GetFullPath(checkpoint!), AdaKimg = 100, EmaRampup = null }).Validate();
+                    (run, var notes) = TrainingRunState.Transfer(options, source, checkpoint!, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
+                    foreach (var note in notes) Console.Error.WriteLine($"stylegan: note: {note}");
+                }
+                else
+                {
+                    run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
+                }
                 // Only now, with the run built, so that a start that fails leaves no empty run folder behind.
                 runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
-                AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, {options.TotalKimg} kimg.");
+                AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, " +
+                    $"{options.TotalKimg} kimg, augmentation {Describe(options)}{(source is null ? "" : $", from the weights of {Markup.Escape(checkpoint!)}")}.");
             }
             else
             {
@@ -108,7 +162,7 @@ public static class TrainCommand
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint), parse.GetValue(skipBad));
                 var schedule = new TrainingSchedule(parse.GetValue(kimg), parse.GetValue(tick), parse.GetValue(snap), parse.GetValue(keep));
                 run = TrainingRunState.Resume(checkpoint, data, dev, schedule);
-                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, mirror, cond }
+                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, mirror, cond, aug, augP, target, augpipe, freezed }
                     .Where(option => parse.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToList();
                 if (ignored.Count > 0)
                     Console.Error.WriteLine($"stylegan: note: a resumed run keeps the options it was trained with; ignored: {string.Join(", ", ignored)} " +
@@ -146,6 +200,13 @@ public static class TrainCommand
         }));
         return command;
     }
+
+    static string Describe(TrainingOptions options) => options.Augment switch
+    {
+        AugmentMode.Ada => $"ada (target {options.AdaTarget:G3}, p from {options.AugmentP:G3})",
+        AugmentMode.Fixed => $"fixed (p {options.AugmentP:G3})",
+        _ => "none",
+    };
 
     // A metric option as the resume line repeats it: metrics are not training options, so a checkpoint does not keep them.
     static string[] ValueOf(ParseResult parse, Option<string?> option, bool path = true) =>

@@ -43,6 +43,12 @@ public sealed class Discriminator : nn.Module
         if (config.Growing) register_buffer("lod", lod = zeros(Array.Empty<long>()));
     }
 
+    /// <summary>
+    /// The blocks' layers from the highest resolution down, as NVIDIA's Discriminator numbers them for Freeze-D
+    /// (freeze_layers); the epilogue and the label mapping are never frozen.
+    /// </summary>
+    public IEnumerable<nn.Module> BlockLayers => blocks.SelectMany(b => b.Block.Layers);
+
     /// <summary>The level of detail of a growing network, as <see cref="SynthesisNetwork.Lod"/>.</summary>
     public double Lod
     {

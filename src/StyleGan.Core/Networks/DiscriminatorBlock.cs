@@ -45,6 +45,9 @@ public sealed class DiscriminatorBlock : nn.Module
             register_module("skip", skip = new Conv2dLayer(tmpChannels, outChannels, kernelSize: 1, bias: false, down: 2));
     }
 
+    /// <summary>The block's layers in the order NVIDIA's DiscriminatorBlock numbers them for Freeze-D: fromRGB, conv0, conv1, skip.</summary>
+    public IEnumerable<nn.Module> Layers => new nn.Module?[] { fromrgb, conv0, conv1, skip }.OfType<nn.Module>();
+
     /// <summary>The block's fromRGB applied to an image at its resolution (where a growing network starts).</summary>
     public Tensor ReadImage(Tensor img) => (fromrgb ?? throw new InvalidOperationException("This block has no fromRGB.")).forward(img);
 

@@ -179,6 +179,13 @@ public static class NetworkFile
         };
     }
 
+    /// <summary>Whether a file is a safetensors file (by its first bytes; a missing or truncated file raises the reader's error).</summary>
+    public static bool IsSafetensors(string path)
+    {
+        InputFile.Require(path, "Network file");
+        return Sniff(path) == FileKind.Safetensors;
+    }
+
     enum FileKind { Safetensors, Torch, Unknown }
 
     // safetensors: 8-byte header length, then the JSON header; zip (torch.save): "PK"; pickle protocol 2+: 0x80.

@@ -1,3 +1,4 @@
+using StyleGan.Augment;
 using StyleGan.Networks;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
@@ -15,6 +16,9 @@ public sealed class NetworkSet : IDisposable
 
     /// <summary>The moving average of G, the one to sample from.</summary>
     public Generator? GEma { get; init; }
+
+    /// <summary>The augmentation pipeline D was trained with (an NVIDIA pickle's augment_pipe, with its p), or null.</summary>
+    public AugmentPipe? Augment { get; init; }
 
     /// <summary>What the file was, in words.</summary>
     public required string Format { get; init; }
@@ -41,6 +45,7 @@ public sealed class NetworkSet : IDisposable
         G?.Dispose();
         D?.Dispose();
         GEma?.Dispose();
+        Augment?.Dispose();
         foreach (var tensor in State.Values) tensor.Dispose();
     }
 }

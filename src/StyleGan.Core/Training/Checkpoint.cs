@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StyleGan.Augment;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using TorchSharp;
@@ -12,7 +13,7 @@ public sealed record TrainingCounters(long CurNimg, long BatchIdx, int CurTick, 
 
 /// <summary>
 /// A training checkpoint: a network file (G, D and G_ema with their configs, see NetworkFile) whose state holds both
-/// Adam states, the path-length mean and the random streams, and whose metadata holds the training options, the
+/// Adam states, the path-length mean, the augmentation's p and ADA's collected signs, and the random streams, and whose metadata holds the training options, the
 /// counters and the dataset. Snapshots are named and pruned as the official tools do.
 /// </summary>
 public static class Checkpoint
@@ -48,6 +49,12 @@ public static class Checkpoint
             }
         }
         state.Add(KeyValuePair.Create("loss.pl_mean", run.Loss.PlMean));
+        if (run.Augment is not null) state.Add(KeyValuePair.Create("augment.p", run.Augment.state_dict()["p"]));
+        if (run.Ada is not null)
+        {
+            state.Add(KeyValuePair.Create("ada.sign_sum", tensor(run.Ada.SignSum)));
+            state.Add(KeyValuePair.Create("ada.sign_count", tensor(run.Ada.SignCount)));
+        }
         foreach (var (name, random) in run.RandomStreams) state.Add(KeyValuePair.Create($"rng.{name}", random.get_state()));
 
         NetworkFile.Write(path, NetworkFile.CheckpointFormat, run.G, run.D, run.GEma, state, new Dictionary<string, string>
@@ -68,6 +75,21 @@ public static class Checkpoint
 
     /// <summary>The dataset a checkpoint was trained on, read from its header alone.</summary>
     public static string DatasetPath(string path) => NetworkFile.Entry(RequireCheckpoint(NetworkFile.ReadMetadata(path), path), "dataset", path);
+
+    /// <summary>Whether a file is a training checkpoint of this tool (read from its header; other files are not).</summary>
+    public static bool IsCheckpoint(string path) =>
+        NetworkFile.IsSafetensors(path) && NetworkFile.ReadMetadata(path).GetValueOrDefault("format") == NetworkFile.CheckpointFormat;
+
+    /// <summary>
+    /// The augmentation a network was trained with, with its last p, for a run that starts from it: an NVIDIA
+    /// pickle's augment_pipe, or a checkpoint's pipeline and p; null where it had none.
+    /// </summary>
+    public static (AugmentConfig Config, double P)? Augmentation(NetworkSet networks, string path)
+    {
+        if (networks.Augment is { } pipe) return (pipe.Config, pipe.P);
+        if (networks.Metadata.GetValueOrDefault("format") != NetworkFile.CheckpointFormat || !networks.State.TryGetValue("augment.p", out var p)) return null;
+        return (NetworkFile.Entry<TrainingOptions>(networks.Metadata, "training_options", path).AugmentPipe, p.item<float>());
+    }
 
     internal static IReadOnlyDictionary<string, string> RequireCheckpoint(IReadOnlyDictionary<string, string> metadata, string path) =>
         metadata.GetValueOrDefault("format") == NetworkFile.CheckpointFormat ? metadata
@@ -92,6 +114,12 @@ public static class Checkpoint
                 }
             }
             run.Loss.PlMean.copy_(State("loss.pl_mean"));
+            if (run.Augment is not null) run.Augment.P = State("augment.p").item<float>();
+        }
+        if (run.Ada is not null)
+        {
+            run.Ada.SignSum = State("ada.sign_sum").item<double>();
+            run.Ada.SignCount = State("ada.sign_count").item<long>();
         }
         foreach (var (name, random) in run.RandomStreams) random.set_state(State($"rng.{name}"));
     }

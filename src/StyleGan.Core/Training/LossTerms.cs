@@ -32,8 +32,12 @@ public sealed record LossTerms
     /// <summary>D's logits on the reals.</summary>
     public Tensor? ScoresReal { get; init; }
 
-    /// <summary>The mean of each computed term, under the names the logs use.</summary>
+    /// <summary>
+    /// The mean of each computed term, under the names the logs use; <c>loss/signs_real</c> is E[sign(D(real))], the
+    /// overfitting heuristic r_t that adaptive augmentation steers by (NVIDIA's Loss/signs/real).
+    /// </summary>
     public IEnumerable<(string Name, double Value)> Computed() =>
-        new[] { ("loss/G", GMain), ("loss/G_pl", PlPenalty), ("loss/D_fake", DFake), ("loss/D_real", DReal), ("loss/D_r1", R1Penalty), ("loss/D_gp", GradientPenalty) }
+        new[] { ("loss/G", GMain), ("loss/G_pl", PlPenalty), ("loss/D_fake", DFake), ("loss/D_real", DReal), ("loss/D_r1", R1Penalty), ("loss/D_gp", GradientPenalty),
+            ("loss/signs_real", ScoresReal?.sign()) }
             .Where(t => t.Item2 is not null).Select(t => (t.Item1, t.Item2!.mean().to(float64).item<double>()));
 }

@@ -4,7 +4,8 @@ namespace StyleGan.Training;
 /// The official --cfg presets of StyleGAN2-ADA (auto, stylegan2, paper256, paper512, paper1024, cifar), small CPU
 /// presets that learn something within minutes on two cores, and StyleGAN2's architecture table at the cpu-tiny size
 /// (sg2-G-D, G and D each orig, skip or resnet) and the StyleGAN (2019) paper's configs A-F (sg1-a ... sg1-f). Values not
-/// in a preset keep TrainingOptions' defaults.
+/// in a preset keep TrainingOptions' defaults, ADA among them; the papers' tables were trained without augmentation,
+/// and so are their presets.
 /// </summary>
 public static class Presets
 {
@@ -37,10 +38,11 @@ public static class Presets
         "paper1024" => Make(cfg, kimg: 25000, batch: 32, mbstd: 4, fmaps: 1, channelMax: 512, lr: 0.002, gamma: 2, ema: 10, ramp: null, map: 8),
         "cifar" => Make(cfg, kimg: 100000, batch: 64, mbstd: 32, fmaps: 1, channelMax: 512, lr: 0.0025, gamma: 0.01, ema: 500, ramp: 0.05, map: 2)
             with { PlWeight = 0, StyleMixing = 0, DArchitecture = Networks.Architecture.Orig },
-        // The paper's table compares architectures at its config E; here at the cpu-tiny size, everything else equal.
+        // The paper's table compares architectures at its config E; here at the cpu-tiny size, everything else equal
+        // (and, as in the paper, without augmentation).
         _ when ArchitectureTable.Contains(cfg) => Get("cpu-tiny", resolution) with
         {
-            Cfg = cfg, GArchitecture = ArchitectureOf(cfg.Split('-')[1]), DArchitecture = ArchitectureOf(cfg.Split('-')[2]),
+            Cfg = cfg, GArchitecture = ArchitectureOf(cfg.Split('-')[1]), DArchitecture = ArchitectureOf(cfg.Split('-')[2]), Augment = Augment.AugmentMode.Noaug,
         },
         _ when StyleGan1Table.Contains(cfg) => StyleGan1(cfg, Get("cpu-tiny", resolution)),
         _ => throw new InvalidValueException(nameof(TrainingOptions.Cfg), $"unknown preset '{cfg}'; choose one of: {string.Join(", ", Names)}."),
@@ -62,7 +64,7 @@ public static class Presets
             Input = row >= 'd' ? Networks.SynthesisInput.Const : Networks.SynthesisInput.Dense,
             UseNoise = row >= 'e',
             StyleMixing = row == 'f' ? 0.9 : 0,
-            GArchitecture = Networks.Architecture.Orig, DArchitecture = Networks.Architecture.Orig,
+            GArchitecture = Networks.Architecture.Orig, DArchitecture = Networks.Architecture.Orig, Augment = Augment.AugmentMode.Noaug,
             LearningRate = 0.001, Gamma = row == 'a' ? 0 : 10, PlWeight = 0, ConvClamp = null, GRegInterval = null, DRegInterval = null,
             Growth = new GrowthSchedule
             {

@@ -24,6 +24,7 @@ public sealed class StyleGan2Loss
     readonly double wganLambda;
     readonly double wganEpsilon;
     readonly torch.Generator random;
+    readonly Func<Tensor, Tensor>? augment;
 
     /// <summary>Running mean of path lengths (part of the training state).</summary>
     public Tensor PlMean { get; }
@@ -39,10 +40,12 @@ public sealed class StyleGan2Loss
     /// <param name="kind">Logistic (with R1) or WGAN-GP.</param>
     /// <param name="wganLambda">WGAN-GP's gradient penalty weight (0: off).</param>
     /// <param name="wganEpsilon">WGAN-GP's drift weight on D(real)^2.</param>
+    /// <param name="augment">Applied to every image D sees, reals and fakes, differentiably (ADA's pipeline); null: none.</param>
     public StyleGan2Loss(Generator generator, Discriminator discriminator, torch.Generator random, double styleMixingProb = 0.9,
         double r1Gamma = 10, int plBatchShrink = 2, double plDecay = 0.01, double plWeight = 2,
-        AdversarialLoss kind = AdversarialLoss.Logistic, double wganLambda = 10, double wganEpsilon = 0.001)
+        AdversarialLoss kind = AdversarialLoss.Logistic, double wganLambda = 10, double wganEpsilon = 0.001, Func<Tensor, Tensor>? augment = null)
     {
+        this.augment = augment;
         this.kind = kind;
         this.wganLambda = wganLambda;
         this.wganEpsilon = wganEpsilon;
@@ -86,6 +89,9 @@ public sealed class StyleGan2Loss
         return new StyleMix(mix ? cutoff : numWs, randn(z.shape, device: z.device, generator: random));
     }
 
+    // D of an image as the official run_D: through the augmentation first, so that gradients (G's, R1's) pass through it.
+    Tensor RunDiscriminator(Tensor img, Tensor? c) => discriminator.forward(augment is null ? img : augment(img), c);
+
     /// <summary>
     /// Accumulates the gradients of one phase for one minibatch, scaled by <paramref name="gain"/> (the lazy
     /// interval), as the official accumulate_gradients does; <paramref name="draws"/> replaces its random draws.
@@ -103,7 +109,7 @@ public sealed class StyleGan2Loss
         if (doGMain)
         {
             var (img, _) = RunGenerator(genZ, genC, draws);
-            var logits = discriminator.forward(img, genC);
+            var logits = RunDiscriminator(img, genC);
             var loss = wgan ? GanLosses.GeneratorWasserstein(logits) : GanLosses.GeneratorLogistic(logits);
             (loss.mean() * gain).backward();
             terms = terms with { GMain = loss.detach() };
@@ -129,7 +135,7 @@ public sealed class StyleGan2Loss
         if (doDMain)
         {
             using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
-            var logits = discriminator.forward(fakes, genC);
+            var logits = RunDiscriminator(fakes, genC);
             var loss = wgan ? GanLosses.DiscriminatorWassersteinFake(logits) : GanLosses.DiscriminatorFake(logits);
             (loss.mean() * gain).backward();
             terms = terms with { DFake = loss.detach(), ScoresFake = logits.detach() };
@@ -141,7 +147,7 @@ public sealed class StyleGan2Loss
             if (fakes is null) using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
             var u = rand(new long[] { realImg.shape[0], 1, 1, 1 }, dtype: realImg.dtype, device: realImg.device, generator: random);
             var mixed = (realImg.detach() + (fakes - realImg.detach()) * u).detach().requires_grad_(true);
-            var penalty = GanLosses.GradientPenalty(discriminator.forward(mixed, realC), mixed);
+            var penalty = GanLosses.GradientPenalty(RunDiscriminator(mixed, realC), mixed);
             (penalty.mean() * (wganLambda * gain)).backward();
             terms = terms with { GradientPenalty = penalty.detach() };
         }
@@ -149,7 +155,7 @@ public sealed class StyleGan2Loss
         if (doDMain || doDR1)
         {
             var real = realImg.detach().requires_grad_(doDR1);
-            var logits = discriminator.forward(real, realC);
+            var logits = RunDiscriminator(real, realC);
             var total = logits * 0; // as in the path length term: every parameter gets a gradient (the output bias in R1)
             terms = terms with { ScoresReal = logits.detach() };
             if (doDMain)

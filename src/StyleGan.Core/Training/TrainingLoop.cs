@@ -15,7 +15,7 @@ namespace StyleGan.Training;
 
 /// <summary>
 /// The StyleGAN2-ADA training loop (training/training_loop.py): each minibatch runs the G and D phases (lazy
-/// regularization at their intervals) and updates G_ema; each tick logs; each snapshot writes a sample grid and a
+/// regularization at their intervals), updates G_ema and, every ADA interval, the augmentation probability; each tick logs; each snapshot writes a sample grid and a
 /// checkpoint, and evaluates the metrics asked for on G_ema. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It owns its run
 /// folder: it creates it, writes training_options.json there, and first deletes the temporary files that writes of
 /// killed runs left in it (reported as an event).
@@ -77,6 +77,7 @@ public sealed class TrainingLoop
             using (var scope = NewDisposeScope()) Step(tickSums, batch);
             var c = run.Counters;
             run.Counters = c = c with { CurNimg = c.CurNimg + batch, BatchIdx = c.BatchIdx + 1, WallSeconds = wallAtStart + wall.Elapsed.TotalSeconds };
+            if (run.Ada is not null) run.Augment!.P = run.Ada.Adjust(run.Augment.P, c.BatchIdx, batch);
 
             bool done = c.CurNimg >= totalNimg;
             bool tickDone = done || c.CurNimg >= c.TickStartNimg + options.TickKimg * 1000;
@@ -96,8 +97,10 @@ public sealed class TrainingLoop
                     ["resources/rss_mb"] = Process.GetCurrentProcess().WorkingSet64 / 1048576.0,
                 };
                 if (options.Growth is not null) stats["progress/lod"] = run.Lod;
+                if (run.Augment is not null) stats["progress/augment"] = run.Augment.P;
                 log.Write(c.CurNimg / 1000.0, stats);
-                message = $"tick {c.CurTick}  kimg {c.CurNimg / 1000.0:F1}{(options.Growth is null ? "" : $"  lod {run.Lod:F2}")}  sec/kimg {secondsPerKimg:F1}  rss {stats["resources/rss_mb"]:F0} MB  "
+                message = $"tick {c.CurTick}  kimg {c.CurNimg / 1000.0:F1}{(options.Growth is null ? "" : $"  lod {run.Lod:F2}")}" +
+                    $"{(run.Augment is null ? "" : $"  augment {run.Augment.P:F3}")}  sec/kimg {secondsPerKimg:F1}  rss {stats["resources/rss_mb"]:F0} MB  "
                     + string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F3}"));
                 run.Counters = c = c with { CurTick = c.CurTick + 1, TickStartNimg = c.CurNimg };
                 tickSums.Clear();
@@ -120,7 +123,7 @@ public sealed class TrainingLoop
                 // Snapshots and metrics are maintenance, as in the official loop: the next tick's sec/kimg leaves them out.
                 tickWatch.Restart();
             }
-            report?.Invoke(new TrainingProgress(c.CurNimg / 1000.0, options.TotalKimg, secondsPerKimg, means, message));
+            report?.Invoke(new TrainingProgress(c.CurNimg / 1000.0, options.TotalKimg, secondsPerKimg, means, message, run.Augment?.P));
             if (stop) return done ? TrainingOutcome.Finished : TrainingOutcome.Interrupted;
         }
         return TrainingOutcome.Finished;
@@ -178,6 +181,7 @@ public sealed class TrainingLoop
                 var (sum, count) = tickSums.GetValueOrDefault(name);
                 tickSums[name] = (sum + value, count + 1);
             }
+            if (run.Ada is not null && terms.ScoresReal is not null) run.Ada.Collect(terms.ScoresReal);
         }
         UpdateEma(batch);
     }

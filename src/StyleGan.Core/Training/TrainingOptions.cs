@@ -1,3 +1,4 @@
+using StyleGan.Augment;
 using StyleGan.Networks;
 
 namespace StyleGan.Training;
@@ -98,6 +99,33 @@ public sealed record TrainingOptions
     /// <summary>Whether D has a regularization term: R1 with the logistic loss, the gradient penalty with WGAN-GP.</summary>
     public bool DRegularized => Loss == AdversarialLoss.WganGp ? WganLambda > 0 : Gamma > 0;
 
+    /// <summary>Augmentation of every image D sees: ada (p steered by the overfitting heuristic), fixed (p = <see cref="AugmentP"/>) or noaug.</summary>
+    public AugmentMode Augment { get; init; } = AugmentMode.Ada;
+
+    /// <summary>The transforms of the augmentation pipeline (train.py's --augpipe, bgc by default; see AugmentPresets).</summary>
+    public AugmentConfig AugmentPipe { get; init; } = AugmentPresets.Get(AugmentPresets.Default);
+
+    /// <summary>The augmentation probability p at the start (ada), or throughout (fixed).</summary>
+    public double AugmentP { get; init; }
+
+    /// <summary>ADA's target for r_t = E[sign(D(real))].</summary>
+    public double AdaTarget { get; init; } = 0.6;
+
+    /// <summary>ADA adjusts p every this many minibatches.</summary>
+    public int AdaInterval { get; init; } = 4;
+
+    /// <summary>ADA's speed: p may change by 1 over this many thousand images (train.py uses 100 when fine-tuning).</summary>
+    public double AdaKimg { get; init; } = 500;
+
+    /// <summary>Whether D's inputs go through the pipeline: ada, or fixed with p above 0 (train.py builds no pipeline for p = 0).</summary>
+    public bool Augmented => Augment == AugmentMode.Ada || Augment == AugmentMode.Fixed && AugmentP > 0;
+
+    /// <summary>Freeze-D: D's first this many layers (fromRGB, convolutions and skips, from the highest resolution) keep their weights.</summary>
+    public int FreezeD { get; init; }
+
+    /// <summary>The network the run started from (transfer learning), or null: random weights.</summary>
+    public string? TransferFrom { get; init; }
+
     /// <summary>Random x-flips of real images.</summary>
     public bool Mirror { get; init; }
 
@@ -144,6 +172,12 @@ public sealed record TrainingOptions
         Range(nameof(WganLambda), WganLambda, "gradient penalty weight", 0, 1e9);
         Range(nameof(WganEpsilon), WganEpsilon, "drift weight", 0, 1e9);
         Growth?.Validate(MbstdGroup);
+        AugmentPipe.Validate();
+        Range(nameof(AugmentP), AugmentP, "augmentation probability p", 0, 1);
+        Range(nameof(AdaTarget), AdaTarget, "ADA target", 0, 1);
+        Range(nameof(AdaInterval), AdaInterval, "ADA interval (minibatches)", 1, 1 << 20);
+        Range(nameof(AdaKimg), AdaKimg, "ADA speed (kimg)", 1e-3, 1e9);
+        Range(nameof(FreezeD), FreezeD, "number of frozen D layers", 0, 1000);
         Range(nameof(KeepSnapshots), KeepSnapshots, "number of snapshots kept", 0, int.MaxValue);
         return this;
     }

@@ -1,16 +1,19 @@
 using StyleGan.Networks;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Training;
 
 /// <summary>
-/// One optimizer step of the training schedule: which loss phase, which network it trains, with which optimizer,
-/// every how many minibatches (lazy regularization runs every 4 or 16), and the factor its optimizer's learning rate
-/// carries (interval / (interval + 1) with lazy regularization, else 1).
+/// One optimizer step of the training schedule: which loss phase, which network it trains (and which of its
+/// parameters: Freeze-D leaves some out), with which optimizer, every how many minibatches (lazy regularization runs
+/// every 4 or 16), and the factor its optimizer's learning rate carries (interval / (interval + 1) with lazy
+/// regularization, else 1).
 /// </summary>
-public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, optim.Optimizer Optimizer, int Interval, double LearningRateRatio)
+public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyList<Parameter> Parameters, optim.Optimizer Optimizer, int Interval,
+    double LearningRateRatio)
 {
     /// <summary>
     /// The official schedule: with lazy regularization, a main phase every minibatch and a regularization phase every
@@ -23,24 +26,28 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, optim.Opti
     /// <param name="beta2">Adam beta2 (0.99 in StyleGAN2).</param>
     /// <param name="gRegInterval">Path length regularization every this many minibatches, or null for none.</param>
     /// <param name="dRegInterval">R1 every this many minibatches, or null to compute it in every D step.</param>
+    /// <param name="frozenDLayers">Freeze-D: D's first this many layers (see <see cref="Discriminator.BlockLayers"/>) are not trained.</param>
     public static List<TrainingPhase> Schedule(Generator generator, Discriminator discriminator, double learningRate = 0.0025,
-        double beta1 = 0, double beta2 = 0.99, int? gRegInterval = 4, int? dRegInterval = 16)
+        double beta1 = 0, double beta2 = 0.99, int? gRegInterval = 4, int? dRegInterval = 16, int frozenDLayers = 0)
     {
         var phases = new List<TrainingPhase>();
-        SetRequiresGrad(generator, false);      // each phase turns on only the network it trains
-        SetRequiresGrad(discriminator, false);
-        foreach (var (isG, module, interval) in new (bool, nn.Module, int?)[] { (true, generator, gRegInterval), (false, discriminator, dRegInterval) })
+        SetRequiresGrad(generator.parameters(), false);      // each phase turns on only what it trains
+        SetRequiresGrad(discriminator.parameters(), false);
+        var frozen = discriminator.BlockLayers.Take(frozenDLayers).SelectMany(layer => layer.parameters()).ToHashSet(ReferenceEqualityComparer.Instance);
+        var trainedD = discriminator.parameters().Where(parameter => !frozen.Contains(parameter)).ToList();
+        foreach (var (isG, module, parameters, interval) in new (bool, nn.Module, List<Parameter>, int?)[] {
+            (true, generator, generator.parameters().ToList(), gRegInterval), (false, discriminator, trainedD, dRegInterval) })
         {
             double ratio = interval is int k ? k / (k + 1.0) : 1;
-            var adam = optim.Adam(module.parameters(), learningRate * ratio, Math.Pow(beta1, ratio), Math.Pow(beta2, ratio), eps: 1e-8);
+            var adam = optim.Adam(parameters, learningRate * ratio, Math.Pow(beta1, ratio), Math.Pow(beta2, ratio), eps: 1e-8);
             if (interval is int regInterval)
             {
-                phases.Add(new(isG ? LossPhase.GMain : LossPhase.DMain, module, adam, 1, ratio));
-                phases.Add(new(isG ? LossPhase.GReg : LossPhase.DReg, module, adam, regInterval, ratio));
+                phases.Add(new(isG ? LossPhase.GMain : LossPhase.DMain, module, parameters, adam, 1, ratio));
+                phases.Add(new(isG ? LossPhase.GReg : LossPhase.DReg, module, parameters, adam, regInterval, ratio));
             }
             else
             {
-                phases.Add(new(isG ? LossPhase.GBoth : LossPhase.DBoth, module, adam, 1, ratio));
+                phases.Add(new(isG ? LossPhase.GBoth : LossPhase.DBoth, module, parameters, adam, 1, ratio));
             }
         }
         return phases;
@@ -49,24 +56,24 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, optim.Opti
     /// <summary>Sets the phase's optimizer to a learning rate (times its ratio), as a per-resolution schedule does.</summary>
     public void SetLearningRate(double learningRate) => AdamState.SetLearningRate(Optimizer, learningRate * LearningRateRatio);
 
-    /// <summary>Accumulates this phase's gradients (only this phase's network requires grad), sanitizes them, steps the optimizer.</summary>
+    /// <summary>Accumulates this phase's gradients (only this phase's parameters require grad), sanitizes them, steps the optimizer.</summary>
     public LossTerms Run(StyleGan2Loss loss, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC)
     {
         Optimizer.zero_grad();
-        SetRequiresGrad(Module, true);
+        SetRequiresGrad(Parameters, true);
         var terms = loss.Accumulate(Phase, realImg, realC, genZ, genC, gain: Interval);
-        SetRequiresGrad(Module, false);
+        SetRequiresGrad(Parameters, false);
         using (no_grad())
         {
-            foreach (var parameter in Module.parameters())
+            foreach (var parameter in Parameters)
                 parameter.grad?.nan_to_num_(nan: 0, posinf: 1e5, neginf: -1e5);
         }
         Optimizer.step();
         return terms;
     }
 
-    public static void SetRequiresGrad(nn.Module module, bool requiresGrad)
+    public static void SetRequiresGrad(IEnumerable<Parameter> parameters, bool requiresGrad)
     {
-        foreach (var parameter in module.parameters()) parameter.requires_grad = requiresGrad;
+        foreach (var parameter in parameters) parameter.requires_grad = requiresGrad;
     }
 }

@@ -6,7 +6,9 @@ namespace StyleGan.Training;
 /// <param name="SecondsPerKimg">Speed over the last tick (NaN before the first).</param>
 /// <param name="Losses">Mean loss terms of the current tick.</param>
 /// <param name="Event">A line worth printing (tick summary, snapshot written), or null.</param>
-public sealed record TrainingProgress(double Kimg, double TotalKimg, double SecondsPerKimg, IReadOnlyDictionary<string, double> Losses, string? Event);
+/// <param name="AugmentP">The augmentation probability p, or null when the run does not augment.</param>
+public sealed record TrainingProgress(double Kimg, double TotalKimg, double SecondsPerKimg, IReadOnlyDictionary<string, double> Losses, string? Event,
+    double? AugmentP = null);
 
 /// <summary>How a run ended.</summary>
 public enum TrainingOutcome { Finished, Interrupted }

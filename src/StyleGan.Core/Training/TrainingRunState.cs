@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using StyleGan.Augment;
 using StyleGan.Data;
 using StyleGan.Networks;
 using StyleGan.Serialization;
@@ -7,7 +9,10 @@ using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Training;
 
-/// <summary>Everything a checkpoint holds: the three networks, optimizers, loss state, random streams, options and counters.</summary>
+/// <summary>
+/// Everything a checkpoint holds: the three networks, optimizers, loss state, the augmentation pipeline's p and ADA's
+/// collected signs, random streams, options and counters.
+/// </summary>
 public sealed class TrainingRunState : IDisposable
 {
     public Generator G { get; }
@@ -19,13 +24,21 @@ public sealed class TrainingRunState : IDisposable
     public string DatasetPath { get; }
     public TrainingCounters Counters { get; set; } = new(0, 0, 0, 0, 0, 0);
 
+    /// <summary>The augmentation of D's inputs, or null when the run has none.</summary>
+    public AugmentPipe? Augment { get; }
+
+    /// <summary>ADA's controller of the pipeline's p, or null unless the run is adaptive.</summary>
+    public AdaptiveAugment? Ada { get; }
+
     /// <summary>Independent random streams, so that data order, latents and noise do not shift each other.</summary>
     public torch.Generator DataRandom { get; }
     public torch.Generator LatentRandom { get; }
     public torch.Generator LossRandom { get; }
+    public torch.Generator AugmentRandom { get; }
 
+    /// <summary>The streams a checkpoint saves (the augmentation's only where the run augments).</summary>
     public IEnumerable<(string Name, torch.Generator Random)> RandomStreams =>
-        new[] { ("data", DataRandom), ("latents", LatentRandom), ("loss", LossRandom) };
+        new[] { ("data", DataRandom), ("latents", LatentRandom), ("loss", LossRandom) }.Concat(Augment is null ? [] : [("augment", AugmentRandom)]);
 
     public IEnumerable<(string Name, optim.Optimizer Optimizer)> Optimizers =>
         Phases.GroupBy(p => p.Optimizer).Select(g => (g.First().Module == G ? "G" : "D", g.Key));
@@ -54,16 +67,25 @@ public sealed class TrainingRunState : IDisposable
         GEma.to(device);
         G.train();
         D.train();
-        TrainingPhase.SetRequiresGrad(GEma, false);
+        TrainingPhase.SetRequiresGrad(GEma.parameters(), false);
         GEma.eval();
 
         DataRandom = new torch.Generator((ulong)options.Seed * 3 + 1);
         LatentRandom = new torch.Generator((ulong)options.Seed * 3 + 2, device);
         LossRandom = new torch.Generator((ulong)options.Seed * 3 + 3, device);
+        AugmentRandom = new torch.Generator((ulong)options.Seed * 3 + 1 + (1UL << 40), device); // apart from the others' seeds for any run seed
+        if (options.Augmented)
+        {
+            Augment = new AugmentPipe(options.AugmentPipe, options.AugmentP);
+            Augment.to(device);
+            if (options.Augment == AugmentMode.Ada) Ada = new AdaptiveAugment(options.AdaTarget, options.AdaInterval, options.AdaKimg);
+        }
+        var augmentRandom = new GeneratorRandom(AugmentRandom);
         Loss = new StyleGan2Loss(G, D, LossRandom, options.StyleMixing, options.Gamma, plWeight: options.PlWeight,
-            kind: options.Loss, wganLambda: options.WganLambda, wganEpsilon: options.WganEpsilon);
+            kind: options.Loss, wganLambda: options.WganLambda, wganEpsilon: options.WganEpsilon,
+            augment: Augment is null ? null : images => Augment.forward(images, augmentRandom));
         Phases = TrainingPhase.Schedule(G, D, options.LearningRate, 0, 0.99,
-            options.PlWeight > 0 ? options.GRegInterval : null, options.DRegularized ? options.DRegInterval : null);
+            options.PlWeight > 0 ? options.GRegInterval : null, options.DRegularized ? options.DRegInterval : null, options.FreezeD);
     }
 
     /// <summary>The level of detail the networks are at (0 unless they grow): G's, which D and G_ema follow.</summary>
@@ -81,6 +103,9 @@ public sealed class TrainingRunState : IDisposable
     {
         if (options.ChannelBase < resolution)
             throw new InvalidValueException(nameof(options.ChannelBase), $"the channel base {options.ChannelBase} gives no channels at {resolution}x{resolution}; it must be at least the resolution.");
+        if (options.Augmented && resolution < options.AugmentPipe.MinimumResolution)
+            throw new InvalidValueException(nameof(options.AugmentPipe), $"image-space filtering (imgfilter) needs images of at least {options.AugmentPipe.MinimumResolution} pixels a side, " +
+                $"not {resolution}x{resolution}; choose a pipeline without it, such as bgc.");
         var (gConfig, dConfig) = NetworkConfigs(options, resolution, channels, options.Conditional ? labelDim : 0);
         var source = $"the training options ({resolution}x{resolution}, cfg {options.Cfg})";
         NetworkLimits.Check(gConfig, source);
@@ -142,10 +167,68 @@ public sealed class TrainingRunState : IDisposable
         }
     }
 
+    /// <summary>
+    /// A new run that starts from the weights of another network (transfer learning, as train.py's --resume): built
+    /// from <paramref name="options"/> as a new run, then every tensor of G, D and G_ema that the source has under
+    /// the same name is copied (G_ema from G, or G from G_ema, where the file has only one; D stays at its initial
+    /// weights where the file has none). Counters, optimizers and random streams start afresh. The augmentation
+    /// follows the options; see <see cref="Checkpoint.Augmentation"/> for the source's.
+    /// </summary>
+    /// <param name="options">The new run's options; its networks must have the source's shapes (the same --cfg).</param>
+    /// <param name="source">The network file's contents, as NetworkFile.Load reads it (any format).</param>
+    /// <param name="sourcePath">The file, for messages.</param>
+    /// <param name="resolution">Image resolution of the new data.</param>
+    /// <param name="channels">Image channels of the new data.</param>
+    /// <param name="labelDim">Label size of the new data (0: unconditional).</param>
+    /// <param name="datasetPath">Where the new data came from.</param>
+    /// <param name="device">Where the networks live.</param>
+    /// <returns>The run, and what was not taken from the file.</returns>
+    public static (TrainingRunState Run, IReadOnlyList<string> Notes) Transfer(TrainingOptions options, NetworkSet source, string sourcePath,
+        int resolution, int channels, int labelDim, string datasetPath, Device device)
+    {
+        var generator = source.G ?? source.GEma ?? throw new InvalidDataException($"{sourcePath} holds no generator to start from.");
+        if (generator.Config.ImgResolution != resolution || generator.Config.ImgChannels != channels)
+            throw new InvalidDataException($"{sourcePath} makes {generator.Config.ImgResolution}x{generator.Config.ImgResolution}x{generator.Config.ImgChannels} images " +
+                $"but the data is {resolution}x{resolution}x{channels}; prepare the data at the network's size with `stylegan dataset --resolution {generator.Config.ImgResolution}`.");
+        var run = new TrainingRunState(options, resolution, channels, labelDim, datasetPath, device);
+        try
+        {
+            var notes = new List<string>();
+            using (no_grad())
+            {
+                foreach (var (name, target, from) in new (string, nn.Module, nn.Module?)[] {
+                    ("G", run.G, source.G ?? source.GEma), ("D", run.D, source.D), ("G_ema", run.GEma, source.GEma ?? source.G) })
+                {
+                    if (from is null)
+                    {
+                        notes.Add($"{sourcePath} has no {name}: it starts from initial weights.");
+                        continue;
+                    }
+                    var tensors = from.state_dict();
+                    var report = StateDict.Load(target, tensors, strict: false, origin: $"{sourcePath} ({name})");
+                    if (report.Missing.Count > 0)
+                        notes.Add($"{name}: not in {sourcePath}, left at initial values: {string.Join(", ", report.Missing)}.");
+                    if (report.Unexpected.Count > 0)
+                        notes.Add($"{name}: in {sourcePath} but not in this run's network, dropped: {string.Join(", ", report.Unexpected)}.");
+                }
+            }
+            run.GEma.eval();
+            return (run, notes);
+        }
+        catch (InvalidDataException e)
+        {
+            run.Dispose();
+            throw new InvalidDataException($"{e.Message} Train with the options the network was made with (its --cfg and sizes: `stylegan info {sourcePath}`).", e);
+        }
+    }
+
     // The options a checkpoint was trained with: values out of range are the file's fault, not a flag's.
     static TrainingOptions SavedOptions(IReadOnlyDictionary<string, string> metadata, string path)
     {
         var saved = NetworkFile.Entry<TrainingOptions>(metadata, "training_options", path);
+        // Checkpoints from before augmentation trained without it; the default of new runs must not switch it on.
+        if (JsonNode.Parse(metadata["training_options"]) is JsonObject { } json && !json.ContainsKey("augment"))
+            saved = saved with { Augment = AugmentMode.Noaug };
         try
         {
             return saved.Validate();
@@ -189,6 +272,7 @@ public sealed class TrainingRunState : IDisposable
         D.Dispose();
         GEma.Dispose();
         foreach (var optimizer in Optimizers) optimizer.Optimizer.Dispose();
-        foreach (var (_, random) in RandomStreams) random.Dispose();
+        Augment?.Dispose();
+        foreach (var random in new[] { DataRandom, LatentRandom, LossRandom, AugmentRandom }) random.Dispose();
     }
 }

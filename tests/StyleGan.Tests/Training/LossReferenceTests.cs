@@ -119,9 +119,9 @@ public abstract class LossReferenceTests(ReferenceSet set) : IDisposable
         public LossTerms Run(LossPhase phase, double gain, LossDraws draws)
         {
             var module = phase is LossPhase.GMain or LossPhase.GReg ? (nn.Module)G : D;
-            TrainingPhase.SetRequiresGrad(G, false);
-            TrainingPhase.SetRequiresGrad(D, false);
-            TrainingPhase.SetRequiresGrad(module, true);
+            TrainingPhase.SetRequiresGrad(G.parameters(), false);
+            TrainingPhase.SetRequiresGrad(D.parameters(), false);
+            TrainingPhase.SetRequiresGrad(module.parameters(), true);
             var labels = test.Labels?.to(float64);
             return Loss.Accumulate(phase, test.Ref("in.real_img"), labels, test.Ref("in.z"), labels, gain, draws);
         }

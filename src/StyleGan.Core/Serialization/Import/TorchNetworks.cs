@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using StyleGan.Augment;
 using StyleGan.Networks;
 using StyleGan.Serialization.Pickle;
 using TorchSharp;
@@ -39,7 +40,8 @@ public static class TorchNetworks
         {
             G = LoadG("G", NetworkParts.G),
             GEma = LoadG("G_ema", NetworkParts.GEma),
-            D = top.GetValueOrDefault("D") is { } d && parts.HasFlag(NetworkParts.D) ? NvidiaDiscriminator(d, $"{path}: D", fileBytes) : null,
+            D = top.GetValueOrDefault("D") is { } d && parts.HasFlag(NetworkParts.D) ? NvidiaDiscriminator(d, $"{path}: D", notes, fileBytes) : null,
+            Augment = top.GetValueOrDefault("augment_pipe") is { } pipe && parts.HasFlag(NetworkParts.D) ? NvidiaAugmentPipe(pipe, $"{path}: augment_pipe") : null,
             Format = "NVIDIA StyleGAN2-ADA pickle",
             Notes = notes,
         };
@@ -47,7 +49,8 @@ public static class TorchNetworks
             notes.Add(key switch
             {
                 "augment_pipe" when top[key] is null => "augment_pipe: none in the file.",
-                "augment_pipe" => "augment_pipe: not loaded (ADA augmentation is not part of this tool yet).",
+                "augment_pipe" when set.Augment is { } augment => $"augment_pipe: p = {augment.P:G4}, kept when training starts from this file.",
+                "augment_pipe" => "augment_pipe: not loaded (only D's users need it).",
                 "training_set_kwargs" when top[key] is PyDict kwargs =>
                     $"training_set_kwargs (not needed to generate): {string.Join(", ", kwargs.Select(kv => $"{kv.Key} = {PyValue.Describe(kv.Value)}"))}.",
                 _ => $"{key}: not loaded.",
@@ -66,19 +69,39 @@ public static class TorchNetworks
         return generator;
     }
 
-    static Discriminator NvidiaDiscriminator(object value, string what, long fileBytes)
+    static Discriminator NvidiaDiscriminator(object value, string what, List<string> notes, long fileBytes)
     {
         var module = Persistent(value, "Discriminator", what);
         var kwargs = InitKwargs(module, what);
-        // block_kwargs holds per-block options of the official code; ours are the defaults, so only an empty one is accepted.
+        // block_kwargs holds per-block options of the official code; ours are the defaults, except Freeze-D's
+        // freeze_layers, which only made some weights buffers (they load as any others).
         if (kwargs["block_kwargs"] is JsonObject blockKwargs)
         {
+            if (blockKwargs["freeze_layers"] is { } frozen)
+            {
+                notes.Add($"D was trained with Freeze-D (freeze_layers {frozen.ToJsonString()}); training from this file freezes what --freezed says.");
+                blockKwargs.Remove("freeze_layers");
+            }
             if (blockKwargs.Count > 0) throw new InvalidDataException($"{what} was built with block_kwargs {blockKwargs.ToJsonString()}, which this implementation does not support.");
             kwargs.Remove("block_kwargs");
         }
         var discriminator = new Discriminator(NetworkLimits.CheckFits(DiscriminatorConfig.FromJson(kwargs.ToJsonString(), what), fileBytes, what));
         Fill(discriminator, TorchModules.StateDict(module), what);
         return discriminator;
+    }
+
+    // The pipeline's constructor arguments are our AugmentConfig under the same names; its p is a buffer.
+    static AugmentPipe NvidiaAugmentPipe(object value, string what)
+    {
+        var module = Persistent(value, "AugmentPipe", what);
+        var config = NetworkJson.Parse<AugmentConfig>(InitKwargs(module, what).ToJsonString(), what);
+        var tensors = TorchModules.StateDict(module);
+        if (!tensors.TryGetValue("p", out var p) || p.numel() != 1)
+            throw new InvalidDataException($"{what} has no scalar buffer 'p', the augmentation probability.");
+        float probability = p.to(float32).item<float>();
+        if (!float.IsFinite(probability) || probability < 0)
+            throw new InvalidDataException($"{what}: its p is {probability}, not a probability.");
+        return new AugmentPipe(config, probability);
     }
 
     static PersistentObject Persistent(object value, string className, string what) =>

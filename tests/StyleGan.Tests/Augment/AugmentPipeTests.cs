@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using StyleGan.Augment;
+using StyleGan.Networks;
+using StyleGan.Ops;
+using StyleGan.Serialization;
+using static TorchSharp.torch;
+
+namespace StyleGan.Tests.Augment;
+
+/// <summary>Our AugmentPipe against NVIDIA's training/augment.py, replaying its draws (tests/fixtures/augment).</summary>
+public sealed class AugmentPipeTests : IDisposable
+{
+    readonly SafetensorsFile fixture = Safetensors.Load(Path.Combine(ReferenceData.Fixture("augment"), "augment.safetensors"));
+
+    public void Dispose() => fixture.Dispose();
+
+    sealed record Case(string Name, string Mode, JsonObject Kwargs, double P, string Draws)
+    {
+        public string Key => $"{Name}.{Mode}";
+    }
+
+    IEnumerable<Case> Cases() => JsonNode.Parse(fixture.Metadata["cases"])!.AsArray().Select(c => new Case(
+        c!["name"]!.GetValue<string>(), c["mode"]!.GetValue<string>(), c["kwargs"]!.AsObject(), c["p"]!.GetValue<double>(), c["draws"]!.GetValue<string>()));
+
+    ReplayedRandom Draws(Case c) => new(c.Draws.Select((kind, i) => (kind, fixture[$"{c.Key}.draw{i:D3}"])).ToList(), c.Key);
+
+    // The pipeline of a case: NVIDIA's constructor arguments read as our config, under the same names.
+    static AugmentPipe Pipe(Case c) => new(NetworkJson.Parse<AugmentConfig>(c.Kwargs.ToJsonString(), c.Key), c.P);
+
+    [Fact]
+    public void EveryTransformAndPresetEqualsNvidiasWithItsDraws()
+    {
+        var cases = Cases().ToList();
+        Assert.Equal(38, cases.Count); // 15 transforms alone and 4 mixtures, RGB and grayscale
+        foreach (var c in cases)
+        {
+            using var scope = NewDisposeScope();
+            var draws = Draws(c);
+            var output = Pipe(c).forward(fixture[$"input.{c.Mode}"], draws);
+            Assert.True(draws.AllUsed, $"{c.Key}: fewer draws than NVIDIA's pipeline made.");
+            Close.Assert(fixture[$"{c.Key}.output"], output, c.Key, tolerance: 1e-5);
+        }
+    }
+
+    [Fact]
+    public void GradientsThroughThePipelineEqualNvidias()
+    {
+        foreach (var c in Cases())
+        {
+            using var scope = NewDisposeScope();
+            var input = fixture[$"input.{c.Mode}"].clone().requires_grad_(true);
+            var output = Pipe(c).forward(input, Draws(c));
+            var grad = autograd.grad([(output * fixture[$"weights.{c.Mode}"]).sum()], [input])[0];
+            Close.Assert(fixture[$"{c.Key}.grad"], grad, $"{c.Key} gradient", tolerance: 1e-5);
+        }
+    }
+
+    [Fact]
+    public void SecondOrderGradientsFlowAsR1NeedsThem()
+    {
+        // With its draws fixed the pipeline is affine, A(x) = L x + b, so for f(x) = sum(w * A(x)) the gradient is
+        // L^T w whatever x, and d/dw |L^T w|^2 = 2 L L^T w: what autograd must find through the gradient's graph.
+        var c = Cases().Single(c => c.Name == "bgcfnc-p0.5" && c.Mode == "rgb");
+        var input = fixture["input.rgb"].clone().requires_grad_(true);
+        var w = fixture["weights.rgb"].clone().requires_grad_(true);
+        var pipe = Pipe(c);
+        var g = autograd.grad([(pipe.forward(input, Draws(c)) * w).sum()], [input], create_graph: true, retain_graph: true)[0];
+        var secondOrder = autograd.grad([g.square().sum()], [w])[0];
+        Tensor Linear(Tensor x) => pipe.forward(x, Draws(c)) - pipe.forward(zeros_like(x), Draws(c));
+        Close.Assert(2 * Linear(g.detach()), secondOrder, "d/dw |grad|^2", tolerance: 1e-5);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void AtPZeroEveryPipelineIsTheIdentity(int channels)
+    {
+        var images = rand(new long[] { 4, channels, 32, 32 }, generator: new TorchSharp.torch.Generator(3)) * 2 - 1;
+        foreach (var name in AugmentPresets.Names)
+        {
+            var output = new AugmentPipe(AugmentPresets.Get(name), p: 0).forward(images, new GeneratorRandom(new TorchSharp.torch.Generator(5)));
+            Close.Assert(images, output, $"{name} at p = 0", tolerance: 1e-5);
+        }
+    }
+
+    [Fact]
+    public void AtPOneThePipelineChangesTheImages()
+    {
+        var images = rand(new long[] { 4, 3, 32, 32 }, generator: new TorchSharp.torch.Generator(3)) * 2 - 1;
+        foreach (var name in AugmentPresets.Names)
+        {
+            var output = new AugmentPipe(AugmentPresets.Get(name), p: 1).forward(images, new GeneratorRandom(new TorchSharp.torch.Generator(5)));
+            Assert.True((output - images).abs().max().item<float>() > 0.05, $"{name} at p = 1 left the images as they were.");
+        }
+    }
+
+    [Fact]
+    public void BilinearSampleEqualsLibtorchsGridSample()
+    {
+        var gen = new TorchSharp.torch.Generator(11);
+        var images = randn(new long[] { 2, 3, 9, 13 }, generator: gen).requires_grad_(true);
+        var grid = (rand(new long[] { 2, 7, 5, 2 }, generator: gen) * 2.6 - 1.3); // some points outside the image
+        var expected = nn.functional.grid_sample(images, grid, align_corners: false);
+        var actual = BilinearSample.Sample(images, grid);
+        Close.Assert(expected, actual, "samples", tolerance: 1e-6);
+        var w = randn(expected.shape, generator: gen);
+        Close.Assert(autograd.grad([(expected * w).sum()], [images])[0], autograd.grad([(actual * w).sum()], [images])[0], "gradient", tolerance: 1e-6);
+    }
+
+    [Fact]
+    public void ImagesTooSmallForTheFilterBankAreRefused()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            new AugmentPipe(AugmentPresets.Get("bgcf"), 0.5).forward(zeros(2, 3, 16, 16), new GeneratorRandom(new TorchSharp.torch.Generator(1))));
+        Assert.Contains("22 pixels", e.Message);
+    }
+}
