@@ -1,3 +1,4 @@
+using StyleGan.Augment;
 using System.Security.Cryptography;
 using StyleGan.Data;
 using StyleGan.Images;
@@ -43,11 +44,31 @@ public sealed class TrainingLoopTests : IDisposable
     [Fact]
     public void InterruptedAndResumedRunEqualsUninterruptedRun()
     {
-        using var straight = NewRun(Tiny);
+        var (straight, resumed) = AssertResumeIsExact(Tiny with { Augment = AugmentMode.Noaug });
+        straight.Dispose();
+        resumed.Dispose();
+    }
+
+    // ADA moving fast (p by 0.16 every 2 minibatches, from 0.5), interrupted in the middle of an interval: p, the
+    // signs collected so far and the augmentation's random stream all carry over (NVIDIA's resume restarted p at 0).
+    [Fact]
+    public void InterruptedAndResumedAdaRunEqualsUninterruptedRun()
+    {
+        var (straight, resumed) = AssertResumeIsExact(Tiny with { Augment = AugmentMode.Ada, AugmentP = 0.5, AdaInterval = 2, AdaKimg = 0.05 });
+        Assert.True(straight.Augment!.P != 0.5f, "p never moved: the test would not see it restored.");
+        Assert.Equal(straight.Augment.P, resumed.Augment!.P);
+        straight.Dispose();
+        resumed.Dispose();
+    }
+
+    // Trains the options straight through and with an interruption after 12 images (3 minibatches), and compares.
+    (TrainingRunState Straight, TrainingRunState Resumed) AssertResumeIsExact(TrainingOptions options)
+    {
+        var straight = NewRun(options);
         Assert.Equal(TrainingOutcome.Finished, new TrainingLoop(straight, data, Path.Combine(folder, "straight"), CPU).Run(CancellationToken.None));
 
         var interruptedFolder = Path.Combine(folder, "interrupted");
-        using (var first = NewRun(Tiny))
+        using (var first = NewRun(options))
         {
             using var cancel = new CancellationTokenSource();
             // The loop sees the cancellation after the next minibatch, as it sees Ctrl-C.
@@ -56,7 +77,7 @@ public sealed class TrainingLoopTests : IDisposable
             Assert.Equal(12, first.Counters.CurNimg);
         }
 
-        using var resumed = TrainingRunState.Resume(Checkpoint.Newest(interruptedFolder)!, data, CPU);
+        var resumed = TrainingRunState.Resume(Checkpoint.Newest(interruptedFolder)!, data, CPU);
         Assert.Equal(TrainingOutcome.Finished, new TrainingLoop(resumed, data, interruptedFolder, CPU).Run(CancellationToken.None));
 
         Assert.Equal(straight.Counters.CurNimg, resumed.Counters.CurNimg);
@@ -64,6 +85,7 @@ public sealed class TrainingLoopTests : IDisposable
         AssertSameWeights(straight.D, resumed.D);
         AssertSameWeights(straight.GEma, resumed.GEma);
         Assert.Equal(straight.Loss.PlMean.item<float>(), resumed.Loss.PlMean.item<float>());
+        return (straight, resumed);
     }
 
     // The 2019 family growing from 4x4 to 8x8: 8 images at 4x4, a fade over 8, then 8x8, with a minibatch and a
