@@ -35,23 +35,31 @@ public static class PresetBench
                     trained = Networks.LevelOfDetail.ActiveResolution(resolution, lod);
                     batch = options.BatchAt(trained);
                 }
-                var reals = rand(batch, channels, resolution, resolution) * 2 - 1;
-                var seconds = new Dictionary<string, double>();
-                double perBatch = 0;
-                foreach (var phase in run.Phases)
-                {
-                    double t = Measure.Seconds(warmup, iters, () =>
-                    {
-                        using var scope = NewDisposeScope();
-                        phase.Run(run.Loss, reals, null, randn(batch, options.ZDim), null);
-                    });
-                    seconds[phase.Phase.ToString()] = t;
-                    perBatch += t / phase.Interval;
-                }
-                results.Add(new PresetResult(name, trained, batch, options.ChannelBase, options.ChannelMax, seconds, perBatch * 1000 / batch));
+                var (seconds, secondsPerKimg) = Phases(run, batch, warmup, iters);
+                results.Add(new PresetResult(name, trained, batch, options.ChannelBase, options.ChannelMax, seconds, secondsPerKimg));
             }
         }
         return results;
+    }
+
+    /// <summary>Each phase of a run's schedule timed on random reals of the run's size, and the seconds per kimg they amount to.</summary>
+    public static (Dictionary<string, double> SecondsPerPhase, double SecondsPerKimg) Phases(TrainingRunState run, int batch, int warmup, int iters)
+    {
+        var g = run.G.Config;
+        var reals = rand(batch, g.ImgChannels, g.ImgResolution, g.ImgResolution) * 2 - 1;
+        var seconds = new Dictionary<string, double>();
+        double perBatch = 0;
+        foreach (var phase in run.Phases)
+        {
+            double t = Measure.Seconds(warmup, iters, () =>
+            {
+                using var scope = NewDisposeScope();
+                phase.Run(run.Loss, reals, null, randn(batch, run.Options.ZDim), null);
+            });
+            seconds[phase.Phase.ToString()] = t;
+            perBatch += t / phase.Interval;
+        }
+        return (seconds, perBatch * 1000 / batch);
     }
 
     public static Table Table(IEnumerable<PresetResult> results, int threads)

@@ -17,6 +17,7 @@ using Generator = StyleGan.Networks.Generator;
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --metrics [--batch 16] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --augment [--batch 16] [--iters 3] [--threads 0] [--out DIR]
 BenchOptions options;
 try
 {
@@ -69,6 +70,22 @@ if (options.Metrics)
         results = metricRows,
     }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
     Console.WriteLine($"wrote {metricsFile}");
+    return 0;
+}
+
+if (options.Augment)
+{
+    var augmentRows = AugmentBench.Run(options.Batch, options.Warmup, options.Iters);
+    AnsiConsole.Write(AugmentBench.Table(augmentRows, threads));
+    string augmentFile = Path.Combine(options.OutDir, $"augment-{stamp}.json");
+    File.WriteAllText(augmentFile, JsonSerializer.Serialize(new
+    {
+        date = DateTime.UtcNow.ToString("o"),
+        machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel(), kernels = ConvolutionCheck.Ensure().ToString() },
+        threads,
+        results = augmentRows,
+    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    Console.WriteLine($"wrote {augmentFile}");
     return 0;
 }
 
@@ -194,6 +211,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
     public bool Memory { get; init; }
     public bool Convolutions { get; init; }
     public bool Metrics { get; init; }
+    public bool Augment { get; init; }
     public string Kernels { get; init; } = "checked";
     public bool ShapesGiven { get; init; }
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -211,6 +229,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--memory" => o with { Memory = true },
                 "--conv" => o with { Convolutions = true },
                 "--metrics" => o with { Metrics = true },
+                "--augment" => o with { Augment = true },
                 "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
                 "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--workload" => o with { Workload = Next() },
@@ -222,7 +241,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --metrics --augment"),
             };
         }
         return o;

@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(ClassifierCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(AugmentCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         EmptyValues.Refuse(root);
         DownloadBar.Attach();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace StyleGan.Ops;
@@ -14,6 +15,8 @@ public static class BilinearSample
     /// <returns>[N, C, H', W']; samples outside the image read 0.</returns>
     public static Tensor Sample(Tensor images, Tensor grid) => Intermediates.Keep(() =>
     {
+        // Where no gradient is asked for (D's reals outside R1, and fakes in D's step), libtorch's own kernel is faster.
+        if (!images.requires_grad && !grid.requires_grad) return nn.functional.grid_sample(images, grid, align_corners: false);
         long batch = images.shape[0], channels = images.shape[1], height = images.shape[2], width = images.shape[3];
         long outHeight = grid.shape[1], outWidth = grid.shape[2];
         var x = ((grid[.., .., .., 0] + 1) * width - 1) / 2;

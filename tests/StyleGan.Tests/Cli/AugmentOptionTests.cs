@@ -77,4 +77,22 @@ public sealed class AugmentOptionTests : IDisposable
         Assert.Equal(0.4, options.GetProperty("augment_p").GetDouble(), 6); // the first run's p, ADA's starting point now
         Assert.Equal("ada", options.GetProperty("augment").GetString());
     }
+
+    [Fact]
+    public void AugmentDrawsAGridOfEachImageBesideItsAugmentations()
+    {
+        var grid = Path.Combine(folder, "grid.png");
+        var (code, error) = CliHarness.Run("augment", "--data", CliHarness.TinyDataset(folder), "--num", "3", "--draws", "4", "--p", "1", "--out", grid);
+        Assert.True(code == 0, error);
+        using var image = SkiaSharp.SKBitmap.Decode(grid);
+        Assert.Equal((5 * 8, 3 * 8), (image.Width, image.Height)); // 3 rows of 8x8 images: the original and 4 draws
+        IEnumerable<SkiaSharp.SKColor> Block(int column) =>
+            Enumerable.Range(0, 64).Select(i => image.GetPixel(column * 8 + i % 8, i / 8));
+        for (int draw = 1; draw <= 4; draw++)
+            Assert.False(Block(0).SequenceEqual(Block(draw)), $"draw {draw} at p = 1 is the original.");
+
+        (code, error) = CliHarness.Run("augment", "--data", CliHarness.TinyDataset(folder), "--p", "2", "--out", Path.Combine(folder, "other.png"));
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.Contains("--p 2: the augmentation probability is between 0 and 1.", error);
+    }
 }
