@@ -18,6 +18,7 @@ using Generator = StyleGan.Networks.Generator;
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --metrics [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --augment [--batch 16] [--iters 3] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --ada-compare RUN_A,RUN_B [--num 10000] [--threads 0] [--out DIR]
 BenchOptions options;
 try
 {
@@ -56,20 +57,33 @@ if (options.Curve is string runFolder)
     return 0;
 }
 
-if (options.Metrics)
+// A bench's rows as bench/results JSON, beside the machine, the convolution kernels, the threads and the batch.
+void SaveReport(string kind, object rows)
 {
-    var metricRows = MetricsBench.Run(options.Batch);
-    AnsiConsole.Write(MetricsBench.Table(metricRows, threads));
-    string metricsFile = Path.Combine(options.OutDir, $"metrics-{stamp}.json");
-    File.WriteAllText(metricsFile, JsonSerializer.Serialize(new
+    string file = Path.Combine(options.OutDir, $"{kind}-{stamp}.json");
+    File.WriteAllText(file, JsonSerializer.Serialize(new
     {
         date = DateTime.UtcNow.ToString("o"),
         machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel(), kernels = ConvolutionCheck.Ensure().ToString() },
         threads,
         batch = options.Batch,
-        results = metricRows,
+        results = rows,
     }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-    Console.WriteLine($"wrote {metricsFile}");
+    Console.WriteLine($"wrote {file}");
+}
+
+if (options.AdaCompare is { } comparedRuns)
+{
+    AdaComparison.Run(comparedRuns, Path.Combine("data", "mnist32.zip"), Path.Combine("data", "mnist-classifier.safetensors"), options.Num,
+        Path.Combine(options.OutDir, $"ada-{stamp}"), threads);
+    return 0;
+}
+
+if (options.Metrics)
+{
+    var metricRows = MetricsBench.Run(options.Batch);
+    AnsiConsole.Write(MetricsBench.Table(metricRows, threads));
+    SaveReport("metrics", metricRows);
     return 0;
 }
 
@@ -77,15 +91,7 @@ if (options.Augment)
 {
     var augmentRows = AugmentBench.Run(options.Batch, options.Warmup, options.Iters);
     AnsiConsole.Write(AugmentBench.Table(augmentRows, threads));
-    string augmentFile = Path.Combine(options.OutDir, $"augment-{stamp}.json");
-    File.WriteAllText(augmentFile, JsonSerializer.Serialize(new
-    {
-        date = DateTime.UtcNow.ToString("o"),
-        machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel(), kernels = ConvolutionCheck.Ensure().ToString() },
-        threads,
-        results = augmentRows,
-    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-    Console.WriteLine($"wrote {augmentFile}");
+    SaveReport("augment", augmentRows);
     return 0;
 }
 
@@ -212,6 +218,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
     public bool Convolutions { get; init; }
     public bool Metrics { get; init; }
     public bool Augment { get; init; }
+    public IReadOnlyList<string>? AdaCompare { get; init; }
     public string Kernels { get; init; } = "checked";
     public bool ShapesGiven { get; init; }
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -230,6 +237,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--conv" => o with { Convolutions = true },
                 "--metrics" => o with { Metrics = true },
                 "--augment" => o with { Augment = true },
+                "--ada-compare" => o with { AdaCompare = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
                 "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--workload" => o with { Workload = Next() },
@@ -241,7 +249,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --metrics --augment"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --metrics --augment --ada-compare RUN_A,RUN_B"),
             };
         }
         return o;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SkiaSharp;
 using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Files;
@@ -62,50 +61,10 @@ public static class TrainingCurve
     /// <summary>FID against kimg (bottom axis) with wall minutes marked along the top; log-scaled FID.</summary>
     public static void SaveChart(string path, IReadOnlyList<CurvePoint> points, string title)
     {
-        const int width = 720, height = 420, left = 70, right = 20, top = 60, bottom = 50;
-        using var surface = SKSurface.Create(new SKImageInfo(width, height));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var axis = new SKPaint { Color = SKColors.Black, StrokeWidth = 1, IsAntialias = true };
-        using var grid = new SKPaint { Color = new SKColor(225, 225, 225), StrokeWidth = 1 };
-        using var line = new SKPaint { Color = new SKColor(31, 119, 180), StrokeWidth = 2, IsAntialias = true, Style = SKPaintStyle.Stroke };
-        using var text = new SKPaint { Color = SKColors.Black, TextSize = 13, IsAntialias = true };
-
         double maxKimg = points.Max(p => p.Kimg);
-        double minLog = Math.Floor(Math.Log10(points.Min(p => p.FidMnist))), maxLog = Math.Ceiling(Math.Log10(points.Max(p => p.FidMnist)));
-        if (maxLog <= minLog) maxLog = minLog + 1;
-        float X(double kimg) => left + (float)(kimg / maxKimg * (width - left - right));
-        float Y(double fid) => top + (float)((maxLog - Math.Log10(fid)) / (maxLog - minLog) * (height - top - bottom));
-
-        for (double decade = minLog; decade <= maxLog; decade++)
-            foreach (int m in new[] { 1, 2, 5 })
-            {
-                double fid = m * Math.Pow(10, decade);
-                if (Math.Log10(fid) > maxLog + 1e-9) continue;
-                canvas.DrawLine(left, Y(fid), width - right, Y(fid), grid);
-                canvas.DrawText($"{fid:#,0.##}", 8, Y(fid) + 4, text);
-            }
-        for (int i = 0; i <= 5; i++)
-        {
-            double kimg = maxKimg * i / 5;
-            var p = points.MinBy(q => Math.Abs(q.Kimg - kimg))!;
-            canvas.DrawLine(X(kimg), height - bottom, X(kimg), height - bottom + 5, axis);
-            canvas.DrawText($"{kimg:F0}", X(kimg) - 10, height - bottom + 20, text);
-            canvas.DrawText($"{p.WallSeconds / 60:F0} min", X(p.Kimg) - 18, top - 8, text);
-        }
-        canvas.DrawLine(left, height - bottom, width - right, height - bottom, axis);
-        canvas.DrawLine(left, top, left, height - bottom, axis);
-        using var pathLine = new SKPath();
-        pathLine.MoveTo(X(points[0].Kimg), Y(points[0].FidMnist));
-        foreach (var p in points.Skip(1)) pathLine.LineTo(X(p.Kimg), Y(p.FidMnist));
-        canvas.DrawPath(pathLine, line);
-        canvas.DrawText(title, left, 20, text);
-        canvas.DrawText("kimg (wall time along the top)", width / 2 - 90, height - 12, text);
-        canvas.DrawText("FID-MNIST", 8, top - 28, text);
-
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, stream => png.SaveTo(stream));
+        var wall = Enumerable.Range(0, 6).Select(i => points.MinBy(q => Math.Abs(q.Kimg - maxKimg * i / 5))!).Select(p => (p.Kimg, $"{p.WallSeconds / 60:F0} min")).ToList();
+        LineChart.Save(path, title, "kimg (wall time along the top)", "FID-MNIST",
+            [new ChartSeries("FID-MNIST", LineChart.Blue, points.Select(p => (p.Kimg, p.FidMnist)).ToList())], logY: true, topLabels: wall);
     }
 
     public static void SaveJson(string path, IReadOnlyList<CurvePoint> points, string runFolder, int threads) =>

@@ -1,6 +1,5 @@
 using StyleGan.Augment;
 using StyleGan.Data;
-using StyleGan.Images;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using StyleGan.Training;
@@ -24,14 +23,7 @@ public sealed class AugmentedTrainingTests : IDisposable
 
     static string NvidiaSnapshot => Path.Combine(ReferenceData.Fixture("augment"), "nvidia-tiny-ada.pkl");
 
-    public AugmentedTrainingTests()
-    {
-        var images = Path.Combine(folder, "images");
-        var random = new torch.Generator(1);
-        for (int i = 0; i < 8; i++)
-            ImageFile.SavePng(Path.Combine(images, $"{i:D2}.png"), randint(0, 256, new long[] { 1, 8, 8 }, dtype: ScalarType.Byte, generator: random));
-        data = ImageDataset.Open(images);
-    }
+    public AugmentedTrainingTests() => data = ImageDataset.Open(Cli.CliHarness.TinyDataset(folder));
 
     public void Dispose()
     {
