@@ -19,9 +19,11 @@ public static class AugmentCommand
         var seed = new Option<ulong>("--seed") { Description = "Seeds the augmentation's draws", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "The grid (PNG)", DefaultValueFactory = _ => "augment.png" };
         var force = new Option<bool>("--force") { Description = "Replace an existing --out" };
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
         var command = new Command("augment", "Show real images as D sees them: each beside augmentations drawn by a pipeline at probability p.")
         {
-            data, pipeline, p, images, draws, seed, output, force,
+            data, pipeline, p, images, draws, seed, output, force, threads, device,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -30,11 +32,12 @@ public static class AugmentCommand
             if (parse.GetValue(images) is < 1 or > 1000) throw new UsageException($"--num {parse.GetValue(images)}: show 1 to 1000 images.");
             if (parse.GetValue(draws) is < 1 or > 100) throw new UsageException($"--draws {parse.GetValue(draws)}: show 1 to 100 draws per image.");
             var config = AugmentPresets.Get(parse.GetValue(pipeline)!);
+            var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             string file = new OutputRule("--out", parse.GetValue(force), parse.GetValue(data)).File(parse.GetValue(output)!);
             using var dataset = ImageDataset.Open(parse.GetValue(data) ?? BundledData.Mnist);
             if (dataset.Resolution < config.MinimumResolution)
                 throw new UsageException($"--augpipe {parse.GetValue(pipeline)}: image-space filtering needs images of at least {config.MinimumResolution} pixels a side, not {dataset.Resolution}.");
-            using var grid = AugmentationSamples.Make(dataset, config, probability, parse.GetValue(images), parse.GetValue(draws), parse.GetValue(seed));
+            using var grid = AugmentationSamples.Make(dataset, config, probability, parse.GetValue(images), parse.GetValue(draws), parse.GetValue(seed), dev);
             ImageGrid.Save(file, grid, columns: parse.GetValue(draws) + 1);
             Console.WriteLine($"Wrote {file}: {grid.shape[0] / (parse.GetValue(draws) + 1)} images of {dataset.Path}, each followed by {parse.GetValue(draws)} draws of {parse.GetValue(pipeline)} at p = {probability}.");
             return 0;
