@@ -147,7 +147,7 @@ public sealed class AugmentPipe : nn.Module
         var reach = tensor(new[] { (float)(filterPad * 2 - cx), (float)(filterPad * 2 - cy), (float)(filterPad * 2 - cx), (float)(filterPad * 2 - cy) }, device: device);
         margin = (margin + reach).maximum(zeros(4, device: device));
         margin = margin.minimum(tensor(new float[] { width - 1, height - 1, width - 1, height - 1 }, device: device));
-        var m = margin.ceil().to(int32).data<int>().ToArray();
+        var m = margin.ceil().to(int32).cpu().data<int>().ToArray();
         int mx0 = m[0], my0 = m[1], mx1 = m[2], my1 = m[3];
 
         images = nn.functional.pad(images, [mx0, mx1, my0, my1], PaddingModes.Reflect);
