@@ -28,16 +28,17 @@ public static class AugmentBench
     /// sizes (32x32x3 and 64x64x3 at cifar32's and small64's channels, batch <paramref name="batch"/>), trained with
     /// the full StyleGAN2 schedule (R1 every 16, path length every 4) without augmentation and with each pipeline.
     /// </summary>
-    public static List<AugmentResult> Run(int batch, int warmup, int iters)
+    /// <param name="shapes">Which of cpu-tiny, cifar32 and small64 to measure (null: all).</param>
+    public static List<AugmentResult> Run(int batch, int warmup, int iters, IReadOnlySet<string>? shapes = null)
     {
-        var setups = new (string Name, TrainingOptions Options, int Resolution, int Channels)[]
+        var setups = new (string Key, string Name, TrainingOptions Options, int Resolution, int Channels)[]
         {
-            ("cpu-tiny 32x32x1", Presets.Get("cpu-tiny", 32), 32, 1),
-            ("cifar32 (32x32x3)", Presets.Get("cpu-tiny", 32) with { Batch = batch, ChannelBase = 16384, ChannelMax = 512, ZDim = 512 }, 32, 3),
-            ("small64 (64x64x3)", Presets.Get("cpu-tiny", 64) with { Batch = batch, ChannelBase = 4096, ChannelMax = 128, ZDim = 128 }, 64, 3),
+            ("cpu-tiny", "cpu-tiny 32x32x1", Presets.Get("cpu-tiny", 32), 32, 1),
+            ("cifar32", "cifar32 (32x32x3)", Presets.Get("cpu-tiny", 32) with { Batch = batch, ChannelBase = 16384, ChannelMax = 512, ZDim = 512 }, 32, 3),
+            ("small64", "small64 (64x64x3)", Presets.Get("cpu-tiny", 64) with { Batch = batch, ChannelBase = 4096, ChannelMax = 128, ZDim = 128 }, 64, 3),
         };
         var results = new List<AugmentResult>();
-        foreach (var (name, options, resolution, channels) in setups)
+        foreach (var (_, name, options, resolution, channels) in setups.Where(s => shapes is null || shapes.Contains(s.Key)))
         {
             double plain;
             using (var run = new TrainingRunState(options with { Augment = AugmentMode.Noaug }, resolution, channels, 0, "random", CPU))

@@ -17,7 +17,7 @@ using Generator = StyleGan.Networks.Generator;
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --metrics [--batch 16] [--threads 0] [--out DIR]
-//        dotnet run -c Release --project bench/StyleGan.Bench -- --augment [--batch 16] [--iters 3] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --augment [--shapes cpu-tiny,cifar32,small64] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --ada-compare RUN_A,RUN_B [--num 10000] [--threads 0] [--out DIR]
 BenchOptions options;
 try
@@ -89,7 +89,7 @@ if (options.Metrics)
 
 if (options.Augment)
 {
-    var augmentRows = AugmentBench.Run(options.Batch, options.Warmup, options.Iters);
+    var augmentRows = AugmentBench.Run(options.Batch, options.Warmup, options.Iters, options.ShapesGiven ? options.Shapes : null);
     AnsiConsole.Write(AugmentBench.Table(augmentRows, threads));
     SaveReport("augment", augmentRows);
     return 0;

@@ -133,7 +133,6 @@ public sealed class AugmentPipe : nn.Module
     // Applies the inverse transforms [N, 3, 3] in one resampling, as augment.py does.
     Tensor Resample(Tensor images, Tensor inverse)
     {
-        ConvolutionCheck.Ensure();
         long batch = images.shape[0], channels = images.shape[1], height = images.shape[2], width = images.shape[3];
         var device = images.device;
         double cx = (width - 1) / 2.0, cy = (height - 1) / 2.0;
@@ -153,7 +152,8 @@ public sealed class AugmentPipe : nn.Module
         images = nn.functional.pad(images, [mx0, mx1, my0, my1], PaddingModes.Reflect);
         inverse = Translate2d((mx0 - mx1) / 2.0, (my0 - my1) / 2.0, device).matmul(inverse);
 
-        images = Upfirdn2d.Upsample2d(images, Hz_geom, up: 2);
+        var taps = Hz_geom.cpu().data<float>().ToArray();
+        images = SeparableResample.Upsample2d(images, taps, up: 2);
         inverse = Scale2d(2, 2, device).matmul(inverse).matmul(Scale2d(0.5, 0.5, device));
         inverse = Translate2d(-0.5, -0.5, device).matmul(inverse).matmul(Translate2d(0.5, 0.5, device));
 
@@ -163,7 +163,7 @@ public sealed class AugmentPipe : nn.Module
         var grid = nn.functional.affine_grid(inverse[.., ..2, ..], shape, align_corners: false);
         images = BilinearSample.Sample(images, grid);
 
-        return Upfirdn2d.Downsample2d(images, Hz_geom, down: 2, padding: new Ops.Padding(-filterPad * 2, -filterPad * 2, -filterPad * 2, -filterPad * 2), flipFilter: true);
+        return SeparableResample.Downsample2d(images, taps, down: 2, padding: -filterPad * 2, flipFilter: true);
     }
 
     Tensor Colour(Tensor images, IAugmentRandom random)
