@@ -28,7 +28,7 @@ public static partial class CliErrors
         [nameof(TrainingOptions.StyleMixing)] = "--style-mixing", [nameof(TrainingOptions.EmaKimg)] = "--ema", [nameof(TrainingOptions.Mirror)] = "--mirror",
         [nameof(TrainingOptions.Conditional)] = "--cond", [nameof(TrainingOptions.TickKimg)] = "--tick", [nameof(TrainingOptions.SnapKimg)] = "--snap",
         [nameof(TrainingOptions.KeepSnapshots)] = "--keep", [nameof(TrainingOptions.Seed)] = "--seed",
-        [nameof(TrainingOptions.Augment)] = "--aug", [nameof(TrainingOptions.AugmentP)] = "--p", [nameof(TrainingOptions.AdaTarget)] = "--target",
+        [nameof(TrainingOptions.Augment)] = "--aug", [nameof(TrainingOptions.AugmentP)] = "--p", [nameof(TrainingOptions.AdaTarget)] = "--target", [nameof(TrainingOptions.AdaKimg)] = "--ada-kimg",
         [nameof(TrainingOptions.AugmentPipe)] = "--augpipe", [nameof(TrainingOptions.FreezeD)] = "--freezed",
         ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
         ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",

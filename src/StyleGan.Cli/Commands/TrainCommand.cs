@@ -41,6 +41,7 @@ public static class TrainCommand
         var aug = new Option<string?>("--aug") { Description = "Augmentation of D's inputs: ada (adaptive p, the default for new runs), fixed (needs --p) or noaug" };
         var augP = new Option<double?>("--p") { Description = "Augmentation probability of --aug fixed" };
         var target = new Option<double?>("--target") { Description = "ADA's target for r_t = E[sign(D(real))] (default 0.6)" };
+        var adaKimg = new Option<double?>("--ada-kimg") { Description = "ADA's speed: p may change by 1 over this many kimg (default 500, 100 when starting from a network)" };
         var augpipe = new Option<string?>("--augpipe") { Description = $"Augmentation pipeline: {string.Join(", ", AugmentPresets.Names)} (default {AugmentPresets.Default})" };
         var freezed = new Option<int?>("--freezed") { Description = "Freeze-D: keep the weights of D's first N layers (transfer learning)" };
         var skipBad = new Option<bool>("--skip-bad") { Description = "Skip unreadable images and images of a minority size, and count them" };
@@ -51,7 +52,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a StyleGAN2 generator; Ctrl-C saves a checkpoint that --resume continues exactly.")
         {
             dataOption, outdir, cfg, resume, transfer, kimg, batch, snap, tick, keep, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax,
-            mbstd, mirror, cond, aug, augP, target, augpipe, freezed, skipBad, threads, device,
+            mbstd, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed, skipBad, threads, device,
         };
         metricOptions.AddTo(command);
 
@@ -71,6 +72,7 @@ public static class TrainCommand
             if (mode == AugmentMode.Fixed && p is null) throw new UsageException("--aug fixed needs --p, the probability (0 to 1).");
             if (p is not null && mode != AugmentMode.Fixed) throw new UsageException("--p is the probability of --aug fixed; ADA (--aug ada) sets its own.");
             if (parse.GetValue(target) is not null && mode != AugmentMode.Ada) throw new UsageException("--target is ADA's; it needs --aug ada.");
+        if (parse.GetValue(adaKimg) is not null && mode != AugmentMode.Ada) throw new UsageException("--ada-kimg is ADA's; it needs --aug ada.");
             string? pipe = parse.GetValue(augpipe);
             if (pipe is not null && mode == AugmentMode.Noaug) throw new UsageException("--augpipe names the pipeline of --aug ada or fixed, not of noaug.");
             var fromSource = mode == AugmentMode.Noaug ? null : sourceAugmentation;
@@ -107,6 +109,7 @@ public static class TrainCommand
                 AugmentPipe = pipe is not null ? AugmentPresets.Get(pipe) : fromSource?.Config ?? preset.AugmentPipe,
                 AugmentP = p ?? fromSource?.P ?? preset.AugmentP,
                 AdaTarget = parse.GetValue(target) ?? preset.AdaTarget,
+            AdaKimg = parse.GetValue(adaKimg) ?? preset.AdaKimg,
                 FreezeD = parse.GetValue(freezed) ?? preset.FreezeD,
             }).Validate();
         }
@@ -140,7 +143,7 @@ public static class TrainCommand
                 if (source is not null)
                 {
                     // train.py's changes when resuming from a network: ADA reacts faster, and G_ema has no ramp-up.
-                    options = (options with { TransferFrom = Path.GetFullPath(checkpoint!), AdaKimg = 100, EmaRampup = null }).Validate();
+                    options = (options with { TransferFrom = Path.GetFullPath(checkpoint!), AdaKimg = parse.GetValue(adaKimg) ?? 100, EmaRampup = null }).Validate();
                     (run, var notes) = TrainingRunState.Transfer(options, source, checkpoint!, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
                     foreach (var note in notes) Console.Error.WriteLine($"stylegan: note: {note}");
                 }
@@ -162,7 +165,7 @@ public static class TrainCommand
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint), parse.GetValue(skipBad));
                 var schedule = new TrainingSchedule(parse.GetValue(kimg), parse.GetValue(tick), parse.GetValue(snap), parse.GetValue(keep));
                 run = TrainingRunState.Resume(checkpoint, data, dev, schedule);
-                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, mirror, cond, aug, augP, target, augpipe, freezed }
+                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed }
                     .Where(option => parse.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToList();
                 if (ignored.Count > 0)
                     Console.Error.WriteLine($"stylegan: note: a resumed run keeps the options it was trained with; ignored: {string.Join(", ", ignored)} " +

@@ -24,6 +24,8 @@ public sealed class AugmentOptionTests : IDisposable
     [InlineData("--augpipe: unknown augmentation pipeline 'bgx'; choose one of: blit, geom, color", "--augpipe", "bgx")]
     [InlineData("--p: the augmentation probability p 1.5 is outside [0, 1].", "--aug", "fixed", "--p", "1.5")]
     [InlineData("--target: the ADA target 2 is outside [0, 1].", "--target", "2")]
+    [InlineData("--ada-kimg is ADA's; it needs --aug ada.", "--aug", "noaug", "--ada-kimg", "10")]
+    [InlineData("--ada-kimg: the ADA speed (kimg) 0 is outside [0.001, 1000000000].", "--ada-kimg", "0")]
     [InlineData("--freezed: the number of frozen D layers -1 is outside [0, 1000].", "--freezed", "-1")]
     [InlineData("--augpipe: image-space filtering (imgfilter) needs images of at least 22 pixels a side, not 8x8", "--augpipe", "bgcf")]
     [InlineData("--transfer needs --resume NETWORK", "--transfer")]
