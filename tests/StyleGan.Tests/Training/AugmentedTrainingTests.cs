@@ -15,11 +15,7 @@ public sealed class AugmentedTrainingTests : IDisposable
     readonly string folder = Directory.CreateTempSubdirectory("augmented-training").FullName;
     readonly ImageDataset data;
 
-    static readonly TrainingOptions Tiny = new()
-    {
-        Cfg = "test", TotalKimg = 0.016, Batch = 4, ZDim = 8, MappingLayers = 2, ChannelBase = 64, ChannelMax = 8, MbstdGroup = 2,
-        Gamma = 1, PlWeight = 2, GRegInterval = 2, DRegInterval = 2, EmaKimg = 0.01, TickKimg = 0.008, SnapKimg = 1, Seed = 7,
-    };
+    static readonly TrainingOptions Tiny = TrainingLoopTests.Tiny with { TotalKimg = 0.016 };
 
     static string NvidiaSnapshot => Path.Combine(ReferenceData.Fixture("augment"), "nvidia-tiny-ada.pkl");
 

@@ -17,7 +17,7 @@ public sealed class TrainingLoopTests : IDisposable
     readonly ImageDataset data;
 
     // Every phase runs within 8 minibatches: lazy R1 every 2, path length every 2, style mixing on.
-    static readonly TrainingOptions Tiny = new()
+    internal static readonly TrainingOptions Tiny = new()
     {
         Cfg = "test", TotalKimg = 0.032, Batch = 4, ZDim = 8, MappingLayers = 2, ChannelBase = 64, ChannelMax = 8, MbstdGroup = 2,
         Gamma = 1, PlWeight = 2, GRegInterval = 2, DRegInterval = 2, EmaKimg = 0.01, TickKimg = 0.008, SnapKimg = 1, Seed = 7,
