@@ -24,7 +24,8 @@ public static class AdaComparison
         foreach (var kimg in curves[0].Points.Select(p => p.Kimg))
             table.AddRow([$"{kimg:F1}", .. curves.Select(c =>
             {
-                var point = c.Points.FirstOrDefault(p => Math.Abs(p.Kimg - kimg) < 1e-6);
+                // Snapshots of runs of different minibatch histories (an interruption) fall within a minibatch of each other.
+                var point = c.Points.FirstOrDefault(p => Math.Abs(p.Kimg - kimg) < 0.5);
                 var tick = c.Ticks.LastOrDefault(t => t.Kimg <= kimg + 1e-6);
                 return point is null ? "" : $"{point.FidMnist:F1} / {tick?.SignsReal:F2} / {(tick?.AugmentP is double p ? p.ToString("F3") : "-")}";
             })]);
