@@ -66,6 +66,7 @@ public sealed class TrainingLoop
 
         var tickSums = new Dictionary<string, (double Sum, int Count)>();
         var tickWatch = Stopwatch.StartNew();
+        double maintenanceSeconds = 0; // snapshots and metrics within the current tick
         double wallAtStart = run.Counters.WallSeconds;
         var wall = Stopwatch.StartNew();
         double secondsPerKimg = double.NaN;
@@ -89,7 +90,7 @@ public sealed class TrainingLoop
             if (tickDone)
             {
                 double tickKimg = (c.CurNimg - c.TickStartNimg) / 1000.0;
-                secondsPerKimg = tickWatch.Elapsed.TotalSeconds / tickKimg;
+                secondsPerKimg = (tickWatch.Elapsed.TotalSeconds - maintenanceSeconds) / tickKimg;
                 var stats = new Dictionary<string, double>(means)
                 {
                     ["timing/sec_per_kimg"] = secondsPerKimg,
@@ -105,9 +106,11 @@ public sealed class TrainingLoop
                 run.Counters = c = c with { CurTick = c.CurTick + 1, TickStartNimg = c.CurNimg };
                 tickSums.Clear();
                 tickWatch.Restart();
+                maintenanceSeconds = 0;
             }
             if (snapDue || stop)
             {
+                var maintenance = Stopwatch.StartNew();
                 run.Counters = c = c with { SnapStartNimg = c.CurNimg };
                 var name = Checkpoint.FileName(c.CurNimg);
                 SaveGrid($"fakes{c.CurNimg / 1000:D6}.png");
@@ -120,8 +123,9 @@ public sealed class TrainingLoop
                     log.WriteMetrics(c.CurNimg / 1000.0, name, reports);
                     message += "\n" + string.Join("  ", reports.SelectMany(r => r.Results).Select(kv => $"{kv.Key} {kv.Value:G5}"));
                 }
-                // Snapshots and metrics are maintenance, as in the official loop: the next tick's sec/kimg leaves them out.
-                tickWatch.Restart();
+                // Snapshots and metrics are maintenance, as in the official loop: the tick's sec/kimg leaves them out (a
+                // snapshot falls inside a tick where the snapshot interval is not a multiple of the tick's).
+                maintenanceSeconds += maintenance.Elapsed.TotalSeconds;
             }
             report?.Invoke(new TrainingProgress(c.CurNimg / 1000.0, options.TotalKimg, secondsPerKimg, means, message, run.Augment?.P));
             if (stop) return done ? TrainingOutcome.Finished : TrainingOutcome.Interrupted;
