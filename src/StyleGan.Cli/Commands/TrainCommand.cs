@@ -107,7 +107,7 @@ public static class TrainCommand
                 } : null,
                 Augment = mode,
                 AugmentPipe = pipe is not null ? AugmentPresets.Get(pipe) : fromSource?.Config ?? preset.AugmentPipe,
-                AugmentP = p ?? fromSource?.P ?? preset.AugmentP,
+                AugmentP = p ?? (fromSource is { } source ? Math.Min(source.P, 1) : preset.AugmentP), // a long ADA run can end above 1
                 AdaTarget = parse.GetValue(target) ?? preset.AdaTarget,
             AdaKimg = parse.GetValue(adaKimg) ?? preset.AdaKimg,
                 FreezeD = parse.GetValue(freezed) ?? preset.FreezeD,
