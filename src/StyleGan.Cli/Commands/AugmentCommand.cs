@@ -35,8 +35,7 @@ public static class AugmentCommand
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             string file = new OutputRule("--out", parse.GetValue(force), parse.GetValue(data)).File(parse.GetValue(output)!);
             using var dataset = ImageDataset.Open(parse.GetValue(data) ?? BundledData.Mnist);
-            if (dataset.Resolution < config.MinimumResolution)
-                throw new UsageException($"--augpipe {parse.GetValue(pipeline)}: image-space filtering needs images of at least {config.MinimumResolution} pixels a side, not {dataset.Resolution}.");
+            config.CheckResolution(dataset.Resolution);
             using var grid = AugmentationSamples.Make(dataset, config, probability, parse.GetValue(images), parse.GetValue(draws), parse.GetValue(seed), dev);
             ImageGrid.Save(file, grid, columns: parse.GetValue(draws) + 1);
             Console.WriteLine($"Wrote {file}: {grid.shape[0] / (parse.GetValue(draws) + 1)} images of {dataset.Path}, each followed by {parse.GetValue(draws)} draws of {parse.GetValue(pipeline)} at p = {probability}.");

@@ -57,8 +57,9 @@ public static class TrainCommand
         metricOptions.AddTo(command);
 
         // A new run's options: the preset's, with what the command line gives instead; the augmentation as train.py
-        // checks it (and, starting from a network that was trained with augmentation, its pipeline and p unless given).
-        TrainingOptions NewRunOptions(ParseResult parse, TrainingOptions preset, (AugmentConfig Config, double P)? sourceAugmentation)
+        // checks it. Starting from a network (transfer learning), as train.py's --resume: the network's pipeline and p
+        // unless given, ADA reacting faster (ada_kimg 100) and no G_ema ramp-up.
+        TrainingOptions NewRunOptions(ParseResult parse, TrainingOptions preset, string? sourcePath, NetworkSet? source)
         {
             var mode = parse.GetValue(aug) switch
             {
@@ -72,10 +73,10 @@ public static class TrainCommand
             if (mode == AugmentMode.Fixed && p is null) throw new UsageException("--aug fixed needs --p, the probability (0 to 1).");
             if (p is not null && mode != AugmentMode.Fixed) throw new UsageException("--p is the probability of --aug fixed; ADA (--aug ada) sets its own.");
             if (parse.GetValue(target) is not null && mode != AugmentMode.Ada) throw new UsageException("--target is ADA's; it needs --aug ada.");
-        if (parse.GetValue(adaKimg) is not null && mode != AugmentMode.Ada) throw new UsageException("--ada-kimg is ADA's; it needs --aug ada.");
+            if (parse.GetValue(adaKimg) is not null && mode != AugmentMode.Ada) throw new UsageException("--ada-kimg is ADA's; it needs --aug ada.");
             string? pipe = parse.GetValue(augpipe);
             if (pipe is not null && mode == AugmentMode.Noaug) throw new UsageException("--augpipe names the pipeline of --aug ada or fixed, not of noaug.");
-            var fromSource = mode == AugmentMode.Noaug ? null : sourceAugmentation;
+            var fromSource = mode == AugmentMode.Noaug || source is null ? null : Checkpoint.Augmentation(source, sourcePath!);
 
             int? batchGiven = parse.GetValue(batch);
             double? lrGiven = parse.GetValue(lr);
@@ -107,10 +108,12 @@ public static class TrainCommand
                 } : null,
                 Augment = mode,
                 AugmentPipe = pipe is not null ? AugmentPresets.Get(pipe) : fromSource?.Config ?? preset.AugmentPipe,
-                AugmentP = p ?? (fromSource is { } source ? Math.Min(source.P, 1) : preset.AugmentP), // a long ADA run can end above 1
+                AugmentP = p ?? (fromSource is { } sourceAugment ? Math.Min(sourceAugment.P, 1) : preset.AugmentP), // a long ADA run can end above 1
                 AdaTarget = parse.GetValue(target) ?? preset.AdaTarget,
-            AdaKimg = parse.GetValue(adaKimg) ?? preset.AdaKimg,
+                AdaKimg = parse.GetValue(adaKimg) ?? (source is null ? preset.AdaKimg : 100),
                 FreezeD = parse.GetValue(freezed) ?? preset.FreezeD,
+                EmaRampup = source is null ? preset.EmaRampup : null,
+                TransferFrom = sourcePath is null ? null : Path.GetFullPath(sourcePath),
             }).Validate();
         }
 
@@ -139,11 +142,9 @@ public static class TrainCommand
                 new OutputRule("--outdir", force: false).Folder(parent); // before the data is read, which can take minutes
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
                 using var source = transferring ? NetworkFile.Load(checkpoint!) : null;
-                var options = NewRunOptions(parse, Presets.Get(parse.GetValue(cfg)!, data.Resolution), source is null ? null : Checkpoint.Augmentation(source, checkpoint!));
+                var options = NewRunOptions(parse, Presets.Get(parse.GetValue(cfg)!, data.Resolution), source is null ? null : checkpoint, source);
                 if (source is not null)
                 {
-                    // train.py's changes when resuming from a network: ADA reacts faster, and G_ema has no ramp-up.
-                    options = (options with { TransferFrom = Path.GetFullPath(checkpoint!), AdaKimg = parse.GetValue(adaKimg) ?? 100, EmaRampup = null }).Validate();
                     (run, var notes) = TrainingRunState.Transfer(options, source, checkpoint!, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
                     foreach (var note in notes) Console.Error.WriteLine($"stylegan: note: {note}");
                 }

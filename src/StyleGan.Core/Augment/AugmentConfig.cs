@@ -98,6 +98,15 @@ public sealed record AugmentConfig
     /// <summary>The side an image needs at least: reflect padding of the filter bank's 21 taps, when filtering is on.</summary>
     public int MinimumResolution => Imgfilter > 0 ? Wavelets.FilterBankTaps / 2 + 1 : 1;
 
+    /// <summary>Refuses images too small for the pipeline (see <see cref="MinimumResolution"/>), naming the setting.</summary>
+    /// <param name="resolution">The images' side.</param>
+    public void CheckResolution(int resolution)
+    {
+        if (resolution < MinimumResolution)
+            throw new InvalidValueException("AugmentPipe", $"image-space filtering (imgfilter) needs images of at least {MinimumResolution} pixels a side, " +
+                $"not {resolution}x{resolution}; choose a pipeline without it, such as bgc.");
+    }
+
     /// <summary>Checks every value, naming the first one out of range.</summary>
     public AugmentConfig Validate()
     {

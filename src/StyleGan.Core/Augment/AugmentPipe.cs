@@ -19,6 +19,7 @@ public sealed class AugmentPipe : nn.Module
     readonly Tensor p;
     readonly Tensor Hz_geom;
     readonly Tensor Hz_fbank;
+    readonly float[] geomTaps; // Hz_geom's taps, for the resampling's matrices
 
     /// <summary>The transforms and their strengths.</summary>
     public AugmentConfig Config { get; }
@@ -30,6 +31,7 @@ public sealed class AugmentPipe : nn.Module
         Config = config.Validate();
         register_buffer("p", this.p = tensor((float)p));
         register_buffer("Hz_geom", Hz_geom = Upfirdn2d.SetupFilter(Wavelets.Sym6.Select(v => (float)v).ToArray()));
+        geomTaps = Hz_geom.data<float>().ToArray();
         var bank = Wavelets.FilterBank();
         register_buffer("Hz_fbank", Hz_fbank = tensor(bank, dtype: float64).to(float32));
     }
@@ -71,7 +73,7 @@ public sealed class AugmentPipe : nn.Module
     Tensor Geometric(Tensor images, IAugmentRandom random)
     {
         var c = Config;
-        long batch = images.shape[0], channels = images.shape[1], height = images.shape[2], width = images.shape[3];
+        long batch = images.shape[0], height = images.shape[2], width = images.shape[3];
         var device = images.device;
         long[] perImage = [batch], perImage2 = [batch, 2], perImageColumn = [batch, 1];
 
@@ -140,7 +142,7 @@ public sealed class AugmentPipe : nn.Module
         // Padding: enough for where the transformed corners land, plus the filter's reach, at most the image size.
         var corners = tensor(new float[,] { { (float)-cx, (float)-cy, 1 }, { (float)cx, (float)-cy, 1 }, { (float)cx, (float)cy, 1 }, { (float)-cx, (float)cy, 1 } }, device: device);
         var moved = inverse.matmul(corners.t());                                    // [N, xyz, corner]
-        int filterPad = (int)Hz_geom.shape[0] / 4;
+        int filterPad = geomTaps.Length / 4;
         var extent = moved[.., ..2, ..].permute(1, 0, 2).flatten(1);                // [xy, N * corner]
         var margin = cat([-extent, extent]).max(1).values;                          // [x0, y0, x1, y1]
         var reach = tensor(new[] { (float)(filterPad * 2 - cx), (float)(filterPad * 2 - cy), (float)(filterPad * 2 - cx), (float)(filterPad * 2 - cy) }, device: device);
@@ -152,8 +154,7 @@ public sealed class AugmentPipe : nn.Module
         images = nn.functional.pad(images, [mx0, mx1, my0, my1], PaddingModes.Reflect);
         inverse = Translate2d((mx0 - mx1) / 2.0, (my0 - my1) / 2.0, device).matmul(inverse);
 
-        var taps = Hz_geom.cpu().data<float>().ToArray();
-        images = SeparableResample.Upsample2d(images, taps, up: 2);
+        images = SeparableResample.Upsample2d(images, geomTaps, up: 2);
         inverse = Scale2d(2, 2, device).matmul(inverse).matmul(Scale2d(0.5, 0.5, device));
         inverse = Translate2d(-0.5, -0.5, device).matmul(inverse).matmul(Translate2d(0.5, 0.5, device));
 
@@ -163,7 +164,7 @@ public sealed class AugmentPipe : nn.Module
         var grid = nn.functional.affine_grid(inverse[.., ..2, ..], shape, align_corners: false);
         images = BilinearSample.Sample(images, grid);
 
-        return SeparableResample.Downsample2d(images, taps, down: 2, padding: -filterPad * 2, flipFilter: true);
+        return SeparableResample.Downsample2d(images, geomTaps, down: 2, padding: -filterPad * 2, flipFilter: true);
     }
 
     Tensor Colour(Tensor images, IAugmentRandom random)

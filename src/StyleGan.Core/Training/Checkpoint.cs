@@ -77,8 +77,7 @@ public static class Checkpoint
     public static string DatasetPath(string path) => NetworkFile.Entry(RequireCheckpoint(NetworkFile.ReadMetadata(path), path), "dataset", path);
 
     /// <summary>Whether a file is a training checkpoint of this tool (read from its header; other files are not).</summary>
-    public static bool IsCheckpoint(string path) =>
-        NetworkFile.IsSafetensors(path) && NetworkFile.ReadMetadata(path).GetValueOrDefault("format") == NetworkFile.CheckpointFormat;
+    public static bool IsCheckpoint(string path) => NetworkFile.IsSafetensors(path) && IsCheckpointFormat(NetworkFile.ReadMetadata(path));
 
     /// <summary>
     /// The augmentation a network was trained with, with its last p, for a run that starts from it: an NVIDIA
@@ -87,12 +86,14 @@ public static class Checkpoint
     public static (AugmentConfig Config, double P)? Augmentation(NetworkSet networks, string path)
     {
         if (networks.Augment is { } pipe) return (pipe.Config, pipe.P);
-        if (networks.Metadata.GetValueOrDefault("format") != NetworkFile.CheckpointFormat || !networks.State.TryGetValue("augment.p", out var p)) return null;
+        if (!IsCheckpointFormat(networks.Metadata) || !networks.State.TryGetValue("augment.p", out var p)) return null;
         return (NetworkFile.Entry<TrainingOptions>(networks.Metadata, "training_options", path).AugmentPipe, p.item<float>());
     }
 
+    static bool IsCheckpointFormat(IReadOnlyDictionary<string, string> metadata) => metadata.GetValueOrDefault("format") == NetworkFile.CheckpointFormat;
+
     internal static IReadOnlyDictionary<string, string> RequireCheckpoint(IReadOnlyDictionary<string, string> metadata, string path) =>
-        metadata.GetValueOrDefault("format") == NetworkFile.CheckpointFormat ? metadata
+        IsCheckpointFormat(metadata) ? metadata
             : throw new InvalidDataException($"{path} is a network but not a training checkpoint: it holds no training state to resume. " +
                 "Train a new run from its weights, or resume from a network-snapshot-*.safetensors of a run.");
 

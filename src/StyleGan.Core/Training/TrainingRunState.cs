@@ -103,9 +103,7 @@ public sealed class TrainingRunState : IDisposable
     {
         if (options.ChannelBase < resolution)
             throw new InvalidValueException(nameof(options.ChannelBase), $"the channel base {options.ChannelBase} gives no channels at {resolution}x{resolution}; it must be at least the resolution.");
-        if (options.Augmented && resolution < options.AugmentPipe.MinimumResolution)
-            throw new InvalidValueException(nameof(options.AugmentPipe), $"image-space filtering (imgfilter) needs images of at least {options.AugmentPipe.MinimumResolution} pixels a side, " +
-                $"not {resolution}x{resolution}; choose a pipeline without it, such as bgc.");
+        if (options.Augmented) options.AugmentPipe.CheckResolution(resolution);
         var (gConfig, dConfig) = NetworkConfigs(options, resolution, channels, options.Conditional ? labelDim : 0);
         var source = $"the training options ({resolution}x{resolution}, cfg {options.Cfg})";
         NetworkLimits.Check(gConfig, source);
