@@ -76,11 +76,12 @@ public sealed class Sampler
     /// <summary>Images [N, C, H, W] in [-1, 1] synthesized from ws.</summary>
     /// <param name="ws">[N, num_ws, w_dim].</param>
     /// <param name="noise">The per-pixel noise (null: each layer's stored noise).</param>
-    public Tensor Synthesize(Tensor ws, NoiseSettings? noise = null)
+    /// <param name="observe">Called with each synthesis layer's output of each batch under the layer's name, while the tensor is alive (null: none).</param>
+    public Tensor Synthesize(Tensor ws, NoiseSettings? noise = null, Action<string, Tensor>? observe = null)
     {
-        var settings = noise ?? NoiseSettings.Const;
+        var settings = Checked(noise);
         using var random = NoiseStream(settings);
-        return Batched(ws.shape[0], (start, count) => SynthesizeRows(ws.narrow(0, start, count), settings.Mode, random));
+        return Batched(ws.shape[0], (start, count) => SynthesizeRows(ws.narrow(0, start, count), settings, random, observe));
     }
 
     /// <summary>Images of z and labels: <see cref="Map"/> then <see cref="Synthesize"/>, one batch at a time.</summary>
@@ -91,9 +92,9 @@ public sealed class Sampler
     public Tensor Generate(Tensor z, Tensor? c, Truncation? truncation = null, NoiseSettings? noise = null)
     {
         var trunc = Checked(truncation);
-        var settings = noise ?? NoiseSettings.Const;
+        var settings = Checked(noise);
         using var random = NoiseStream(settings);
-        return Batched(z.shape[0], (start, count) => SynthesizeRows(MapRows(z, c, trunc, start, count), settings.Mode, random));
+        return Batched(z.shape[0], (start, count) => SynthesizeRows(MapRows(z, c, trunc, start, count), settings, random));
     }
 
     /// <summary>Images of seeds, with one class for all of them.</summary>
@@ -111,10 +112,18 @@ public sealed class Sampler
         return trunc;
     }
 
+    static NoiseSettings Checked(NoiseSettings? noise)
+    {
+        var settings = noise ?? NoiseSettings.Const;
+        settings.Check();
+        return settings;
+    }
+
     Tensor MapRows(Tensor z, Tensor? c, Truncation truncation, long start, long count) =>
         Generator.Mapping.forward(z.narrow(0, start, count).to(Device), c?.narrow(0, start, count).to(Device), truncation.Psi, truncation.Cutoff);
 
-    Tensor SynthesizeRows(Tensor ws, NoiseMode mode, torch.Generator? random) => Generator.Synthesis.forward(ws.to(Device), mode, noiseGenerator: random);
+    Tensor SynthesizeRows(Tensor ws, NoiseSettings noise, torch.Generator? random, Action<string, Tensor>? observe = null) =>
+        Generator.Synthesis.forward(ws.to(Device), noise.Mode, noiseGenerator: random, noiseScale: noise.Strength, observe: observe);
 
     // One random stream for a whole call, so that its batches draw on from each other; none where no noise is drawn.
     torch.Generator? NoiseStream(NoiseSettings settings) => settings.Mode == NoiseMode.Random ? new torch.Generator(settings.Seed, Device) : null;

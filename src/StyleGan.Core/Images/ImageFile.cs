@@ -74,11 +74,17 @@ public static class ImageFile
         return bitmap;
     }
 
+    /// <summary>The PNG bytes of a uint8 image [C, H, W] with 1 or 3 channels.</summary>
+    public static byte[] Png(Tensor image)
+    {
+        using var bitmap = ToBitmap(image);
+        return EncodePng(bitmap);
+    }
+
     /// <summary>Saves a uint8 image [C, H, W] as a PNG, atomically (a crash never leaves a half-written file).</summary>
     public static void SavePng(string path, Tensor image)
     {
-        using var bitmap = ToBitmap(image);
-        var png = EncodePng(bitmap);
+        var png = Png(image);
         AtomicFile.Write(path, stream => stream.Write(png));
     }
 }

@@ -11,6 +11,22 @@ public static class ImageGrid
     /// <param name="columns">Images per row; 0: near-square (ceil(sqrt(N))).</param>
     public static void Save(string path, Tensor images, int columns = 0)
     {
+        using var grid = Compose(images, columns);
+        ImageFile.SavePng(path, grid);
+    }
+
+    /// <summary>The PNG bytes of the grid <see cref="Save"/> writes.</summary>
+    /// <param name="images">Float [N, C, H, W] in [-1, 1], C = 1 or 3.</param>
+    /// <param name="columns">Images per row; 0: near-square (ceil(sqrt(N))).</param>
+    public static byte[] Png(Tensor images, int columns = 0)
+    {
+        using var grid = Compose(images, columns);
+        return ImageFile.Png(grid);
+    }
+
+    // The uint8 grid image [C, rows * H, cols * W].
+    static Tensor Compose(Tensor images, int columns)
+    {
         CheckShape(images);
         using var scope = NewDisposeScope();
         long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3];
@@ -19,8 +35,7 @@ public static class ImageGrid
         var pixels = PixelRange.ToUint8(images.detach().cpu());
         var padded = cat([pixels, zeros(rows * cols - n, c, h, w, dtype: ScalarType.Byte)]);
         // [rows, cols, C, H, W] -> [C, rows, H, cols, W] -> one image [C, rows * H, cols * W].
-        var grid = padded.reshape(rows, cols, c, h, w).permute(2, 0, 3, 1, 4).reshape(c, rows * h, cols * w);
-        ImageFile.SavePng(path, grid);
+        return padded.reshape(rows, cols, c, h, w).permute(2, 0, 3, 1, 4).reshape(c, rows * h, cols * w).MoveToOuterDisposeScope();
     }
 
     static void CheckShape(Tensor images)

@@ -59,7 +59,17 @@ public static class SquareImage
             bytes = new byte[stream.Length];
             stream.ReadExactly(bytes);
         }
-        using var image = ImageFile.Decode(bytes, SKColorType.Rgba8888, SKAlphaType.Premul, path);
+        return Decode(bytes, path, resolution, channels);
+    }
+
+    /// <summary>As <see cref="Load"/>, from the bytes of an image file.</summary>
+    /// <param name="bytes">The encoded image (PNG, JPEG, WebP, ...).</param>
+    /// <param name="name">What the bytes are, named when they are not an image.</param>
+    /// <param name="resolution">The generator's resolution.</param>
+    /// <param name="channels">1 or 3.</param>
+    public static Tensor Decode(byte[] bytes, string name, int resolution, int channels)
+    {
+        using var image = ImageFile.Decode(bytes, SKColorType.Rgba8888, SKAlphaType.Premul, name);
         using var square = Make(image, resolution, SquareTransform.CenterCrop, SKColors.White);
         using var result = channels == 1 ? Grayscale(square) : square.Copy();
         var pixels = result.GetPixelSpan().ToArray();

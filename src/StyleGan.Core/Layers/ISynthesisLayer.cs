@@ -27,5 +27,6 @@ public interface ISynthesisLayer
     /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice (modulated layers).</param>
     /// <param name="gain">Extra output gain (sqrt(0.5) in residual blocks).</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
-    Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, TorchSharp.torch.Generator? noiseGenerator = null);
+    /// <param name="noiseScale">Multiplies the noise on top of the learned strength (1: as trained), as a visualizer's noise slider.</param>
+    Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, TorchSharp.torch.Generator? noiseGenerator = null, double noiseScale = 1);
 }

@@ -77,7 +77,7 @@ public sealed class StyleGan1Layer : nn.Module, ISynthesisLayer
     public int Resolution { get; }
     public ScalarType DType => bias.dtype;
 
-    public Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, TorchSharp.torch.Generator? noiseGenerator = null) =>
+    public Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, TorchSharp.torch.Generator? noiseGenerator = null, double noiseScale = 1) =>
         Intermediates.Keep(() =>
         {
             if (gain != 1) throw new ArgumentException("StyleGAN's layers are in no residual block, the only user of an extra gain.", nameof(gain));
@@ -92,6 +92,7 @@ public sealed class StyleGan1Layer : nn.Module, ISynthesisLayer
             {
                 var noise = noiseMode == NoiseMode.Const ? noise_const!.to(x.dtype)
                     : randn(new long[] { batch, 1, Resolution, Resolution }, dtype: x.dtype, device: x.device, generator: noiseGenerator);
+                if (noiseScale != 1) noise = noise * noiseScale;
                 x = x + noise * noise_strength.to(x.dtype).reshape(1, -1, 1, 1);
             }
             // StyleGAN2-ADA's gain placement (sqrt(2) after the activation, not in the weights): the normalization

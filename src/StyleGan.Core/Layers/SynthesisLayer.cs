@@ -61,7 +61,7 @@ public sealed class SynthesisLayer : nn.Module, ISynthesisLayer
     public ScalarType DType => weight.dtype;
 
     /// <summary>As <see cref="ISynthesisLayer.forward"/>; the gain also scales the clamp.</summary>
-    public Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null) =>
+    public Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null, double noiseScale = 1) =>
         Intermediates.Keep(() =>
         {
             ArgumentNullException.ThrowIfNull(x);
@@ -71,6 +71,9 @@ public sealed class SynthesisLayer : nn.Module, ISynthesisLayer
                 noise = randn(new long[] { x.shape[0], 1, resolution, resolution }, device: x.device, generator: noiseGenerator) * noise_strength;
             if (noise_strength is not null && noiseMode == NoiseMode.Const)
                 noise = noise_const! * noise_strength;
+            // Strength 0 takes the no-noise path, so that it is the same image as no noise, bit for bit.
+            if (noiseScale == 0) noise = null;
+            else if (noise is not null && noiseScale != 1) noise = noise * noiseScale;
 
             bool flipWeight = up == 1; // slightly faster, as in the official code
             x = ModulatedConv2d.Apply(x, weight, styles, noise, up: up, padding: padding, resampleFilter: resample_filter,

@@ -80,35 +80,47 @@ public sealed class SynthesisBlock : nn.Module
     /// <param name="noiseMode">Random, constant or no noise.</param>
     /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice.</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
+    /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
+    /// <param name="observe">
+    /// Called with each layer's output under its state-dict name ("b8.conv0", "b8.torgb"), while the tensor is alive:
+    /// an observer that keeps one copies it. Null: none.
+    /// </param>
     /// <returns>The features, and the image so far plus this block's toRGB (null when the block has no toRGB and none came in).</returns>
-    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool? fusedModconv, torch.Generator? noiseGenerator = null) =>
+    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool? fusedModconv, torch.Generator? noiseGenerator = null,
+        double noiseScale = 1, Action<string, Tensor>? observe = null) =>
         Intermediates.Keep(() =>
         {
             var w = ws.unbind(1);
             int next = 0;
+            Tensor Conv(ISynthesisLayer layer, string name, Tensor? input, double gain = 1)
+            {
+                var output = layer.forward(input, w[next++], noiseMode, fusedModconv, gain, noiseGenerator, noiseScale);
+                observe?.Invoke($"b{conv1.Resolution}.{name}", output);
+                return output;
+            }
 
             if (@const is not null)
             {
-                x = @const.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1);
-                x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+                x = Conv(conv1, "conv1", @const.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1));
             }
             else if (architecture == Architecture.Resnet)
             {
                 var y = skip!.forward(x!, gain: Math.Sqrt(0.5));
-                x = conv0!.forward(x!, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
-                x = conv1.forward(x, w[next++], noiseMode, fusedModconv, gain: Math.Sqrt(0.5), noiseGenerator: noiseGenerator);
+                x = Conv(conv0!, "conv0", x);
+                x = Conv(conv1, "conv1", x, gain: Math.Sqrt(0.5));
                 x = y + x;
             }
             else
             {
-                x = (input ?? conv0!).forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
-                x = conv1.forward(x, w[next++], noiseMode, fusedModconv, noiseGenerator: noiseGenerator);
+                x = input is not null ? Conv(input, "input", x) : Conv(conv0!, "conv0", x);
+                x = Conv(conv1, "conv1", x);
             }
 
             if (img is not null) img = Upfirdn2d.Upsample2d(img, resample_filter!);
             if (torgb is not null)
             {
                 var y = torgb.forward(x, torgb.Modulated ? w[next] : null, fusedModconv);
+                observe?.Invoke($"b{conv1.Resolution}.torgb", y);
                 img = img is null ? y : img + y;
             }
             return (x, img);

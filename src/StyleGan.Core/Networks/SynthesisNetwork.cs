@@ -80,13 +80,16 @@ public sealed class SynthesisNetwork : nn.Module
     /// shape and batch on CPU).
     /// </param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
-    public Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, torch.Generator? noiseGenerator = null)
+    /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
+    /// <param name="observe">Called with each layer's output under its name, while alive (see <see cref="SynthesisBlock.forward"/>); null: none.</param>
+    public Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, torch.Generator? noiseGenerator = null,
+        double noiseScale = 1, Action<string, Tensor>? observe = null)
     {
         if (ws.ndim != 3 || ws.shape[1] != NumWs || ws.shape[2] != wDim)
             throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));
         bool? fused = fusedModconv ?? (training ? false : null);
         ws = ws.to(blocks[0].Block.DType);
-        return Growing ? Grow(ws, noiseMode, fused, noiseGenerator) : Intermediates.Keep(() =>
+        return Growing ? Grow(ws, noiseMode, fused, noiseGenerator, noiseScale, observe) : Intermediates.Keep(() =>
         {
             Tensor? x = null, img = null;
             int wIndex = 0;
@@ -94,14 +97,14 @@ public sealed class SynthesisNetwork : nn.Module
             {
                 var blockWs = ws.narrow(1, wIndex, block.NumConv + block.NumToRgb);
                 wIndex += block.NumConv;
-                (x, img) = block.forward(x, img, blockWs, noiseMode, fused, noiseGenerator);
+                (x, img) = block.forward(x, img, blockWs, noiseMode, fused, noiseGenerator, noiseScale, observe);
             }
             return img!;
         });
     }
 
     // The blocks up to the lod, each block's toRGB image faded over the up-sampled image of the blocks before.
-    Tensor Grow(Tensor ws, NoiseMode noiseMode, bool? fused, torch.Generator? noiseGenerator) => Intermediates.Keep(() =>
+    Tensor Grow(Tensor ws, NoiseMode noiseMode, bool? fused, torch.Generator? noiseGenerator, double noiseScale, Action<string, Tensor>? observe) => Intermediates.Keep(() =>
     {
         double level = Lod;
         Tensor? x = null, img = null;
@@ -113,7 +116,7 @@ public sealed class SynthesisNetwork : nn.Module
             var blockWs = ws.narrow(1, wIndex, block.NumConv);
             wIndex += block.NumConv;
             Tensor? y;
-            (x, y) = block.forward(x, null, blockWs, noiseMode, fused, noiseGenerator);
+            (x, y) = block.forward(x, null, blockWs, noiseMode, fused, noiseGenerator, noiseScale, observe);
             img = img is null ? y! : LevelOfDetail.Blend(y!, BoxResample.UpscaleNearest(img), t);
             imgResolution = resolution;
         }
