@@ -39,7 +39,9 @@ public static partial class CliErrors
         ["Target"] = "--target", ["Steps"] = "--steps", ["Cutoff"] = "--cutoff", ["InceptionFile"] = "--inception",
         [Metrics.StandardMetrics.Setting] = "--metrics", ["Configs"] = "--configs", ["ClipFile"] = "--clip", ["ClassifierFile"] = "--classifier",
         ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
-        [Metrics.Lpips.VggSetting] = "--vgg",
+        [Metrics.Lpips.VggSetting] = "--vgg", ["MixStyles"] = "--mix-styles", ["NoiseStrength"] = "--noise-strength",
+        ["PositionX"] = "--position", ["PositionY"] = "--position", ["Network"] = "--network", ["Run"] = "--run", ["Folders"] = "--folder",
+        ["Port"] = "--port", ["MaxUploadBytes"] = "--max-upload-mb",
     };
 
     public static int Run(Func<int> body)

@@ -14,6 +14,7 @@ public sealed class SamplingOptions(bool writesFolder = true)
     public Option<int?> Class { get; } = new("--class") { Description = "Class label for a conditional network" };
     public Option<double> Trunc { get; } = new("--trunc") { Description = "Truncation psi (1: none)", DefaultValueFactory = _ => 1 };
     public Option<string> NoiseMode { get; } = new("--noise-mode") { Description = "const, random or none", DefaultValueFactory = _ => "const" };
+    public Option<double> NoiseStrength { get; } = new("--noise-strength") { Description = "Multiplies the per-pixel noise of every layer (1: as trained, 0: none)", DefaultValueFactory = _ => 1 };
     public Option<int> Batch { get; } = new("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
     public Option<string> Outdir { get; } = new("--outdir") { Description = "Where to write the results", Required = true };
     public Option<bool> Force { get; } = new("--force") { Description = "Replace files of the same names in --outdir" };
@@ -29,7 +30,7 @@ public sealed class SamplingOptions(bool writesFolder = true)
     {
         var command = new Command(name, description);
         foreach (var option in own) command.Options.Add(option);
-        foreach (Option option in new Option[] { Network, Class, Trunc, NoiseMode, Batch }) command.Options.Add(option);
+        foreach (Option option in new Option[] { Network, Class, Trunc, NoiseMode, NoiseStrength, Batch }) command.Options.Add(option);
         if (writesFolder) command.Options.Add(Outdir);
         foreach (Option option in new Option[] { Force, Modconv, Threads, Device }) command.Options.Add(option);
         return command;
@@ -65,7 +66,7 @@ public sealed class SamplingOptions(bool writesFolder = true)
     }
 
     /// <summary>The --noise-mode, seeded by <paramref name="seed"/> where random.</summary>
-    public NoiseSettings Noise(ParseResult parse, ulong seed = 0) => new(ParseNoiseMode(parse.GetValue(NoiseMode)!), seed);
+    public NoiseSettings Noise(ParseResult parse, ulong seed = 0) => new(ParseNoiseMode(parse.GetValue(NoiseMode)!), seed, parse.GetValue(NoiseStrength));
 
     /// <summary>--trunc with an optional cutoff.</summary>
     public Truncation Truncation(ParseResult parse, int? cutoff = null) => new(parse.GetValue(Trunc), cutoff);

@@ -104,6 +104,44 @@ public sealed class EditingCommandTests : IDisposable
     }
 
     [Fact]
+    public void GeneratesPositionAtAGridPointIsThatSeedAndItsMixingIsMixsCell()
+    {
+        Assert.Equal(0, CliHarness.Run("generate", "--network", Unconditional, "--seeds", "203", "--outdir", Out("s"), "--threads", "1").ExitCode);
+        var (code, error) = CliHarness.Run("generate", "--network", Unconditional, "--position", "3,2", "--outdir", Out("p"), "--threads", "1");
+        Assert.True(code == 0, error);
+        Assert.Equal(Pixels(Out("s/seed0203.png")), Pixels(Out("p/pos3_2.png")));
+
+        // mix's cell 100-821 is row seed 100 with ws 0-3 from column seed 821.
+        Assert.Equal(0, CliHarness.Run("mix", "--network", Unconditional, "--rows", "100", "--cols", "821", "--styles", "0-3", "--trunc", "0.8", "--outdir", Out("m"), "--threads", "1").ExitCode);
+        (code, error) = CliHarness.Run("generate", "--network", Unconditional, "--seeds", "100", "--mix-seed", "821", "--mix-styles", "0-3", "--trunc", "0.8",
+            "--outdir", Out("gm"), "--threads", "1");
+        Assert.True(code == 0, error);
+        Assert.Equal(Pixels(Out("m/100-821.png")), Pixels(Out("gm/seed0100.png")));
+
+        Assert.Equal(0, CliHarness.Run("generate", "--network", Unconditional, "--position", "3.5,0.25", "--noise-mode", "random", "--noise-seed", "4",
+            "--noise-strength", "0.5", "--outdir", Out("p"), "--threads", "1").ExitCode);
+        Assert.NotEqual(Pixels(Out("p/pos3_2.png")), Pixels(Out("p/pos3.5_0.25.png")));
+    }
+
+    [Theory]
+    [InlineData("--position", "3", "--position")]
+    [InlineData("--position", "1,NaN", "--position")]
+    [InlineData("--position", "1e12,0", "--position")]
+    [InlineData("--mix-seed", "3", "--mix-styles")]
+    [InlineData("--mix-styles", "0-1", "--mix-seed")]
+    [InlineData("--noise-strength", "-1", "--noise-strength")]
+    [InlineData("--noise-strength", "Infinity", "--noise-strength")]
+    [InlineData("--direction", "d.safetensors:0=big", "--direction")]
+    public void GenerateRefusesBadEditsNamingTheirFlag(string flag, string value, string named)
+    {
+        var (code, error) = CliHarness.Run("generate", "--network", Unconditional, flag, value, "--outdir", Out("bad"), "--threads", "1");
+        Assert.Equal(1, code);
+        Assert.StartsWith("stylegan: error:", error);
+        Assert.Contains(named, error);
+        Assert.False(Directory.Exists(Out("bad")) && Directory.EnumerateFiles(Out("bad")).Any());
+    }
+
+    [Fact]
     public void ProjectionWritesNvidiasFilesAndGenerateSynthesizesFromThem()
     {
         Assert.Equal(0, CliHarness.Run("generate", "--network", Unconditional, "--seeds", "5", "--outdir", Out("target"), "--threads", "1").ExitCode);
