@@ -7,7 +7,8 @@ namespace StyleGan.Cli;
 /// <summary>
 /// Ctrl-C (SIGINT) or SIGTERM ends a command at once, and what it was writing goes with it: .NET's default ending
 /// runs no finally block, so the temporary of a file or folder being written stayed behind (DEST.tmpPID). train is
-/// the exception, and ladder with it: they stop after the minibatch and write a checkpoint (GracefulStop).
+/// the exception, and ladder with it: they stop after the minibatch and write a checkpoint (GracefulStop); serve
+/// shuts its web server down through ASP.NET Core's own handling of the signals.
 /// </summary>
 public static class Interruption
 {
@@ -15,7 +16,7 @@ public static class Interruption
     /// <param name="command">The command being run.</param>
     public static IDisposable Handle(Command command)
     {
-        if (command.Name is "train" or "ladder") return new Registrations([]);
+        if (command.Name is "train" or "ladder" or "serve") return new Registrations([]);
         return new Registrations([PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)]);
     }
 

@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(AugmentCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         EmptyValues.Refuse(root);
         DownloadBar.Attach();
         var parse = root.Parse(args);

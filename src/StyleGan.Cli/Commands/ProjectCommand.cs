@@ -76,7 +76,7 @@ public static class ProjectCommand
 
     // LPIPS when torchvision's VGG16 file is given, cached or can be downloaded; the pixel loss otherwise, said so. A
     // given file that is wrong is an error, not a fallback.
-    static Lpips? LoadLpips(string? vggFile, Device device)
+    internal static Lpips? LoadLpips(string? vggFile, Device device)
     {
         try
         {

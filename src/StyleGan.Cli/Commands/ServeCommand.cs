@@ -1,0 +1,69 @@
+using System.CommandLine;
+using StyleGan.Editing;
+using StyleGan.Serve;
+
+namespace StyleGan.Cli.Commands;
+
+/// <summary><c>stylegan serve</c>: the explorer page for a network, and a training run's progress, on a local web server.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var network = new Option<string?>("--network") { Description = "Network to explore: ours, converted, an NVIDIA .pkl or a rosinality .pt" };
+        var run = new Option<string?>("--run") { Description = "Training run folder to monitor (stats.jsonl, fakes grids, metric-*.jsonl)" };
+        var folders = new Option<string[]>("--folder") { Description = "Another folder the page may open networks from; repeatable (the network's and the run's folders are always allowed)" };
+        var port = new Option<int>("--port") { Description = "Port to listen on (0: any free one)", DefaultValueFactory = _ => 7860 };
+        var host = new Option<string>("--host") { Description = "Address to bind: 127.0.0.1 (this machine only) or e.g. 0.0.0.0 (every network it is on)", DefaultValueFactory = _ => "127.0.0.1" };
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest image upload accepted for projection, in MiB", DefaultValueFactory = _ => 16 };
+        var vgg = new Option<string?>("--vgg") { Description = "torchvision's vgg16-397923af.pth for LPIPS in projections (default: in $STYLEGAN_CACHE); without it the pixel loss" };
+        var modconv = CommonOptions.Modconv();
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var command = new Command("serve", "Explore a network in the browser (seeds, mixing, truncation, noise, layers, directions, projection) and watch a training run.")
+            { network, run, folders, port, host, maxUpload, vgg, modconv, threads, device };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            if (!System.Net.IPAddress.TryParse(parse.GetValue(host), out var address))
+                throw new UsageException($"--host '{parse.GetValue(host)}' is not an IP address; give 127.0.0.1 for this machine only, or 0.0.0.0 for every network.");
+            int megabytes = parse.GetValue(maxUpload);
+            if (megabytes is < 1 or > 1024) throw new UsageException($"--max-upload-mb {megabytes} is outside [1, 1024].");
+            var settings = new ServeSettings
+            {
+                Network = parse.GetValue(network),
+                Run = parse.GetValue(run),
+                Folders = parse.GetValue(folders) ?? [],
+                Host = address.ToString(),
+                Port = parse.GetValue(port),
+                MaxUploadBytes = (long)megabytes << 20,
+            };
+            if (settings.Network is null && settings.Run is null && settings.Folders.Count == 0)
+                throw new UsageException("give --network, --run or --folder: what the page explores or watches.");
+            settings.Validate();
+            var computeDevice = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
+            CommonOptions.ApplyModconv(parse.GetValue(modconv)!);
+            using var lpips = ProjectCommand.LoadLpips(parse.GetValue(vgg), computeDevice);
+            var distance = lpips is null ? ImageDistance.PixelMultiScale : ImageDistance.Lpips(lpips);
+            settings = settings with { Device = computeDevice, ProjectionDistance = _ => distance };
+
+            var server = new ExploreServer(settings);
+            try
+            {
+                server.StartAsync().GetAwaiter().GetResult();
+                if (server.Session is { } session) Console.WriteLine($"Exploring {session.Info.Path} ({session.Info.Format}).");
+                if (!System.Net.IPAddress.IsLoopback(address)) Console.WriteLine($"  note: listening on {address}: anyone who can reach this machine can use the page.");
+                Console.WriteLine($"Open {server.Url} in a browser. Ctrl-C stops the server.");
+                server.WaitForShutdownAsync().GetAwaiter().GetResult();
+            }
+            catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException($"--port {settings.Port}: {e.Message} Give another --port, or 0 for any free one.");
+            }
+            finally
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StyleGan.Generation;
+
+namespace StyleGan.Serve;
+
+/// <summary>
+/// The explorer's web server (Kestrel): the embedded page and its JSON/PNG API over one open network, a training
+/// run's progress, and projections. Start it, read <see cref="Url"/>, stop it (or dispose).
+/// </summary>
+public sealed class ExploreServer : IAsyncDisposable
+{
+    readonly ServeSettings settings;
+    readonly FolderAccess access;
+    readonly Projections projections;
+    readonly RunMonitor? run;
+    readonly object sessionSync = new();
+    readonly WebApplication app;
+    ExploreSession? session;
+
+    /// <param name="settings">What to open and where to listen; validated here.</param>
+    /// <param name="configureLogging">Adjusts the logging (null: ASP.NET Core's console logging).</param>
+    public ExploreServer(ServeSettings settings, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        settings.Validate();
+        this.settings = settings;
+        access = new FolderAccess(settings.AllowedFolders());
+        projections = new Projections(settings.ProjectionDistance);
+        run = settings.Run is null ? null : new RunMonitor(settings.Run);
+        if (settings.Network is not null) session = new ExploreSession(access.File(settings.Network), settings.Device, settings.MaxWaiting);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        configureLogging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = settings.MaxUploadBytes;
+            kestrel.Listen(System.Net.IPAddress.Parse(settings.Host), settings.Port);
+        });
+        app = builder.Build();
+        Logger = app.Logger;
+        app.Use(Refusals);
+        var page = new EmbeddedFileProvider(typeof(ExploreServer).Assembly, "StyleGan.Serve.wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
+        MapApi(app);
+    }
+
+    /// <summary>The server's log.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>The address the server listens on, once started (with the port it got when asked for any).</summary>
+    public string Url => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>The open network, or null.</summary>
+    public ExploreSession? Session { get { lock (sessionSync) return session; } }
+
+    /// <summary>Starts listening.</summary>
+    public Task StartAsync(CancellationToken cancel = default) => app.StartAsync(cancel);
+
+    /// <summary>After <see cref="StartAsync"/>: returns when the process is asked to stop (Ctrl-C, SIGTERM) and the server has stopped.</summary>
+    public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
+
+    /// <summary>Stops listening, letting requests in flight finish.</summary>
+    public Task StopAsync(CancellationToken cancel = default) => app.StopAsync(cancel);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        projections.Dispose();
+        session?.Dispose();
+    }
+
+    // A refused request gets its status and message as JSON ({"error": ...}); a bug is logged with its stack trace.
+    async Task Refusals(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (e is RequestException or InvalidValueException or BadHttpRequestException)
+        {
+            (int status, string message) = e switch
+            {
+                RequestException r => (r.Status, r.Message),
+                BadHttpRequestException b when b.StatusCode == HttpStatus.PayloadTooLarge =>
+                    (HttpStatus.PayloadTooLarge, $"upload: larger than the {settings.MaxUploadBytes:N0} bytes this server accepts (--max-upload-mb)."),
+                BadHttpRequestException b => (b.StatusCode, b.Message),
+                _ => (HttpStatus.BadRequest, e.Message),
+            };
+            if (context.Response.HasStarted) throw;
+            context.Response.Clear();
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new { error = message });
+        }
+    }
+
+    ExploreSession Current() => Session ?? throw new RequestException("network: no network is open; open one first.", HttpStatus.Conflict);
+
+    void MapApi(WebApplication web)
+    {
+        web.MapGet("/api/state", () => Results.Json(new
+        {
+            network = Session?.Info,
+            run = run?.Folder,
+            folders = access.Roots,
+        }));
+
+        web.MapGet("/api/networks", () => Results.Json(new
+        {
+            files = access.NetworkFiles(),
+            runs = access.Roots.SelectMany(root => Directory.EnumerateFiles(root, "stats.jsonl", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 }))
+                .Select(Path.GetDirectoryName).Distinct().Take(200).ToList(),
+        }));
+
+        web.MapPost("/api/open", (HttpRequest request) =>
+        {
+            string path = access.File(request.Query["path"].ToString());
+            if (!FolderAccess.NetworkExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+                throw new RequestException($"path: {path} is not a network file ({string.Join(", ", FolderAccess.NetworkExtensions)}).");
+            ExploreSession opened;
+            try { opened = new ExploreSession(path, settings.Device, settings.MaxWaiting); }
+            catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
+            {
+                throw new RequestException($"path: {e.Message}", HttpStatus.UnsupportedMediaType);
+            }
+            ExploreSession? previous;
+            lock (sessionSync) (previous, session) = (session, opened);
+            Logger.LogInformation("Opened {Path}", path);
+            // The old network goes once its last render is done; a request still waiting for it then renders the new one.
+            previous?.Gate.Run(null, () => { previous.Dispose(); return 0; }, CancellationToken.None);
+            return Results.Json(opened.Info);
+        });
+
+        web.MapGet("/api/render", async (HttpRequest request) =>
+        {
+            var current = Current();
+            var state = ViewQuery.Parse(request.Query, current.Info);
+            var result = await current.Gate.Run(ViewQuery.Client(request.Query), () =>
+            {
+                using var projected = state.Projection is null ? null : projections.Ws(state.Projection, current.Info);
+                return current.Render(state, projected);
+            }, request.HttpContext.RequestAborted);
+            var headers = request.HttpContext.Response.Headers;
+            headers["X-Render-Ms"] = result.Milliseconds.ToString("F1", CultureInfo.InvariantCulture);
+            headers["X-Seed"] = result.Seed.ToString(CultureInfo.InvariantCulture);
+            headers["X-Stats"] = JsonSerializer.Serialize(result.Statistics);
+            headers.CacheControl = "no-store";
+            return Results.Bytes(result.Png, "image/png");
+        });
+
+        web.MapGet("/api/command", (HttpRequest request) =>
+        {
+            var current = Current();
+            var state = ViewQuery.Parse(request.Query, current.Info);
+            return Results.Json(new { command = GenerateCommandLine.For(state, current.Info, state.Projection is null ? null : $"{state.Projection}_w.npz") });
+        });
+
+        web.MapPost("/api/project", async (HttpRequest request) =>
+        {
+            var current = Current();
+            int steps = request.Query.ContainsKey("steps") && int.TryParse(request.Query["steps"], NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s
+                : request.Query.ContainsKey("steps") ? throw new RequestException($"steps: '{request.Query["steps"]}' is not a whole number.") : 300;
+            int? classIndex = null;
+            if (request.Query.ContainsKey("class"))
+                classIndex = int.TryParse(request.Query["class"], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k < current.Info.CDim ? k
+                    : throw new RequestException($"class: '{request.Query["class"]}' is not a class of this network (0 to {current.Info.CDim - 1}).");
+            if (request.ContentLength is long length && length > settings.MaxUploadBytes)
+                throw new RequestException($"upload: {length:N0} bytes, more than the {settings.MaxUploadBytes:N0} this server accepts.", HttpStatus.PayloadTooLarge);
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+            if (body.Length == 0) throw new RequestException("upload: the request has no image in its body.");
+            return Results.Json(projections.Start(current, body.ToArray(), steps, classIndex));
+        });
+
+        web.MapGet("/api/project/{id}", (string id) => Results.Json(projections.Get(id).Progress));
+        web.MapGet("/api/project/{id}/preview.png", (string id) => Results.Bytes(projections.Get(id).PreviewPng(), "image/png"));
+        web.MapGet("/api/project/{id}/ws.npz", (string id) =>
+        {
+            using var ws = projections.Ws(id, Current().Info);
+            string folder = Directory.CreateTempSubdirectory("stylegan-serve-").FullName;
+            try
+            {
+                string file = Path.Combine(folder, "projected_w.npz");
+                SavedWs.Save(file, ws);
+                return Results.File(File.ReadAllBytes(file), "application/octet-stream", $"{id}_w.npz");
+            }
+            finally { Directory.Delete(folder, recursive: true); }
+        });
+
+        web.MapGet("/api/run", () =>
+        {
+            var status = (run ?? throw new RequestException("run: this server was started without --run.", HttpStatus.NotFound)).Read();
+            return Results.Json(new
+            {
+                kimg = status.Kimg,
+                series = status.Series,
+                metrics = status.Metrics.ToDictionary(pair => pair.Key, pair => pair.Value.Select(point => new[] { point.Kimg, point.Value })),
+                fakes = status.Fakes,
+            }, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        });
+        web.MapGet("/api/run/fakes.png", () =>
+        {
+            string file = run?.NewestFakesPath() ?? throw new RequestException("run: no fakes grid has been written yet.", HttpStatus.NotFound);
+            return Results.File(File.ReadAllBytes(file), "image/png");
+        });
+    }
+}
