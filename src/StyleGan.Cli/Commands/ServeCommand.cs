@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using StyleGan.Editing;
 using StyleGan.Serve;
 
@@ -45,7 +46,8 @@ public static class ServeCommand
             var distance = lpips is null ? ImageDistance.PixelMultiScale : ImageDistance.Lpips(lpips);
             settings = settings with { Device = computeDevice, ProjectionDistance = _ => distance };
 
-            var server = new ExploreServer(settings);
+            // A host that cannot start is said in one line below (a port in use, say), not logged with its stack trace too.
+            var server = new ExploreServer(settings, logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
             try
             {
                 server.StartAsync().GetAwaiter().GetResult();

@@ -11,6 +11,9 @@ const state = {
 let network = null;
 let inFlight = false, dirty = false, shownUrl = null, renders = 0;
 
+// Rounds half to even, as the server (and the visualizer's Python round) picks a point's seed.
+function roundEven(v) { const r = Math.round(v); return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; }
+
 function say(text) { $('message').textContent = text || ''; }
 
 async function json(response) {
@@ -68,6 +71,7 @@ async function send() {
     const seed = response.headers.get('X-Seed');
     $('render-info').textContent = `seed ${seed}  x ${state.x.toFixed(2)} y ${state.y.toFixed(2)}  ${response.headers.get('X-Render-Ms')} ms`;
     if (document.activeElement !== $('seed')) $('seed').value = seed;
+    for (const [id, v] of [['frac-x', state.x], ['frac-y', state.y]]) if (document.activeElement !== $(id)) $(id).value = (v - roundEven(v)).toFixed(2);
     $('download').href = url;
     $('download').download = `seed${seed}.png`;
     showStats(JSON.parse(response.headers.get('X-Stats')));
@@ -135,9 +139,9 @@ function restore(hash) {
   state.channel = num('channel', 0);
   state.normalize = p.get('normalize') === 'true';
   // Controls show the state.
-  $('seed').value = Math.round(state.x) + Math.round(state.y) * 100;
-  $('frac-x').value = (state.x - Math.round(state.x)).toFixed(2);
-  $('frac-y').value = (state.y - Math.round(state.y)).toFixed(2);
+  $('seed').value = roundEven(state.x) + roundEven(state.y) * 100;
+  $('frac-x').value = (state.x - roundEven(state.x)).toFixed(2);
+  $('frac-y').value = (state.y - roundEven(state.y)).toFixed(2);
   $('class').value = state.cls;
   $('psi').value = state.psi;
   $('psi-value').textContent = state.psi.toFixed(2);
@@ -172,7 +176,7 @@ function bind() {
   $('seed').onchange = () => { state.x = Math.max(0, Math.round(number('seed', 0))); state.y = 0; render(); };
   for (const id of ['frac-x', 'frac-y']) $(id).onchange = () => {
     const axis = id === 'frac-x' ? 'x' : 'y';
-    state[axis] += number(id, 0) - (state[axis] - Math.round(state[axis]));
+    state[axis] += number(id, 0) - (state[axis] - roundEven(state[axis]));
     render();
   };
   $('class').onchange = () => { state.cls = Math.round(number('class', 0)); render(); };
@@ -297,7 +301,7 @@ const colors = ['#2a6fdb', '#d9480f', '#2b8a3e', '#862e9c', '#e67700', '#0b7285'
 
 function drawChart(canvas, lines) {
   const g = canvas.getContext('2d');
-  const w = canvas.width, h = canvas.height, left = 58, right = 10, top = 10, bottom = 36;
+  const w = canvas.width, h = canvas.height, left = 64, right = 24, top = 10, bottom = 36;
   g.clearRect(0, 0, w, h);
   const points = lines.flatMap(l => l.xs.map((x, i) => [x, l.ys[i]])).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   g.fillStyle = '#6b7075';
@@ -314,7 +318,9 @@ function drawChart(canvas, lines) {
   for (let i = 0; i <= 4; i++) {
     const y = y0 + (y1 - y0) * i / 4, x = x0 + (x1 - x0) * i / 4;
     g.fillText(y.toPrecision(3), 2, Y(y) + 4);
-    g.fillText(x.toPrecision(3), X(x) - 10, h - bottom + 14);
+    g.textAlign = 'center';
+    g.fillText(x.toPrecision(3), X(x), h - bottom + 14);
+    g.textAlign = 'left';
   }
   g.fillText('kimg', w / 2, h - bottom + 28);
   lines.forEach((line, n) => {

@@ -283,6 +283,34 @@ public sealed class ServeApiTests : IDisposable
         Assert.Contains(named, error);
     }
 
+    [Fact]
+    public void APortInUseIsSaidInOneLineWithoutAStackTrace()
+    {
+        var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            string network = Path.Combine(folder, "net.pkl");
+            File.Copy(ReferenceData.Fixture(Unconditional), network);
+            var output = new StringWriter();
+            var original = Console.Out;
+            Console.SetOut(output);
+            int code;
+            string error;
+            try { (code, error) = CliHarness.Run("serve", "--network", network, "--port", port.ToString(), "--threads", "1"); }
+            finally { Console.SetOut(original); }
+            Assert.Equal(1, code);
+            Assert.StartsWith($"stylegan: error: --port {port}:", error);
+            Assert.Contains("address already in use", error);
+            Assert.DoesNotContain("   at ", output.ToString() + error);
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
     static async Task<string?> ReadLineOrNull(StreamReader reader, CancellationToken cancel)
     {
         try { return await reader.ReadLineAsync(cancel); }
