@@ -19,6 +19,7 @@ using Generator = StyleGan.Networks.Generator;
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --metrics [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --augment [--shapes cpu-tiny,cifar32,small64] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --ada-compare RUN_A,RUN_B [--num 10000] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --serve [--shapes cifar32,small64,ffhq1024] [--iters 30] [--clients 8] [--threads 0] [--out DIR]
 BenchOptions options;
 try
 {
@@ -58,7 +59,7 @@ if (options.Curve is string runFolder)
 }
 
 // A bench's rows as bench/results JSON, beside the machine, the convolution kernels, the threads and the batch.
-void SaveReport(string kind, object rows)
+void SaveReport(string kind, object rows, int? batch = null)
 {
     string file = Path.Combine(options.OutDir, $"{kind}-{stamp}.json");
     File.WriteAllText(file, JsonSerializer.Serialize(new
@@ -66,7 +67,7 @@ void SaveReport(string kind, object rows)
         date = DateTime.UtcNow.ToString("o"),
         machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel(), kernels = ConvolutionCheck.Ensure().ToString() },
         threads,
-        batch = options.Batch,
+        batch = batch ?? options.Batch,
         results = rows,
     }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
     Console.WriteLine($"wrote {file}");
@@ -92,6 +93,15 @@ if (options.Augment)
     var augmentRows = AugmentBench.Run(options.Batch, options.Warmup, options.Iters, options.ShapesGiven ? options.Shapes : null);
     AnsiConsole.Write(AugmentBench.Table(augmentRows, threads));
     SaveReport("augment", augmentRows);
+    return 0;
+}
+
+if (options.Serve)
+{
+    var serveShapes = BenchShape.All.Where(s => options.ShapesGiven ? options.Shapes.Contains(s.Name) : s.Name != "ffhq1024");
+    var serveRows = ServeBench.Run(serveShapes, options.Warmup, options.Iters, options.Clients, perClient: Math.Max(1, options.Iters / 2));
+    AnsiConsole.Write(ServeBench.Table(serveRows, threads));
+    SaveReport("serve", serveRows, batch: 1);
     return 0;
 }
 
@@ -218,6 +228,8 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
     public bool Convolutions { get; init; }
     public bool Metrics { get; init; }
     public bool Augment { get; init; }
+    public bool Serve { get; init; }
+    public int Clients { get; init; } = 8;
     public IReadOnlyList<string>? AdaCompare { get; init; }
     public string Kernels { get; init; } = "checked";
     public bool ShapesGiven { get; init; }
@@ -237,6 +249,8 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--conv" => o with { Convolutions = true },
                 "--metrics" => o with { Metrics = true },
                 "--augment" => o with { Augment = true },
+                "--serve" => o with { Serve = true },
+                "--clients" => o with { Clients = int.Parse(Next()) },
                 "--ada-compare" => o with { AdaCompare = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
                 "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
@@ -249,7 +263,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --metrics --augment --ada-compare RUN_A,RUN_B"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --metrics --augment --serve --clients N --ada-compare RUN_A,RUN_B"),
             };
         }
         return o;
