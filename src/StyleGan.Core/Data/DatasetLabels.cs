@@ -91,6 +91,7 @@ public sealed class DatasetLabels
     /// Parses dataset.json: {"labels": [["path", 3], ...]} or {"labels": [["path", [0.5, 1.0]], ...]}.
     /// Returns null when it says "labels": null or has none, as StyleGAN2-ADA writes for unlabelled sets.
     /// </summary>
+    /// <param name="json">The file's text.</param>
     /// <param name="origin">The file, for error messages.</param>
     public static DatasetLabels? ParseJson(string json, string origin)
     {
@@ -132,6 +133,7 @@ public sealed class DatasetLabels
     }
 
     /// <summary>Parses CSV lines "path,class" with integer classes; a first line that is not (e.g. "file,label") is a header.</summary>
+    /// <param name="text">The file's text.</param>
     /// <param name="origin">The file, for error messages.</param>
     public static DatasetLabels ParseCsv(string text, string origin)
     {

@@ -8,8 +8,9 @@ namespace StyleGan.Runtime;
 public static class TorchRuntime
 {
     /// <summary>
-    /// Loads libtorch, or throws one clear message with the fix. The usual cause on Debian 12 / Ubuntu 22.04 is a
-    /// libLibTorchSharp.so that was not patched by our build (it asks for GLIBCXX_3.4.32).
+    /// Loads libtorch, or throws one clear message with the fix: the application references no libtorch package, or
+    /// this system's libstdc++ is too old for libLibTorchSharp.so and no weak copy could help (see
+    /// <see cref="LibTorchSharpFallback"/>).
     /// </summary>
     public static void EnsureLoaded()
     {
@@ -20,10 +21,11 @@ public static class TorchRuntime
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or BadImageFormatException)
         {
+            string cause = (LibTorchSharpFallback.Failure ?? Innermost(e).Message.Split('\n')[0].Trim()).TrimEnd('.');
             throw new TorchUnavailableException(
-                "libtorch could not be loaded (" + Innermost(e).Message.Split('\n')[0].Trim() + "). " +
-                "Build with `dotnet build` (it marks libLibTorchSharp.so's GLIBCXX_3.4.32 need as weak for older libstdc++), " +
-                "or install a libstdc++ that provides GLIBCXX_3.4.32 (GCC 13+).", e);
+                $"libtorch could not be loaded ({cause}). The application needs one libtorch package (TorchSharp-cpu, or TorchSharp-cuda-linux / " +
+                $"TorchSharp-cuda-windows for NVIDIA GPUs) and, on Linux, a libstdc++ with GLIBCXX_3.4.32 (GCC 13+) or a writable cache folder " +
+                $"(${CacheFolder.Variable}, else ~/.cache/stylegan) for the copy of libLibTorchSharp.so that does without it.", e);
         }
     }
 
@@ -36,7 +38,8 @@ public static class TorchRuntime
         {
             if (!cuda.is_available())
                 throw new InvalidValueException("Device", $"the device '{name}' is not available: this build uses TorchSharp-cpu or no GPU is visible. " +
-                    "Build with -p:TorchBackend=cuda on a machine with CUDA, or compute on the cpu device.");
+                    "Reference TorchSharp-cuda-linux or TorchSharp-cuda-windows instead of TorchSharp-cpu (this repository: build or pack with -p:TorchBackend=cuda) " +
+                    "on a machine with CUDA, or compute on the cpu device.");
             return device(normalized);
         }
         throw new InvalidValueException("Device", $"unknown device '{name}': use cpu, cuda or cuda:N.");
@@ -61,6 +64,9 @@ public static class TorchRuntime
         ("stylegan", typeof(TorchRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?"),
         ("TorchSharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
         ("libtorch", __version__),
+        ("libLibTorchSharp", LibTorchSharpFallback.Loaded is { } copy
+            ? $"{copy.Path} ({string.Join(", ", copy.WeakVersions)} weak: {Path.GetFileName(copy.LibStdCxx)} lacks it)"
+            : "as shipped"),
         (".NET", Environment.Version.ToString()),
         ("OS", System.Runtime.InteropServices.RuntimeInformation.OSDescription),
     };

@@ -36,6 +36,9 @@ internal sealed class PickleMachine
     }
 
     /// <summary>Runs the pickle that starts at <paramref name="position"/> up to its STOP, and moves the position past it.</summary>
+    /// <param name="data">The bytes that hold the pickle.</param>
+    /// <param name="position">Where it starts; on return, just past its STOP.</param>
+    /// <param name="context">What the load shares across its pickles: the file's name for messages, the memory its tensors may take.</param>
     /// <param name="persistentLoad">Resolves persistent ids (PyTorch's storages); null where the format has none.</param>
     public static object? Run(byte[] data, ref int position, LoadContext context, Func<object?, object?>? persistentLoad)
     {

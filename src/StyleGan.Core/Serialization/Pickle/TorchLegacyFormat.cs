@@ -15,7 +15,9 @@ internal static class TorchLegacyFormat
 
     const long ProtocolVersion = 1001;
 
+    /// <param name="bytes">The whole file.</param>
     /// <param name="position">Just past the pickled magic number.</param>
+    /// <param name="context">What the load shares across its pickles: the file's name for messages, the memory its tensors may take.</param>
     public static object? Load(byte[] bytes, int position, LoadContext context)
     {
         if (PickleMachine.Run(bytes, ref position, context, null) is not ProtocolVersion and var protocol)
