@@ -4,6 +4,7 @@ using System.Security;
 using System.Text.RegularExpressions;
 using StyleGan.Runtime;
 using StyleGan.Tests.Cli;
+using StyleGan.Tests.Serve;
 using TorchSharp;
 
 namespace StyleGan.Tests.Packaging;
@@ -28,7 +29,7 @@ public sealed partial class PackageTests : IDisposable
 
     [Fact]
     [Trait("Category", "Long")]
-    public void TheLibraryAndTheToolRunFromTheirPackagesOutsideTheRepository()
+    public async Task TheLibraryAndTheToolRunFromTheirPackagesOutsideTheRepository()
     {
         string feed = In("feed");
         Dotnet(ReferenceData.RepositoryRoot.FullName, Unchanged, "pack", "-c", "Release", "--artifacts-path", In("build"), $"-p:PackageOutputPath={feed}/");
@@ -75,6 +76,18 @@ public sealed partial class PackageTests : IDisposable
         var bundled = Path.Combine(Path.GetDirectoryName(Directory.GetFiles(In("tools", ".store"), "stylegan.dll", SearchOption.AllDirectories).Single())!, "data");
         Assert.Contains($"2 images of {Path.Combine(bundled, "mnist32.zip")}", augmented);
         Assert.True(File.Exists(Path.Combine(bundled, "mnist-classifier.safetensors")), $"no classifier in {bundled}");
+
+        // The explorer page comes from inside the installed tool, and its image is generate's.
+        using var server = await ServerProcess.Start(stylegan, ["serve", "--network", network, "--port", "0"], elsewhere);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) })
+        {
+            Assert.Contains("StyleGAN explorer", await http.GetStringAsync($"{server.Url}/"));
+            Run(stylegan, elsewhere, Unchanged, "generate", "--network", network, "--seeds", "5", "--trunc", "0.7", "--outdir", "served");
+            Assert.Equal(File.ReadAllBytes(Path.Combine(elsewhere, "served", "seed0005.png")),
+                await http.GetByteArrayAsync($"{server.Url}/api/render?seed=5&psi=0.7"));
+        }
+        var (code, said) = await server.Interrupt();
+        Assert.True(code == 0, said);
     }
 
     /// <summary>

@@ -241,31 +241,12 @@ public sealed class ServeApiTests : IDisposable
     {
         string network = Path.Combine(folder, "net.pkl");
         File.Copy(ReferenceData.Fixture(Unconditional), network);
-        var start = new ProcessStartInfo(CliHarness.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { CliHarness.Tool, "serve", "--network", network, "--port", "0", "--threads", "1" }) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        string? url = null;
-        var output = new System.Text.StringBuilder();
-        using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (url is null && !startup.IsCancellationRequested && await ReadLineOrNull(process.StandardOutput, startup.Token) is string line)
-        {
-            output.AppendLine(line);
-            if (line.StartsWith("Open http")) url = line.Split(' ')[1];
-        }
-        if (url is null)
-        {
-            // stderr ends only when the process does.
-            process.Kill();
-            Assert.Fail($"no URL within 60 s: {output}{await errors}");
-        }
+        using var server = await ServerProcess.Start(CliHarness.Dotnet, [CliHarness.Tool, "serve", "--network", network, "--port", "0", "--threads", "1"]);
         using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{url}/api/render?seed=2")).StatusCode);
-        CliHarness.Interrupt(process);
-        var rest = process.StandardOutput.ReadToEndAsync();
-        Assert.True(process.WaitForExit(30_000), "the server did not stop within 30 s of SIGINT");
-        Assert.True(process.ExitCode == 0, output + await rest + await errors);
-        Assert.Contains("Application is shutting down", output + await rest);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{server.Url}/api/render?seed=2")).StatusCode);
+        var (code, said) = await server.Interrupt();
+        Assert.True(code == 0, said);
+        Assert.Contains("Application is shutting down", said);
     }
 
     [Theory]
@@ -309,12 +290,6 @@ public sealed class ServeApiTests : IDisposable
         {
             taken.Stop();
         }
-    }
-
-    static async Task<string?> ReadLineOrNull(StreamReader reader, CancellationToken cancel)
-    {
-        try { return await reader.ReadLineAsync(cancel); }
-        catch (OperationCanceledException) { return null; }
     }
 
     static long Rss()
