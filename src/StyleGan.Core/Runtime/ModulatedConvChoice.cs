@@ -39,6 +39,7 @@ public static class ModulatedConvChoice
     public sealed record Decision(bool Fused, double FusedSeconds, double UnfusedSeconds);
 
     static readonly object sync = new();
+    static readonly object measuring = new();
     static Dictionary<string, Decision>? decisions;
 
     /// <summary>The choices known in this process (measured or read from the cache file), by shape key.</summary>
@@ -69,26 +70,36 @@ public static class ModulatedConvChoice
         if (is_grad_enabled() && (x.requires_grad || weight.requires_grad)) return compute(false);
 
         string key = $"{string.Join('x', x.shape)} {string.Join('x', weight.shape)} {x.dtype} {shapeKey} threads {get_num_threads()}";
-        Decision? known;
-        lock (sync) Known().TryGetValue(key, out known);
-        if (known is not null) return compute(known.Fused);
+        if (Known(key) is Decision known) return compute(known.Fused);
 
-        // Alternate the paths so that neither is timed on a warmer cache than the other, and hold one result at a
-        // time, so that measuring needs no more memory than running.
-        compute(true).Dispose();
-        compute(false).Dispose();
-        var (fused, fusedSeconds) = Timed(() => compute(true));
-        fused.Dispose();
-        var (unfused, unfusedSeconds) = Timed(() => compute(false));
-        var decision = new Decision(fusedSeconds <= unfusedSeconds, fusedSeconds, unfusedSeconds);
-        lock (sync)
+        // One measurement at a time: two threads meeting a new shape together (a server's renders beside a
+        // projection) would time each other's work and could choose differently, and then the same input would
+        // give two images. The second waits and takes the first one's choice.
+        lock (measuring)
         {
-            Known()[key] = decision;
-            Save(key, decision);
+            if (Known(key) is Decision chosen) return compute(chosen.Fused);
+            // Alternate the paths so that neither is timed on a warmer cache than the other, and hold one result at
+            // a time, so that measuring needs no more memory than running.
+            compute(true).Dispose();
+            compute(false).Dispose();
+            var (fused, fusedSeconds) = Timed(() => compute(true));
+            fused.Dispose();
+            var (unfused, unfusedSeconds) = Timed(() => compute(false));
+            var decision = new Decision(fusedSeconds <= unfusedSeconds, fusedSeconds, unfusedSeconds);
+            lock (sync)
+            {
+                Known()[key] = decision;
+                Save(key, decision);
+            }
+            if (!decision.Fused) return unfused;
+            unfused.Dispose();
+            return compute(true);
         }
-        if (!decision.Fused) return unfused;
-        unfused.Dispose();
-        return compute(true);
+    }
+
+    static Decision? Known(string key)
+    {
+        lock (sync) return Known().GetValueOrDefault(key);
     }
 
     static (Tensor Result, double Seconds) Timed(Func<Tensor> compute)

@@ -43,8 +43,9 @@ public sealed class GenerationTests
         Assert.True((none - random).abs().max().item<float>() > 1e-3, "noise at strength 0.5 must change the image");
         NoiseInputs.WithOnly(sampler.Generator.Synthesis, _ => false, () =>
         {
-            Close.Assert(none, sampler.Synthesize(ws, new NoiseSettings(NoiseMode.Const)), "const", 1e-6);
-            Close.Assert(none, sampler.Synthesize(ws, new NoiseSettings(NoiseMode.Random, 5)), "random", 1e-6);
+            // Adding a zero noise rounds like no addition only up to float32's rounding (fused multiply-adds).
+            Close.Assert(none, sampler.Synthesize(ws, new NoiseSettings(NoiseMode.Const)), "const", 1e-5);
+            Close.Assert(none, sampler.Synthesize(ws, new NoiseSettings(NoiseMode.Random, 5)), "random", 1e-5);
             return 0;
         });
         Close.Assert(random, sampler.Synthesize(ws, new NoiseSettings(NoiseMode.Random, 5)), "strengths put back, same seed same noise", 0);
