@@ -48,8 +48,12 @@ public static class SeedPlane
     public static Tensor Ws(Sampler sampler, double x, double y, int? classIndex, Truncation truncation)
     {
         var neighbours = Neighbours(x, y);
-        var ws = sampler.MapSeeds(neighbours.Select(n => n.Seed).ToList(), classIndex, truncation);
-        if (neighbours.Count == 1) return ws;
+        // Each seed mapped alone: a batch of four rounds the mapping's products otherwise than four batches of one,
+        // and a point's ws (so its image, bit for bit) must not depend on the sampler's batch size.
+        var rows = neighbours.Select(n => sampler.MapSeeds([n.Seed], classIndex, truncation)).ToList();
+        if (rows.Count == 1) return rows[0];
+        var ws = cat(rows, 0);
+        foreach (var row in rows) row.Dispose();
         using var weights = tensor(neighbours.Select(n => (float)n.Weight).ToArray()).reshape(-1, 1, 1);
         using var _ = ws;
         return (ws * weights).sum(0, keepdim: true);

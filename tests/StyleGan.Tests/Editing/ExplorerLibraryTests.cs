@@ -40,6 +40,11 @@ public sealed class ExplorerLibraryTests
         var weights = tensor(new float[] { 0.375f, 0.125f, 0.375f, 0.125f }).reshape(-1, 1, 1);
         var visualizer = ((seeds - sampler.WAvg) * weights).sum(0, keepdim: true) + sampler.WAvg;
         Assert.True(ws.allclose(visualizer, rtol: 0, atol: 1e-5));
+
+        // The same point through a sampler of another batch size: the same ws, bit for bit (the page renders one
+        // image at a time, generate in batches).
+        var single = new Sampler(sampler.Generator, batchSize: 1);
+        Assert.True(Same(ws, SeedPlane.Ws(single, 3.25, 0.5, null, truncation)));
     }
 
     [Fact]

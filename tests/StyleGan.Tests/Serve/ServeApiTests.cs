@@ -51,7 +51,7 @@ public sealed class ServeApiTests : IDisposable
         var generated = RunCopiedCommand(command, Path.Combine(folder, "run"));
         var (renderStatus, png) = await server.Get($"/api/render?{query}");
         Assert.Equal(200, renderStatus);
-        Assert.Equal(generated, png);
+        Assert.True(generated.SequenceEqual(png), $"the render is not generate's PNG: {PixelDiff(generated, png)}");
     }
 
     [Fact]
@@ -290,6 +290,15 @@ public sealed class ServeApiTests : IDisposable
         {
             taken.Stop();
         }
+    }
+
+    // How two PNGs of one size differ in their pixels, for a failure's message.
+    static string PixelDiff(byte[] a, byte[] b)
+    {
+        using var first = SkiaSharp.SKBitmap.Decode(a);
+        using var second = SkiaSharp.SKBitmap.Decode(b);
+        var differences = first.Bytes.Zip(second.Bytes, (p, q) => Math.Abs(p - q)).Where(d => d > 0).ToList();
+        return $"{differences.Count} pixel bytes differ, by at most {(differences.Count == 0 ? 0 : differences.Max())}";
     }
 
     static long Rss()
