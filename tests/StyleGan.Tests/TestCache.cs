@@ -19,5 +19,11 @@ static class TestCache
         Environment.SetEnvironmentVariable(PublishedFile.OfflineVariable, "1");
         ModulatedConvChoice.CacheFile = null;
         StyleGan.Metrics.StatisticsCache.Folder = null;
+        // The tools the tests start have ended by then; the folder is this run's alone.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // left for the system's temporary-file cleaning
+        };
     }
 }
