@@ -91,10 +91,10 @@ public sealed class ExploreServer : IAsyncDisposable
             (int status, string message) = e switch
             {
                 RequestException r => (r.Status, r.Message),
-                BadHttpRequestException b when b.StatusCode == HttpStatus.PayloadTooLarge =>
-                    (HttpStatus.PayloadTooLarge, $"upload: larger than the {settings.MaxUploadBytes:N0} bytes this server accepts (--max-upload-mb)."),
+                BadHttpRequestException b when b.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                    (StatusCodes.Status413PayloadTooLarge, $"upload: larger than the {settings.MaxUploadBytes:N0} bytes this server accepts (--max-upload-mb)."),
                 BadHttpRequestException b => (b.StatusCode, b.Message),
-                _ => (HttpStatus.BadRequest, e.Message),
+                _ => (StatusCodes.Status400BadRequest, e.Message),
             };
             if (context.Response.HasStarted) throw;
             context.Response.Clear();
@@ -103,7 +103,7 @@ public sealed class ExploreServer : IAsyncDisposable
         }
     }
 
-    ExploreSession Current() => Session ?? throw new RequestException("network: no network is open; open one first.", HttpStatus.Conflict);
+    ExploreSession Current() => Session ?? throw new RequestException("network: no network is open; open one first.", StatusCodes.Status409Conflict);
 
     void MapApi(WebApplication web)
     {
@@ -130,7 +130,7 @@ public sealed class ExploreServer : IAsyncDisposable
             try { opened = new ExploreSession(path, settings.Device, settings.MaxWaiting); }
             catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
             {
-                throw new RequestException($"path: {e.Message}", HttpStatus.UnsupportedMediaType);
+                throw new RequestException($"path: {e.Message}", StatusCodes.Status415UnsupportedMediaType);
             }
             ExploreSession? previous;
             lock (sessionSync) (previous, session) = (session, opened);
@@ -174,7 +174,7 @@ public sealed class ExploreServer : IAsyncDisposable
                 classIndex = int.TryParse(request.Query["class"], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k < current.Info.CDim ? k
                     : throw new RequestException($"class: '{request.Query["class"]}' is not a class of this network (0 to {current.Info.CDim - 1}).");
             if (request.ContentLength is long length && length > settings.MaxUploadBytes)
-                throw new RequestException($"upload: {length:N0} bytes, more than the {settings.MaxUploadBytes:N0} this server accepts.", HttpStatus.PayloadTooLarge);
+                throw new RequestException($"upload: {length:N0} bytes, more than the {settings.MaxUploadBytes:N0} this server accepts.", StatusCodes.Status413PayloadTooLarge);
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
             if (body.Length == 0) throw new RequestException("upload: the request has no image in its body.");
@@ -198,7 +198,7 @@ public sealed class ExploreServer : IAsyncDisposable
 
         web.MapGet("/api/run", () =>
         {
-            var status = (run ?? throw new RequestException("run: this server was started without --run.", HttpStatus.NotFound)).Read();
+            var status = (run ?? throw new RequestException("run: this server was started without --run.", StatusCodes.Status404NotFound)).Read();
             return Results.Json(new
             {
                 kimg = status.Kimg,
@@ -209,7 +209,7 @@ public sealed class ExploreServer : IAsyncDisposable
         });
         web.MapGet("/api/run/fakes.png", () =>
         {
-            string file = run?.NewestFakesPath() ?? throw new RequestException("run: no fakes grid has been written yet.", HttpStatus.NotFound);
+            string file = run?.NewestFakesPath() ?? throw new RequestException("run: no fakes grid has been written yet.", StatusCodes.Status404NotFound);
             return Results.File(File.ReadAllBytes(file), "image/png");
         });
     }

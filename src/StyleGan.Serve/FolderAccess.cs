@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace StyleGan.Serve;
 
 /// <summary>
@@ -34,8 +36,8 @@ public sealed class FolderAccess
         string full = Canonical(Path.GetFullPath(requested, roots[0]));
         if (!roots.Any(root => Inside(full, root)))
             throw new RequestException($"path: {requested} is outside the folders this server was started with ({string.Join(", ", roots)}); " +
-                "start `stylegan serve` with --folder naming its folder.", HttpStatus.Forbidden);
-        if (!System.IO.File.Exists(full)) throw new RequestException($"path: {requested} is not a file.", HttpStatus.NotFound);
+                "start `stylegan serve` with --folder naming its folder.", StatusCodes.Status403Forbidden);
+        if (!System.IO.File.Exists(full)) throw new RequestException($"path: {requested} is not a file.", StatusCodes.Status404NotFound);
         return full;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using StyleGan.Editing;
 using StyleGan.Images;
 using static TorchSharp.torch;
@@ -30,13 +31,13 @@ public sealed class Projections(Func<Device, ImageDistance> distance) : IDisposa
         if (info.CDim > 0 && classIndex is null) throw new RequestException($"class: the network is conditional on {info.CDim} classes; give a class between 0 and {info.CDim - 1}.");
         Tensor target;
         try { target = SquareImage.Decode(image, "the upload", info.Resolution, info.Channels); }
-        catch (InvalidDataException e) { throw new RequestException($"{e.Message} Upload a PNG, JPEG, WebP, GIF or BMP image.", HttpStatus.UnsupportedMediaType); }
+        catch (InvalidDataException e) { throw new RequestException($"{e.Message} Upload a PNG, JPEG, WebP, GIF or BMP image.", StatusCodes.Status415UnsupportedMediaType); }
         lock (sync)
         {
             if (jobs.Any(job => job.Progress is { Done: false, Error: null }))
             {
                 target.Dispose();
-                throw new RequestException("project: a projection is running; wait for it to finish.", HttpStatus.Conflict);
+                throw new RequestException("project: a projection is running; wait for it to finish.", StatusCodes.Status409Conflict);
             }
             string id = $"p{++next}";
             var job = new ProjectionJob(id, info.Path, session.Sampler.Device, target, new ProjectorOptions { Steps = steps }, classIndex, distance);
@@ -56,7 +57,7 @@ public sealed class Projections(Func<Device, ImageDistance> distance) : IDisposa
     {
         lock (sync)
             return jobs.FirstOrDefault(job => job.Progress.Id == id)
-                ?? throw new RequestException($"projection: '{id}' is not a projection of this server (it keeps the last {Kept}).", HttpStatus.NotFound);
+                ?? throw new RequestException($"projection: '{id}' is not a projection of this server (it keeps the last {Kept}).", StatusCodes.Status404NotFound);
     }
 
     /// <summary>The finished ws of a projection, or a refusal while it runs.</summary>
@@ -65,11 +66,11 @@ public sealed class Projections(Func<Device, ImageDistance> distance) : IDisposa
     public Tensor Ws(string id, NetworkInfo network)
     {
         var job = Get(id);
-        var ws = job.Ws() ?? throw new RequestException($"projection: '{id}' has not finished ({job.Progress.Step} of {job.Progress.Steps} steps).", HttpStatus.Conflict);
+        var ws = job.Ws() ?? throw new RequestException($"projection: '{id}' has not finished ({job.Progress.Step} of {job.Progress.Steps} steps).", StatusCodes.Status409Conflict);
         if (ws.shape[1] != network.NumWs || ws.shape[2] != network.WDim)
         {
             ws.Dispose();
-            throw new RequestException($"projection: '{id}' was made with another network.", HttpStatus.Conflict);
+            throw new RequestException($"projection: '{id}' was made with another network.", StatusCodes.Status409Conflict);
         }
         return ws;
     }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace StyleGan.Serve;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class RenderGate(int maxWaiting)
         var superseded = new CancellationTokenSource();
         lock (sync)
         {
-            if (waiting >= maxWaiting) throw new RequestException($"busy: {waiting} requests wait for the network already; retry shortly.", HttpStatus.TooManyRequests);
+            if (waiting >= maxWaiting) throw new RequestException($"busy: {waiting} requests wait for the network already; retry shortly.", StatusCodes.Status429TooManyRequests);
             waiting++;
             if (client is not null)
             {
@@ -44,7 +46,7 @@ public sealed class RenderGate(int maxWaiting)
             }
             catch (OperationCanceledException) when (superseded.IsCancellationRequested)
             {
-                throw new RequestException("superseded: a newer request of this client replaced this one.", HttpStatus.Conflict);
+                throw new RequestException("superseded: a newer request of this client replaced this one.", StatusCodes.Status409Conflict);
             }
         }
         finally

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 
 namespace StyleGan.Serve;
 
@@ -100,7 +101,7 @@ public sealed partial class RunMonitor(string folder)
     {
         if (!File.Exists(file)) yield break;
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (stream.Length > MaxStatsBytes) throw new RequestException($"{file} is {stream.Length:N0} bytes, more than the {MaxStatsBytes:N0} this page reads.", 500);
+        if (stream.Length > MaxStatsBytes) throw new RequestException($"{file} is {stream.Length:N0} bytes, more than the {MaxStatsBytes:N0} this page reads.", StatusCodes.Status500InternalServerError);
         using var reader = new StreamReader(stream);
         string text = reader.ReadToEnd();
         int end = text.LastIndexOf('\n');
