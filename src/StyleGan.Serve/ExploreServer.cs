@@ -186,14 +186,9 @@ public sealed class ExploreServer : IAsyncDisposable
         web.MapGet("/api/project/{id}/ws.npz", (string id) =>
         {
             using var ws = projections.Ws(id, Current().Info);
-            string folder = Directory.CreateTempSubdirectory("stylegan-serve-").FullName;
-            try
-            {
-                string file = Path.Combine(folder, "projected_w.npz");
-                SavedWs.Save(file, ws);
-                return Results.File(File.ReadAllBytes(file), "application/octet-stream", $"{id}_w.npz");
-            }
-            finally { Directory.Delete(folder, recursive: true); }
+            using var npz = new MemoryStream();
+            SavedWs.WriteNpz(npz, ws);
+            return Results.File(npz.ToArray(), "application/octet-stream", $"{id}_w.npz");
         });
 
         web.MapGet("/api/run", () =>

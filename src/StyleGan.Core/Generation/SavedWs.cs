@@ -37,10 +37,22 @@ public static class SavedWs
     /// <param name="ws">[N, num_ws, w_dim].</param>
     public static void Save(string npzPath, Tensor ws)
     {
-        var values = ws.detach().cpu().to(float32).contiguous();
+        using var values = Values(ws);
         NpzFile.Save(npzPath, [(Key, values)]);
         Safetensors.Save(Path.ChangeExtension(npzPath, ".safetensors"), [new(Key, values)]);
     }
+
+    /// <summary>Writes ws to a stream as the .npz that <see cref="Save"/> writes (a download, say).</summary>
+    /// <param name="stream">Where the .npz goes; left open.</param>
+    /// <param name="ws">[N, num_ws, w_dim].</param>
+    public static void WriteNpz(Stream stream, Tensor ws)
+    {
+        using var values = Values(ws);
+        NpzFile.Write(stream, [(Key, values)]);
+    }
+
+    // A new handle, on the CPU as float32 in NumPy's order.
+    static Tensor Values(Tensor ws) => ws.detach().cpu().to(float32).contiguous();
 
     static Tensor ReadSafetensors(string path)
     {

@@ -55,20 +55,32 @@ public static class NpzFile
     /// <param name="arrays">Names (np.load's keys) and float16, float32 or float64 tensors, in the order they are stored.</param>
     public static void Save(string path, IReadOnlyList<(string Name, Tensor Array)> arrays)
     {
+        CheckNames(arrays);
+        AtomicFile.Write(path, stream => Write(stream, arrays));
+    }
+
+    /// <summary>Writes arrays to a stream as <see cref="Save"/> writes them to a file.</summary>
+    /// <param name="stream">Where the .npz goes; left open.</param>
+    /// <param name="arrays">Names (np.load's keys) and float16, float32 or float64 tensors, in the order they are stored.</param>
+    public static void Write(Stream stream, IReadOnlyList<(string Name, Tensor Array)> arrays)
+    {
+        CheckNames(arrays);
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (name, array) in arrays)
+        {
+            using var entry = zip.CreateEntry(name + ".npy", CompressionLevel.NoCompression).Open();
+            NpyFile.Write(entry, array);
+        }
+    }
+
+    // Refused before a file is replaced: np.load finds arrays by name.
+    static void CheckNames(IReadOnlyList<(string Name, Tensor Array)> arrays)
+    {
         foreach (var group in arrays.GroupBy(array => array.Name))
         {
             if (group.Key.Length == 0) throw new ArgumentException("An array of an .npz needs a name; np.load finds it by that name.", nameof(arrays));
             if (group.Count() > 1) throw new ArgumentException($"Two arrays are named '{group.Key}'; np.load would see only one.", nameof(arrays));
         }
-        AtomicFile.Write(path, stream =>
-        {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            foreach (var (name, array) in arrays)
-            {
-                using var entry = zip.CreateEntry(name + ".npy", CompressionLevel.NoCompression).Open();
-                NpyFile.Write(entry, array);
-            }
-        });
     }
 
     static ZipArchive Open(string path)
