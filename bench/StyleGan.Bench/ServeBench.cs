@@ -104,8 +104,7 @@ public static class ServeBench
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:"));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        return Process.GetCurrentProcess().WorkingSet64 / 1048576.0; // the resident set on Linux, as the training log's rss_mb
     }
 
     public static Table Table(IEnumerable<ServeResult> results, int threads)

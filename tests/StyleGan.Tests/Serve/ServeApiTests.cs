@@ -305,7 +305,6 @@ public sealed class ServeApiTests : IDisposable
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:"));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return Process.GetCurrentProcess().WorkingSet64;
     }
 }
