@@ -56,7 +56,6 @@ public static class GenerateCommand
             var (networks, sampler) = options.Open(parse);
             using var _ = networks;
             var noise = options.Noise(parse, parse.GetValue(noiseSeed));
-            noise.Check();
             int? classIndex = parse.GetValue(options.Class);
             var truncation = options.Truncation(parse, parse.GetValue(cutoff));
             truncation.Check(sampler.NumWs);
