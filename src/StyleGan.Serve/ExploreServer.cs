@@ -36,7 +36,9 @@ public sealed class ExploreServer : IAsyncDisposable
         access = new FolderAccess(settings.AllowedFolders());
         projections = new Projections(settings.ProjectionDistance);
         run = settings.Run is null ? null : new RunMonitor(settings.Run);
-        if (settings.Network is not null) session = new ExploreSession(access.File(settings.Network), settings.Device, settings.MaxWaiting);
+        // The network of the settings is relative to the working folder, as a command line means it (a page's
+        // path is relative to the first served folder).
+        if (settings.Network is not null) session = new ExploreSession(access.File(Path.GetFullPath(settings.Network)), settings.Device, settings.MaxWaiting);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         configureLogging?.Invoke(builder.Logging);

@@ -249,6 +249,18 @@ public sealed class ServeApiTests : IDisposable
         Assert.Contains("Application is shutting down", said);
     }
 
+    [Fact]
+    public async Task ARelativeNetworkPathIsTheWorkingFoldersFile()
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "runs"));
+        File.Copy(ReferenceData.Fixture(Unconditional), Path.Combine(folder, "runs", "net.pkl"));
+        using var server = await ServerProcess.Start(CliHarness.Dotnet, [CliHarness.Tool, "serve", "--network", "runs/net.pkl", "--run", "runs", "--port", "0", "--threads", "1"], folder);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{server.Url}/api/render?seed=2")).StatusCode);
+        var (code, said) = await server.Interrupt();
+        Assert.True(code == 0, said);
+    }
+
     [Theory]
     [InlineData("--port", "99999", "--port")]
     [InlineData("--host", "localhost.invalid", "--host")]
