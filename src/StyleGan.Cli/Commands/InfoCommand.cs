@@ -19,9 +19,7 @@ public static class InfoCommand
             var table = new Table().AddColumn("what").AddColumn("value");
             foreach (var (name, value) in TorchRuntime.Versions()) table.AddRow(name, Markup.Escape(value));
             table.AddRow("threads", $"{count} of {Environment.ProcessorCount} cores");
-            table.AddRow("CPU convolutions", ConvolutionCheck.Ensure() == ConvolutionKernels.OneDnn
-                ? "oneDNN (float32 results checked)"
-                : "libtorch's own kernels (oneDNN gave wrong float32 results on this CPU and was switched off)");
+            table.AddRow("CPU convolutions", Markup.Escape(ConvolutionCheck.Describe()));
             table.AddRow("devices", cuda.is_available() ? $"cpu, cuda (x{cuda.device_count()})" : "cpu (no CUDA in this build or no GPU)");
             AnsiConsole.Write(table);
             return 0;

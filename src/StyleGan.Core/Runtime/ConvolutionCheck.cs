@@ -14,22 +14,41 @@ public enum ConvolutionKernels
 
 /// <summary>
 /// Checks once per process that libtorch's CPU convolutions are correct in float32, and switches oneDNN off where
-/// they are not. libtorch 2.10's oneDNN 3.7.1 was seen to compute wrong float32 convolutions with AVX or newer
-/// instructions on AMD EPYC family 26 (Zen 5) virtual machines: forward, input and weight gradients of 3x3 and
-/// transposed convolutions, off by 5-60% and sometimes NaN, while float64 (not oneDNN) and SSE4.1-only oneDNN were
-/// right. Everything that convolves calls <see cref="Ensure"/> first.
+/// they are not. libtorch 2.10's oneDNN 3.7.1 computes wrong float32 convolutions on AMD EPYC family 26 (Zen 5)
+/// virtual machines whose CPUID describes no caches (forward, input and weight gradients off by 5-60% and sometimes
+/// NaN, wherever a channel count is not a multiple of 16); <see cref="OneDnnCacheTopology"/> says why and repairs it
+/// before the check runs, so that oneDNN stays on there too. The check stays, for faults not yet met.
+/// <see cref="KernelsVariable"/> makes any machine run libtorch's own kernels, so that a machine where oneDNN is right
+/// can test what the others compute. Everything that convolves calls <see cref="Ensure"/> first.
 /// </summary>
 public static class ConvolutionCheck
 {
+    /// <summary>
+    /// The environment variable that chooses the kernels: unset or <c>auto</c>, oneDNN where it checks out (else
+    /// libtorch's own); <c>libtorch</c>, libtorch's own kernels whatever the check would find.
+    /// </summary>
+    public const string KernelsVariable = "STYLEGAN_CONV_KERNELS";
+
     // Relative error far above float32 rounding (about 1e-7 here) and far below what the fault gives.
     const double Tolerance = 1e-4;
 
-    static readonly Lazy<ConvolutionKernels> kernels = new(CheckAndRepair);
+    static readonly Lazy<ConvolutionKernels> kernels = new(Choose);
 
     static bool forcedLibTorch;
+    static string reason = "";
 
     /// <summary>Runs the check once per process and returns which kernels compute convolutions.</summary>
     public static ConvolutionKernels Ensure() => forcedLibTorch ? ConvolutionKernels.LibTorch : kernels.Value;
+
+    /// <summary>Whether oneDNN's misread cache sizes were repaired in this process (see <see cref="OneDnnCacheTopology"/>).</summary>
+    public static bool CacheTopologyRepaired { get; private set; }
+
+    /// <summary>Which kernels compute convolutions in this process and why, in words.</summary>
+    public static string Describe()
+    {
+        Ensure();
+        return reason;
+    }
 
     /// <summary>
     /// Switches oneDNN off for the rest of the process whatever the check found, as the check does where oneDNN is
@@ -40,13 +59,37 @@ public static class ConvolutionCheck
         Ensure();
         LibTorchContext.SwitchOffOneDnnAndNnpack();
         forcedLibTorch = true;
+        reason = "libtorch's own kernels (chosen by the caller)";
         return ConvolutionKernels.LibTorch;
+    }
+
+    static ConvolutionKernels Choose()
+    {
+        switch (Environment.GetEnvironmentVariable(KernelsVariable)?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "auto":
+                return CheckAndRepair();
+            case "libtorch":
+                LibTorchContext.SwitchOffOneDnnAndNnpack();
+                reason = $"libtorch's own kernels (chosen by ${KernelsVariable})";
+                return ConvolutionKernels.LibTorch;
+            case var other:
+                throw new InvalidValueException($"${KernelsVariable}",
+                    $"'{other}' is not a choice of kernels: set it to auto (oneDNN where it computes right) or libtorch (libtorch's own kernels), or unset it.");
+        }
     }
 
     static ConvolutionKernels CheckAndRepair()
     {
+        CacheTopologyRepaired = OneDnnCacheTopology.Repair();
         double error = LargestRelativeError();
-        if (error <= Tolerance) return ConvolutionKernels.OneDnn;
+        if (error <= Tolerance)
+        {
+            reason = CacheTopologyRepaired
+                ? "oneDNN (float32 results checked), with its default cache sizes: this CPU's CPUID describes no caches, which oneDNN misreads as caches of one byte"
+                : "oneDNN (float32 results checked)";
+            return ConvolutionKernels.OneDnn;
+        }
         try
         {
             LibTorchContext.SwitchOffOneDnnAndNnpack();
@@ -62,6 +105,7 @@ public static class ConvolutionCheck
             throw new InvalidOperationException(
                 $"libtorch's CPU convolutions give wrong float32 results on this CPU (relative error {repaired:G3}), with and without oneDNN. " +
                 "Set ONEDNN_MAX_CPU_ISA=SSE41 in the environment and run again.");
+        reason = $"libtorch's own kernels (oneDNN gave wrong float32 results on this CPU, relative error {error:G3}, and was switched off)";
         return ConvolutionKernels.LibTorch;
     }
 
