@@ -35,6 +35,19 @@ Usage (run with nice and one job at a time on a shared machine):
         batch 1 and 16, each in a fresh process: median seconds of 3 iterations after 1
         warm-up, and peak RSS.
 
+    python3 measure_official.py convolutions [--json OUT.json]
+        The 3x3 convolutions of bench/StyleGan.Bench/ConvolutionBench.cs (batch 16: 512 ch at 8x8
+        and 32x32, 128 ch at 32x32, 64 ch at 64x64), forward and both gradients, as plain
+        torch.nn.functional.conv2d (no official code needed): median of --iters after 1 warm-up.
+
+    python3 measure_official.py train-step [--json OUT.json]
+        The bench's training step on cifar32 and small64 with the official networks and loss:
+        Generator and Discriminator as train.py builds them (num_fp16_res 0, conv_clamp None,
+        D resnet), StyleGAN2Loss with style mixing 0.9 and no regularization (r1_gamma 0,
+        pl_weight 0), Adam (lr 0.0025, betas 0/0.99); one iteration is the Gmain phase then the
+        Dmain phase (zero_grad, accumulate_gradients, step) at batch 16, as training_loop.py runs
+        them. Median of 3 iterations after 1 warm-up, each shape in a fresh process.
+
     python3 measure_official.py all --pickle P.pkl --png P.png --json OUT.json
         make-pickle (if P.pkl is missing), measure, shapes; writes one JSON file.
 
@@ -318,6 +331,75 @@ def child_shape(args):
     _emit(res)
 
 
+CONVOLUTIONS = [  # name, batch, channels, size: as ConvolutionBench.Shapes
+    ('cifar32 b8 (512 ch, 8x8)', 16, 512, 8),
+    ('cifar32 b32 (512 ch, 32x32)', 16, 512, 32),
+    ('small64 b32 (128 ch, 32x32)', 16, 128, 32),
+    ('small64 b64 (64 ch, 64x64)', 16, 64, 64),
+]
+
+
+def child_convolutions(args):
+    torch = _setup(args.src, args.threads)
+    rows = []
+    for name, batch, channels, size in CONVOLUTIONS:
+        torch.manual_seed(0)
+        x = torch.randn(batch, channels, size, size, requires_grad=True)
+        w = torch.randn(channels, channels, 3, 3, requires_grad=True)
+        times = []
+        for _ in range(1 + args.iters):
+            t0 = time.perf_counter()
+            torch.nn.functional.conv2d(x, w, padding=1).square().sum().backward()
+            times.append(time.perf_counter() - t0)
+            x.grad = w.grad = None
+        seconds = statistics.median(times[1:])
+        gflop = 3 * 2.0 * batch * channels * channels * 9 * size * size / 1e9  # forward, input and weight gradients
+        rows.append(dict(shape=name, seconds=round(seconds, 4), gflop=gflop, gflops=round(gflop / seconds, 1),
+                         iter_s_all=[round(t, 4) for t in times[1:]]))
+    _emit(dict(kind='convolutions', workload='3x3 conv2d forward + backward, batch 16', torch=torch.__version__,
+               mkldnn=torch.backends.mkldnn.is_available(), rows=rows, **_mem()))
+
+
+def child_train_step(args):
+    torch = _setup(args.src, args.threads)
+    import dnnlib
+    from training.loss import StyleGAN2Loss
+    s = SHAPES[args.shape]
+    torch.manual_seed(0)
+    G = dnnlib.util.construct_class_by_name(class_name='training.networks.Generator', z_dim=s['z_dim'], w_dim=s['w_dim'],
+                                            c_dim=0, img_resolution=s['img_resolution'], img_channels=3,
+                                            mapping_kwargs=dnnlib.EasyDict(num_layers=s['mapping_layers']),
+                                            synthesis_kwargs=dnnlib.EasyDict(channel_base=s['channel_base'],
+                                                                             channel_max=s['channel_max']))
+    D = dnnlib.util.construct_class_by_name(class_name='training.networks.Discriminator', c_dim=0,
+                                            img_resolution=s['img_resolution'], img_channels=3,
+                                            channel_base=s['channel_base'], channel_max=s['channel_max'])
+    G.train().requires_grad_(False)
+    D.train().requires_grad_(False)
+    loss = StyleGAN2Loss(device=torch.device('cpu'), G_mapping=G.mapping, G_synthesis=G.synthesis, D=D,
+                         style_mixing_prob=0.9, r1_gamma=0, pl_weight=0)
+    phases = [('Gmain', G, torch.optim.Adam(G.parameters(), lr=0.0025, betas=(0, 0.99), eps=1e-8)),
+              ('Dmain', D, torch.optim.Adam(D.parameters(), lr=0.0025, betas=(0, 0.99), eps=1e-8))]
+    B = args.batch
+    reals = torch.rand(B, 3, s['img_resolution'], s['img_resolution']) * 2 - 1
+    c = torch.zeros([B, 0])
+    times = []
+    for _ in range(1 + args.iters):
+        t0 = time.perf_counter()
+        for name, module, opt in phases:
+            opt.zero_grad(set_to_none=True)
+            module.requires_grad_(True)
+            loss.accumulate_gradients(phase=name, real_img=reals, real_c=c, gen_z=torch.randn(B, G.z_dim), gen_c=c,
+                                      sync=True, gain=1)
+            module.requires_grad_(False)
+            opt.step()
+        times.append(time.perf_counter() - t0)
+    seconds = statistics.median(times[1:])
+    _emit(dict(kind='train', shape=args.shape, workload=f'train step: G then D, no reg, batch {B}', batch=B,
+               iter_s=round(seconds, 4), img_per_s=round(B / seconds, 2), iter_s_all=[round(t, 4) for t in times[1:]],
+               warmup_s=round(times[0], 4), **_mem()))
+
+
 # ----------------------------------------------------------------------------- parent
 
 def _run_child(args, argv):
@@ -347,6 +429,12 @@ def table(rows):
             cpu = f"{r['image_cpu_s']:.2f}" if 'image_cpu_s' in r else '-'
             lines.append(f"| {name} | {r['load_s']:.2f} | {it} | {cpu} | {ips} | {_mib(r['ru_maxrss_kib'])} | "
                          f"{_mib(r['vmhwm_kib'])} | {_mib(r['base_rss_kib'])} | {r['loadavg_at_end'][0]:.1f} |")
+        elif r['kind'] == 'train':
+            lines.append(f"| {r['shape']}, {r['workload']} | - | {r['iter_s']:.3f} | - | {r['img_per_s']} | "
+                         f"{_mib(r['ru_maxrss_kib'])} | {_mib(r['vmhwm_kib'])} | - | {r['loadavg_at_end'][0]:.1f} |")
+        elif r['kind'] == 'convolutions':
+            for c in r['rows']:
+                lines.append(f"| conv {c['shape']} (torch {r['torch']}) | - | {c['seconds']:.3f} | - | {c['gflops']} GFLOP/s | - | - | - | - |")
         elif r['kind'] == 'shape':
             lines.append(f"| {r['shape']}, {r['workload']} | - | {r['iter_s']:.3f} | {r['iter_cpu_s']:.3f} | {r['img_per_s']} | "
                          f"{_mib(r['ru_maxrss_kib'])} | {_mib(r['vmhwm_kib'])} | {_mib(r['base_rss_kib'])} | {r['loadavg_at_end'][0]:.1f} |")
@@ -395,6 +483,8 @@ def main():
     p = sub.add_parser('measure'); p.add_argument('pickle'); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out'); p.add_argument('--json'); p.add_argument('--loader', choices=['legacy', 'pickle'], default='legacy')
     p = sub.add_parser('shapes'); p.add_argument('--json')
+    p = sub.add_parser('convolutions'); p.add_argument('--json'); p.add_argument('--iters', type=int, default=3)
+    p = sub.add_parser('train-step'); p.add_argument('--json')
     p = sub.add_parser('all'); p.add_argument('--pickle', default='/tmp/official/ffhq1024.pkl')
     p.add_argument('--png', default='/tmp/official/seed0000-official.png'); p.add_argument('--json')
     p.add_argument('--loader', choices=['legacy', 'pickle'], default='legacy')
@@ -404,6 +494,9 @@ def main():
     p.add_argument('--generate', action='store_true'); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--images', type=int, default=2); p.add_argument('--psi', type=float, default=0.7)
     p.add_argument('--out')
+    p = sub.add_parser('_convolutions'); p.add_argument('--iters', type=int, default=3)
+    p = sub.add_parser('_train'); p.add_argument('shape', choices=list(SHAPES))
+    p.add_argument('--batch', type=int, default=16); p.add_argument('--iters', type=int, default=3)
     p = sub.add_parser('_shape'); p.add_argument('shape', choices=list(SHAPES))
     p.add_argument('--batch', type=int, default=1); p.add_argument('--iters', type=int, default=3)
     args = ap.parse_args()
@@ -414,6 +507,10 @@ def main():
         _write(args, do_measure(args))
     elif args.cmd == 'shapes':
         _write(args, do_shapes(args))
+    elif args.cmd == 'convolutions':
+        _write(args, [_run_child(args, ['_convolutions', '--iters', str(args.iters)])])
+    elif args.cmd == 'train-step':
+        _write(args, [_run_child(args, ['_train', shape]) for shape in SHAPES])
     elif args.cmd == 'all':
         extra = {}
         if not os.path.exists(args.pickle):
@@ -426,6 +523,10 @@ def main():
         child_env(args)
     elif args.cmd == '_load':
         child_load(args)
+    elif args.cmd == '_convolutions':
+        child_convolutions(args)
+    elif args.cmd == '_train':
+        child_train_step(args)
     elif args.cmd == '_shape':
         child_shape(args)
 
