@@ -117,7 +117,7 @@ public static class TrainCommand
             }).Validate();
         }
 
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var metrics = metricOptions.Chosen(parse);
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
