@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.RegularExpressions;
 using StyleGan.Runtime;
 using StyleGan.Training;
@@ -10,7 +11,8 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>
 /// How a command ends on an error. What a user can fix (a bad value, a missing, unreadable or corrupt file, no
 /// libtorch) ends in one line on stderr and exit code 1, with the library's setting names turned into this tool's
-/// flags; a diverged run exits with 3; anything else is a bug and prints its stack trace, exiting with 70.
+/// flags, and a missing input named by the flag that gave it (see <see cref="MissingInputs"/>); a diverged run exits
+/// with 3; anything else is a bug and prints its stack trace, exiting with 70.
 /// </summary>
 public static partial class CliErrors
 {
@@ -44,11 +46,19 @@ public static partial class CliErrors
         ["Port"] = "--port", ["MaxUploadBytes"] = "--max-upload-mb",
     };
 
-    public static int Run(Func<int> body)
+    /// <summary>Runs a command's work, ending on an error as told above.</summary>
+    /// <param name="parse">The command line, whose flags name the inputs that may be missing.</param>
+    /// <param name="body">The work; it returns the exit code.</param>
+    public static int Run(ParseResult parse, Func<int> body)
     {
         try
         {
             return body();
+        }
+        catch (FileNotFoundException e) when (e.FileName is not null && MissingInputs.Describe(parse, e.FileName) is string refusal)
+        {
+            Console.Error.WriteLine(OneLine($"stylegan: error: {refusal}"));
+            return UserError;
         }
         catch (InvalidValueException e)
         {

@@ -16,25 +16,56 @@ public static class ParseErrors
     /// <returns>The exit code, CliErrors.UserError.</returns>
     public static int Report(ParseResult parse)
     {
-        // An option's error names a flag and a value; else the first word not understood is the one to name
-        // ("stylegan bogus" says "Required command was not provided" before "Unrecognized command ... 'bogus'").
-        var error = parse.Errors.FirstOrDefault(error => error.SymbolResult is OptionResult or ArgumentResult)
-            ?? parse.Errors.FirstOrDefault(error => parse.UnmatchedTokens.Count > 0 && error.Message.Contains($"'{parse.UnmatchedTokens[0]}'"))
-            ?? parse.Errors[0];
-        Console.Error.WriteLine(CliErrors.OneLine($"stylegan: error: {Describe(error, parse.CommandResult.Command)}"));
+        var command = parse.CommandResult.Command;
+        // A word not understood first (see Unknown); else an option's error, which names a flag and a value.
+        string message = Unknown(parse, command)
+            ?? Describe(parse.Errors.FirstOrDefault(error => error.SymbolResult is OptionResult or ArgumentResult) ?? parse.Errors[0], command);
+        Console.Error.WriteLine(CliErrors.OneLine($"stylegan: error: {message}"));
         return CliErrors.UserError;
     }
+
+    /// <summary>
+    /// An option or command that does not exist, with the nearest one there is, or null when every word is known. It
+    /// is said before anything else: a mistyped --seeds would otherwise be reported as a value without an option, or
+    /// a required option as missing. A word that is not an option is a mistyped command where commands are expected.
+    /// </summary>
+    /// <param name="parse">The parse.</param>
+    /// <param name="command">The command being parsed.</param>
+    static string? Unknown(ParseResult parse, Command command)
+    {
+        var word = parse.UnmatchedTokens.FirstOrDefault(token => token.StartsWith('-') || command.Subcommands.Count > 0);
+        if (word is null) return null;
+        bool isOption = word.StartsWith('-');
+        // "--seedz=1" is one token; its name is what is compared.
+        string typed = isOption ? word.Split('=')[0] : word;
+        var known = isOption ? Options(parse).Where(option => !option.Hidden).SelectMany(option => option.Aliases.Prepend(option.Name))
+            : command.Subcommands.Where(sub => !sub.Hidden).SelectMany(sub => sub.Aliases.Prepend(sub.Name));
+        var nearest = known.Select(name => (Name: name, Distance: EditDistance.Between(typed, name)))
+            .Where(candidate => candidate.Distance <= Math.Max(2, typed.Length / 3)).OrderBy(candidate => candidate.Distance).FirstOrDefault();
+        string suggestion = nearest.Name is null ? "." : $"; did you mean '{nearest.Name}'?";
+        return $"unknown {(isOption ? "option" : "command")} '{typed}' for '{Name(command)}'{suggestion} See {Name(command)} --help.";
+    }
+
+    // The command's own options and those its parents give every sub-command (--help).
+    static IEnumerable<Option> Options(ParseResult parse)
+    {
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as CommandResult)
+            foreach (var option in result.Command.Options)
+                if (result == parse.CommandResult || option.Recursive) yield return option;
+    }
+
+    // The command as typed after the tool's name: the root's own name is the host's (testhost under a test runner).
+    static string Name(Command command) => command is RootCommand ? "stylegan" : $"stylegan {command.Name}";
 
     /// <summary>One error in words, with where to look for the command's options.</summary>
     /// <param name="error">The error.</param>
     /// <param name="command">The command being parsed, for the --help hint.</param>
     public static string Describe(ParseError error, Command command)
     {
-        string help = command is RootCommand ? "stylegan --help" : $"stylegan {command.Name} --help";
         if (error.SymbolResult is OptionResult { Tokens: [var token] } option
             && Expected(Nullable.GetUnderlyingType(option.Option.ValueType) ?? option.Option.ValueType, token.Value) is string expected)
             return $"{option.Option.Name}: '{token.Value}' is not {expected}.";
-        return $"{error.Message.TrimEnd('.')}; see {help}.";
+        return $"{error.Message.TrimEnd('.')}; see {Name(command)} --help.";
     }
 
     // What a value of this type looks like, when the text is not one (null when it is, or for a type this does not know).

@@ -1,4 +1,5 @@
 using StyleGan.Editing;
+using StyleGan.Files;
 using static TorchSharp.torch;
 
 namespace StyleGan.Serve;
@@ -41,10 +42,18 @@ public sealed record ServeSettings
         if (Port is < 0 or > 65535) throw new InvalidValueException("Port", $"the port {Port} is outside [0, 65535].");
         if (MaxUploadBytes is < 1024 or > 1L << 30) throw new InvalidValueException("MaxUploadBytes", $"{MaxUploadBytes} bytes is outside [1 KiB, 1 GiB].");
         if (MaxWaiting is < 1 or > 10000) throw new InvalidValueException("MaxWaiting", $"{MaxWaiting} is outside [1, 10000].");
-        if (Network is not null && !File.Exists(Network)) throw new InvalidValueException("Network", $"{Network} is not a file.");
-        if (Run is not null && !Directory.Exists(Run)) throw new InvalidValueException("Run", $"{Run} is not a folder.");
-        foreach (var folder in Folders)
-            if (!Directory.Exists(folder)) throw new InvalidValueException("Folders", $"{folder} is not a folder.");
+        if (Network is not null) InputFile.Require(Network, "Network file");
+        if (Run is not null) RequireFolder(Run, "Run", "Run folder");
+        foreach (var folder in Folders) RequireFolder(folder, "Folders", "Folder");
+    }
+
+    // A folder that is not there is a FileNotFoundException naming it, as every missing input the library reads, so
+    // that a front end can name the option that gave it.
+    static void RequireFolder(string path, string setting, string what)
+    {
+        if (Directory.Exists(path)) return;
+        if (PathIdentity.Target(path) == PathKind.Missing) throw new FileNotFoundException($"{what} {path} does not exist.", path);
+        throw new InvalidValueException(setting, $"{path} is not a folder.");
     }
 
     /// <summary>The folders file access is limited to.</summary>

@@ -25,7 +25,7 @@ public static class AugmentCommand
         {
             data, pipeline, p, images, draws, seed, output, force, threads, device,
         };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             if (parse.GetValue(p) is var probability && (!double.IsFinite(probability) || probability < 0 || probability > 1))
                 throw new UsageException($"--p {probability}: the augmentation probability is between 0 and 1.");

@@ -20,7 +20,7 @@ public static class ClassifierCommand
         {
             dataOption, output, epochs, seed, force, threads,
         };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             string dataPath = parse.GetValue(dataOption) ?? BundledData.Mnist;
             string outPath = new OutputRule("--out", parse.GetValue(force), dataPath).File(parse.GetValue(output)!);

@@ -13,7 +13,7 @@ public static class ConvertCommand
         var output = new Argument<string>("output") { Description = "The .safetensors network to write (G, D and G_ema under the official names)" };
         var force = new Option<bool>("--force") { Description = "Replace an existing output file" };
         var command = new Command("convert", "Convert a published network to our safetensors format, which every command reads.") { input, output, force };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             string from = parse.GetValue(input)!;
             string to = new OutputRule("OUT", parse.GetValue(force), from).File(parse.GetValue(output)!);

@@ -24,7 +24,7 @@ public static class DatasetCommand
         {
             source, dest, resolution, transform, channels, background, labels, skipBad, maxImages, force,
         };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var labelsValue = parse.GetValue(labels)!;
             var report = DatasetTool.Convert(new DatasetToolOptions

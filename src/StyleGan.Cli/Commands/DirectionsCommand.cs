@@ -20,7 +20,7 @@ public static class DirectionsCommand
         var steps = new Option<int>("--steps") { Description = "Images per direction in the figure", DefaultValueFactory = _ => 5 };
         var command = options.Command("directions", "Semantic directions (SeFa): eigenvectors of the style weights, and a figure of seeds moved along them.",
             top, layers, seeds, strength, steps);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var seedList = SeedList.Parse(parse.GetValue(seeds)!).ToList();
             int stepCount = parse.GetValue(steps);

@@ -23,7 +23,7 @@ public static class FidCommand
         {
             first, second, inception, dims, batch, saveStats, force, threads, device,
         };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             if (parse.GetValue(dims) != 2048)
                 throw new UsageException($"--dims {parse.GetValue(dims)}: only 2048 (pool3, the FID of every published table) is computed here.");

@@ -24,7 +24,7 @@ public static class GenerateCommand
         var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seed of the noise for --noise-mode random" };
         var grid = new Option<bool>("--grid") { Description = "One grid PNG instead of one PNG per seed" };
         var command = options.Command("generate", "Generate images from a trained network.", seeds, position, cutoff, projectedW, mixSeed, mixStyles, direction, strength, noiseSeed, grid);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var seedList = SeedList.Parse(parse.GetValue(seeds)!);
             string? wsFile = parse.GetValue(projectedW);

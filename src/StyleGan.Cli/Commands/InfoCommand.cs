@@ -12,7 +12,7 @@ public static class InfoCommand
     {
         var threads = CommonOptions.Threads();
         var command = new Command("info", "Print versions, threads and available devices.") { threads };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             TorchRuntime.EnsureLoaded();
             int count = TorchRuntime.SetThreads(parse.GetValue(threads));

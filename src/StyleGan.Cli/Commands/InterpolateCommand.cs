@@ -19,7 +19,7 @@ public static class InterpolateCommand
         var output = new Option<string>("--out") { Description = "The video: .gif, .webp (lossless) or .mp4 (needs ffmpeg)", Required = true };
         var frames = new Option<string?>("--frames") { Description = "Also write every frame as a PNG into this folder" };
         var command = options.Command("interpolate", "An interpolation video between seeds.", seeds, space, framesPerSeed, fps, loop, output, frames);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var seedList = SeedList.Parse(parse.GetValue(seeds)!).ToList();
             if (seedList.Count > 10_000) throw new UsageException($"--seeds lists {seedList.Count} seeds; a video visits at most 10,000.");

@@ -27,7 +27,7 @@ public static class LadderCommand
             dataOption, configs, kimg, outdir, seeds, threads, device,
         };
         metricOptions.AddTo(command);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var rungs = Ladder.Rungs(parse.GetValue(configs)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 SeedList.Parse(parse.GetValue(seeds)!).Select(seed => seed <= int.MaxValue ? (int)seed

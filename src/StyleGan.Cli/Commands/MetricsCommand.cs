@@ -30,7 +30,7 @@ public static class MetricsCommand
             network, dataOption, num, trunc, seed, json, threads, device,
         };
         metricOptions.AddTo(command);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             string dataPath = parse.GetValue(dataOption) ?? BundledData.Mnist;
             // Checked before the minutes of scoring, not after.

@@ -16,7 +16,7 @@ public static class MixCommand
         var cols = new Option<string>("--cols") { Description = "Column seeds (the mixed layers come from them), e.g. 55,821,1789", Required = true };
         var styles = new Option<string>("--styles") { Description = "ws taken from the column seed: indices (0-6, 0,2,4) or coarse (ws 0-3), middle (4-7), fine (8 up)", DefaultValueFactory = _ => "0-6" };
         var command = options.Command("mix", "Style mixing: a grid of row seeds with the listed layers from column seeds (style_mixing.py).", rows, cols, styles);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var rowSeeds = SeedList.Parse(parse.GetValue(rows)!, "Rows").ToList();
             var columnSeeds = SeedList.Parse(parse.GetValue(cols)!, "Cols").ToList();

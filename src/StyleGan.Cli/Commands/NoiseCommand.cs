@@ -18,7 +18,7 @@ public static class NoiseCommand
         var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seeds the noise draws", DefaultValueFactory = _ => 0 };
         var command = options.Command("noise", "Stochastic variation: one w under many noise draws, their per-pixel standard deviation, and noise by layer range.",
             seeds, samples, draws, noiseSeed);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var seedList = SeedList.Parse(parse.GetValue(seeds)!).ToList();
             if (seedList.Count > 1000) throw new UsageException($"--seeds lists {seedList.Count} seeds; one figure each is at most 1000.");

@@ -22,7 +22,7 @@ public static class ProjectCommand
         var vgg = new Option<string?>("--vgg") { Description = "torchvision's vgg16-397923af.pth for the LPIPS loss (default: in $STYLEGAN_CACHE); without it a pixel loss runs" };
         var command = options.Command("project", "Project an image into W (NVIDIA's projector.py): target.png, proj.png, projected_w.npz and .safetensors.",
             target, steps, seed, wPlus, saveVideo, videoFormat, vgg);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var rule = options.Rule(parse);
             string folder = options.Folder(parse);

@@ -22,7 +22,7 @@ public static class ServeCommand
         var device = CommonOptions.Device();
         var command = new Command("serve", "Explore a network in the browser (seeds, mixing, truncation, noise, layers, directions, projection) and watch a training run.")
             { network, run, folders, port, host, maxUpload, vgg, modconv, threads, device };
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             if (!System.Net.IPAddress.TryParse(parse.GetValue(host), out var address))
                 throw new UsageException($"--host '{parse.GetValue(host)}' is not an IP address; give 127.0.0.1 for this machine only, or 0.0.0.0 for every network.");

@@ -117,10 +117,13 @@ public static class TrainCommand
             }).Validate();
         }
 
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var metrics = metricOptions.Chosen(parse);
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
+            // Read before a run folder is made, so that a missing weights file stops the run now and leaves nothing
+            // behind, rather than at its first snapshot.
+            using var networks = metrics.Count > 0 ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null;
             string parent = parse.GetValue(outdir)!;
             string? resumeFrom = parse.GetValue(resume);
             string? checkpoint = resumeFrom switch
@@ -177,8 +180,6 @@ public static class TrainCommand
 
             using (data)
             using (run)
-            // Read before the first minibatch, so that a missing weights file stops the run now rather than at its first snapshot.
-            using (var networks = metrics.Count > 0 ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null)
             {
                 using var stop = new GracefulStop();
                 var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,

@@ -16,7 +16,7 @@ public static class TruncationCommand
         var psis = new Option<string>("--psi") { Description = "One column per psi, comma-separated (1: none, 0: the w_avg image)", DefaultValueFactory = _ => "-1,-0.5,0,0.5,0.7,1" };
         var cutoff = new Option<int?>("--cutoff") { Description = "Truncate only the first N ws (coarse layers)" };
         var command = options.Command("truncation", "The truncation trick: each seed at several psi.", seeds, psis, cutoff);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var seedList = SeedList.Parse(parse.GetValue(seeds)!).ToList();
             var psiList = ParsePsis(parse.GetValue(psis)!);

@@ -61,7 +61,8 @@ public sealed class ImageSource : IDisposable
             var images = archive.Entries.Select(e => e.FullName).Where(name => !name.EndsWith('/') && IsImage(name)).Order(StringComparer.Ordinal).ToArray();
             return new ImageSource(path, null, archive, images, []);
         }
-        throw new DirectoryNotFoundException($"Dataset {path} does not exist: give a folder of images or a .zip of them.");
+        // A FileNotFoundException, as for every missing input, though a dataset may be a folder: its FileName is the path as given.
+        throw new FileNotFoundException($"Dataset {path} does not exist: give a folder of images or a .zip of them.", path);
     }
 
     /// <summary>Reads one listed file through <paramref name="read"/>, which must be done with the stream when it returns.</summary>

@@ -30,17 +30,17 @@ public sealed record PublishedFile(string Name, string Address, string? Sha256Pr
     /// The path to read: <paramref name="path"/> when given, else <see cref="CachePath"/>, downloaded when it is not
     /// there. A file found in or downloaded to the cache folder is checked against <see cref="Sha256Prefix"/>, since
     /// the library chose it by name alone; a path the user gives is read as it is (it may be another file of the same
-    /// layout on purpose).
+    /// layout on purpose), and is a FileNotFoundException naming it (FileName) when it is not there.
     /// </summary>
     /// <param name="path">The file the user named, or null.</param>
-    /// <param name="setting">The setting that names the file (see InvalidValueException.Name), named in the refusal.</param>
+    /// <param name="setting">The setting that names the file (see InvalidValueException.Name), named in the refusal when none is given and none can be had.</param>
     /// <param name="what">What the file is, starting the refusal, e.g. "torchvision's VGG16 weights".</param>
     public string Locate(string? path, string setting, string what)
     {
         if (path is not null)
         {
             if (!File.Exists(path))
-                throw new InvalidValueException(setting, $"{what}: {path} does not exist. The published file is {Name}, from {Address}.");
+                throw new FileNotFoundException($"{what}: {path} does not exist. The published file is {Name}, from {Address}.", path);
             return path;
         }
         var cached = CachePath;

@@ -122,7 +122,7 @@ public sealed class CliTests : IDisposable
         var original = Console.Error;
         Console.SetError(error);
         int code;
-        try { code = CliErrors.Run(() => throw new InvalidOperationException("an invariant broke")); }
+        try { code = CliErrors.Run(new System.CommandLine.RootCommand().Parse([]), () => throw new InvalidOperationException("an invariant broke")); }
         finally { Console.SetError(original); }
         Assert.Equal(CliErrors.Bug, code);
         Assert.Contains("internal error", error.ToString());

@@ -123,7 +123,7 @@ public sealed class OptionRefusalTests : IDisposable
     [InlineData("--batch", "99999999999", "--batch: '99999999999' is not a whole number from -2147483648 to 2147483647.")]
     [InlineData("--lr", "abc", "--lr: 'abc' is not a number (e.g. 0.5 or 1e-3).")]
     [InlineData("--keep", "", "--keep: '' is not a whole number.")]
-    [InlineData("--bogus", "1", "Unrecognized command or argument '--bogus'; see stylegan train --help.")]
+    [InlineData("--bogus", "1", "unknown option '--bogus' for 'stylegan train'. See stylegan train --help.")]
     public void AValueThatDoesNotParseIsToldInOneLineWithoutDotNetTypeNames(string flag, string value, string expected)
     {
         var runs = Path.Combine(folder, "runs");

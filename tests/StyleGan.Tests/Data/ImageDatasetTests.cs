@@ -147,7 +147,8 @@ public sealed class ImageDatasetTests : TestImages
         Assert.Contains("no images", empty.Message);
 
         var missing = Path.Combine(Folder, "absent");
-        var error = Assert.Throws<DirectoryNotFoundException>(() => ImageDataset.Open(missing));
+        var error = Assert.Throws<FileNotFoundException>(() => ImageDataset.Open(missing));
         Assert.Contains(missing, error.Message);
+        Assert.Equal(missing, error.FileName);
     }
 }

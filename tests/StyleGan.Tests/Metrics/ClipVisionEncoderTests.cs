@@ -176,7 +176,8 @@ public sealed class ClipVisionEncoderFileTests : IDisposable
         Assert.Null(ClipVisionEncoder.Published.Sha256Prefix);
 
         var given = Path.Combine(folder, "no-such-clip.safetensors");
-        var missing = Assert.Throws<InvalidValueException>(() => ClipVisionEncoder.Load(given).Dispose());
+        var missing = Assert.Throws<FileNotFoundException>(() => ClipVisionEncoder.Load(given).Dispose());
+        Assert.Equal(given, missing.FileName);
         Assert.Contains(given, missing.Message);
         Assert.Contains(Address, missing.Message);
     }

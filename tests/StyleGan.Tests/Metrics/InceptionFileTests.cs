@@ -56,7 +56,8 @@ public sealed class InceptionFileTests
         Assert.Equal("6726825d", InceptionV3.Published.Sha256Prefix);
 
         var given = Path.Combine(TestCache.Folder, "no-such-inception.pth");
-        var missing = Assert.Throws<InvalidValueException>(() => InceptionV3.Load(given).Dispose());
+        var missing = Assert.Throws<FileNotFoundException>(() => InceptionV3.Load(given).Dispose());
+        Assert.Equal(given, missing.FileName);
         Assert.Contains(given, missing.Message);
         Assert.Contains(Address, missing.Message);
     }

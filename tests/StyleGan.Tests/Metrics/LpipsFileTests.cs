@@ -75,7 +75,8 @@ public sealed class LpipsFileTests
         Assert.Contains("--vgg", CliErrors.WithFlags(e.Message));
 
         var given = Path.Combine(TestCache.Folder, "no-such-vgg16.pth");
-        var missing = Assert.Throws<InvalidValueException>(() => Lpips.Load(Fixture("lin-narrow.pth"), given).Dispose());
+        var missing = Assert.Throws<FileNotFoundException>(() => Lpips.Load(Fixture("lin-narrow.pth"), given).Dispose());
+        Assert.Equal(given, missing.FileName);
         Assert.Contains(given, missing.Message);
         Assert.Contains("https://download.pytorch.org/models/vgg16-397923af.pth", missing.Message);
     }
