@@ -41,10 +41,10 @@ public abstract class DiscriminatorReferenceTests(ReferenceSet set) : IDisposabl
     Tensor? Labels => Reference.Tensors.GetValueOrDefault("in.c");
 
     // Float32 bounds from the set's sizes (Float32Rounding). From the image to the logits a value passes fromRGB, two
-    // convolutions in each block down to 8x8, the epilogue's convolution, fc and out, and with labels the projection
-    // onto their mapping. The widest sum is the epilogue's fc, over 4x4 pixels of its channels.
+    // convolutions in each block (from the image's resolution to 8x8), the epilogue's convolution, fc and out, and
+    // with labels the projection onto their mapping. The widest sum is the epilogue's fc, over 4x4 pixels of its channels.
     int Depth => 1 + 2 * (BitOperations.Log2((uint)Network.Config.ImgResolution) - 2) + 3 + (Network.Config.CDim > 0 ? 1 : 0);
-    double Float32Bound(int depth) => Float32Rounding.Bound(Float32Rounding.LongestReduction(Network), depth);
+    double Float32Bound => Float32Rounding.Bound(Float32Rounding.LongestReduction(Network), Depth);
 
     [SkippableFact]
     public void LoadsEveryTensorUnderItsOfficialName()
@@ -58,7 +58,7 @@ public abstract class DiscriminatorReferenceTests(ReferenceSet set) : IDisposabl
     public void LogitsMatchReference()
     {
         using var _ = no_grad();
-        Close.Assert(Ref("out.logits"), Network.forward(Ref("in.img"), Labels), "logits", Float32Bound(Depth));
+        Close.Assert(Ref("out.logits"), Network.forward(Ref("in.img"), Labels), "logits", Float32Bound);
     }
 
     /// <remarks>In float64 and float32, for the reasons given on the generator's gradient test; in float32 the longest
@@ -76,7 +76,7 @@ public abstract class DiscriminatorReferenceTests(ReferenceSet set) : IDisposabl
         var loss = Network.forward(img, Labels?.to(dtype)).sum();
         loss.backward();
         // out.loss is float32: in either dtype, what differs is float32 rounding on the way forward.
-        Close.Assert(Ref("out.loss").reshape(Array.Empty<long>()), loss, "loss", Float32Bound(Depth));
+        Close.Assert(Ref("out.loss").reshape(Array.Empty<long>()), loss, "loss", Float32Bound);
         Close.Assert(Ref(prefix + "in.img"), img.grad!, prefix + "in.img", tolerance);
 
         var parameters = Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);

@@ -102,7 +102,7 @@ public abstract class GeneratorReferenceTests(ReferenceSet set) : IDisposable
 
     /// <remarks>
     /// In float64 against <c>grad64.*</c>, the official gradients computed in float64, to 1e-9: a gradient is a sum
-    /// over whole images, and a small one built from large cancelling terms (a noise strength) carries float32
+    /// over whole images, and a small one built from large cancelling terms (a noise strength) carries ~2e-4 of float32
     /// rounding in any implementation, so only float64 can be compared exactly. A set without <c>grad64.*</c> is
     /// compared with its float32 gradients to 1e-4. Training computes in float32, so float32 is checked too, to the
     /// rounding of the way forward and back (<see cref="Float32Rounding"/>), the longest sum being a weight
