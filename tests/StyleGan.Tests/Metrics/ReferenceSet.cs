@@ -26,8 +26,8 @@ public sealed record ReferenceSet(string Name, string? Directory, bool Required)
         return path;
     }
 
-    /// <summary>max |ours - reference| &lt;= tolerance * max(max |reference|, <paramref name="floor"/>), logged so that a passing run
-    /// says how close it was. A floor of 1 makes the tolerance absolute for references below 1, as <see cref="Close.Assert"/>.</summary>
+    /// <summary>max |ours - reference| &lt;= tolerance * max(max |reference|, <paramref name="floor"/>), logged with the tolerance so
+    /// that a passing run says how close it was. A floor of 1 makes the tolerance absolute for references below 1, as <see cref="Close.Assert"/>.</summary>
     public void Check(ITestOutputHelper output, Tensor reference, Tensor actual, string what, double tolerance, double floor = 0)
     {
         Assert.True(reference.shape.SequenceEqual(actual.shape),
@@ -38,8 +38,8 @@ public sealed record ReferenceSet(string Name, string? Directory, bool Required)
         double scale = Math.Max(largest, floor);
         string of = scale > largest ? $"the floor {scale:G4} (max |reference| {largest:G4})" : $"max |reference| {scale:G4}";
         double error = (r - a).abs().max().item<double>();
-        output.WriteLine($"{Name} {what}: max error {error:E2}, {error / scale:E2} of {of}");
+        output.WriteLine($"{Name} {what}: max error {error:E2}, {error / scale:E2} of {of} (tolerance {tolerance:E2})");
         Assert.True(scale > 0, $"{what}: the reference is all zeros.");
-        Assert.True(error <= tolerance * scale, $"{what}: max error {error:E3} exceeds {tolerance:E0} of {of}.");
+        Assert.True(error <= tolerance * scale, $"{what}: max error {error:E3} exceeds {tolerance:E2} of {of}.");
     }
 }

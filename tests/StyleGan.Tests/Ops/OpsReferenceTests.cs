@@ -19,21 +19,27 @@ public abstract class OpsReferenceTests(ReferenceSet set) : IDisposable
 
     public void Dispose() => reference?.Dispose();
 
+    // Float32 bounds (Float32Rounding) where an op sums products: the FIR filters (the 4x4 filter's, once) and the
+    // modulated convolution. bias_act, the pixel norm and minibatch stddev sum nothing but means, which libtorch sums
+    // pairwise: a few roundings of 6e-8 (measured: 2e-8 at most), so they keep Close's default tolerance.
+    double FilterBound => Float32Rounding.Bound(Ref("resample_filter").numel(), 1);
+
+    // Exact in both (the taps are k/64): any tolerance would do.
     [SkippableFact]
     public void ResampleFilterIsTheNormalizedOuterProductOf1331() =>
         Close.Assert(Ref("resample_filter"), Upfirdn2d.SetupFilter(), "resample_filter");
 
     [SkippableFact]
     public void Upsample2dMatchesReference() =>
-        Close.Assert(Ref("upsample2d.y"), Upfirdn2d.Upsample2d(Ref("upsample2d.x"), Ref("resample_filter")), "upsample2d");
+        Close.Assert(Ref("upsample2d.y"), Upfirdn2d.Upsample2d(Ref("upsample2d.x"), Ref("resample_filter")), "upsample2d", FilterBound);
 
     [SkippableFact]
     public void Downsample2dMatchesReference() =>
-        Close.Assert(Ref("downsample2d.y"), Upfirdn2d.Downsample2d(Ref("downsample2d.x"), Ref("resample_filter")), "downsample2d");
+        Close.Assert(Ref("downsample2d.y"), Upfirdn2d.Downsample2d(Ref("downsample2d.x"), Ref("resample_filter")), "downsample2d", FilterBound);
 
     [SkippableFact]
     public void Filter2dMatchesReference() =>
-        Close.Assert(Ref("filter2d.y"), Upfirdn2d.Filter2d(Ref("filter2d.x"), Ref("resample_filter")), "filter2d");
+        Close.Assert(Ref("filter2d.y"), Upfirdn2d.Filter2d(Ref("filter2d.x"), Ref("resample_filter")), "filter2d", FilterBound);
 
     [SkippableFact]
     public void BiasActLreluMatchesReference() =>
@@ -62,7 +68,8 @@ public abstract class OpsReferenceTests(ReferenceSet set) : IDisposable
         var name = $"modconv.up{up}.demod{(demodulate ? 1 : 0)}.fused{(fused ? 1 : 0)}";
         var y = ModulatedConv2d.Apply(Ref("modconv.x"), Ref("modconv.weight"), Ref("modconv.styles"), up: up, padding: 1,
             resampleFilter: Ref("resample_filter"), demodulate: demodulate, flipWeight: up == 1, fusedModconv: fused);
-        Close.Assert(Ref(name), y, name);
+        // One convolution sums over in_channels x 3x3 (the demodulation's norm aside); with up-sampling, the FIR filter follows.
+        Close.Assert(Ref(name), y, name, Float32Rounding.Bound(Ref("modconv.weight")[0].numel(), up == 2 ? 2 : 1));
     }
 
     [SkippableTheory]
