@@ -20,6 +20,7 @@ public static class InfoCommand
             foreach (var (name, value) in TorchRuntime.Versions()) table.AddRow(name, Markup.Escape(value));
             table.AddRow("threads", $"{count} of {Environment.ProcessorCount} cores");
             table.AddRow("CPU convolutions", Markup.Escape(ConvolutionCheck.Describe()));
+            table.AddRow("OpenMP wait policy", Markup.Escape(OpenMpWaitPolicy.Policy));
             table.AddRow("devices", cuda.is_available() ? $"cpu, cuda (x{cuda.device_count()})" : "cpu (no CUDA in this build or no GPU)");
             AnsiConsole.Write(table);
             return 0;
