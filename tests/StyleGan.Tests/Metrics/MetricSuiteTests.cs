@@ -87,8 +87,8 @@ public sealed class MetricSuiteTests : IDisposable
     [Fact]
     public void AMissingWeightsFileIsNamedBeforeAnyImageIsMade()
     {
-        var e = Assert.Throws<StyleGan.InvalidValueException>(() => new FeatureNetworks(Metrics("fid10k", 10), new MetricWeightFiles(Inception: "/nonexistent/pt_inception.pth")));
-        Assert.Equal(InceptionV3.WeightsSetting, e.Name);
+        var e = Assert.Throws<FileNotFoundException>(() => new FeatureNetworks(Metrics("fid10k", 10), new MetricWeightFiles(Inception: "/nonexistent/pt_inception.pth")));
+        Assert.Equal("/nonexistent/pt_inception.pth", e.FileName);
         Assert.Contains("/nonexistent/pt_inception.pth", e.Message);
         Assert.Throws<StyleGan.InvalidValueException>(() => MetricSuite.CheckImageCount(9));
     }

@@ -126,8 +126,9 @@ public sealed class Vgg16EmbeddingFileTests
     public void AMissingFileNamesTheSettingAndTheAddress()
     {
         var given = Path.Combine(TestCache.Folder, "no-such-vgg16.pth");
-        var e = Assert.Throws<InvalidValueException>(() => Vgg16Embedding.Load(given).Dispose());
-        Assert.Equal(Lpips.VggSetting, e.Name);
+        // A path the user gave: the file it names is missing (the CLI names the flag that gave it, by the path).
+        var e = Assert.Throws<FileNotFoundException>(() => Vgg16Embedding.Load(given).Dispose());
+        Assert.Equal(given, e.FileName);
         Assert.Contains(given, e.Message);
         Assert.Contains("https://download.pytorch.org/models/vgg16-397923af.pth", e.Message);
     }
