@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 // Measures images/s of the generator's forward pass and of one training step on the issue's two shapes.
-// Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME]
+// Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME] [--official]
+//        (--official: also NVIDIA's training step on Debian's PyTorch, in this run; see bench/official/README.md)
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
@@ -108,13 +109,13 @@ if (options.Serve)
 if (options.Convolutions)
 {
     string kernelsName = options.Kernels == "libtorch" ? ConvolutionCheck.UseLibTorchKernels().ToString() : ConvolutionCheck.Ensure().ToString();
-    var convolutionRows = ConvolutionBench.Run(kernelsName, options.Warmup, options.Iters);
+    var convolutionRows = ConvolutionBench.Run(kernelsName, options.Warmup, options.Iters, threads);
     AnsiConsole.Write(ConvolutionBench.Table(convolutionRows, threads));
     string convolutionFile = Path.Combine(options.OutDir, $"convolutions-{stamp}.json");
     File.WriteAllText(convolutionFile, JsonSerializer.Serialize(new
     {
         date = DateTime.UtcNow.ToString("o"),
-        machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel() },
+        machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel(), kernels = ConvolutionCheck.Describe() },
         threads,
         results = convolutionRows,
     }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
@@ -141,6 +142,11 @@ if (options.Memory)
     return 0;
 }
 
+if (options.Official && OfficialBaseline.Unavailable() is string noOfficial)
+{
+    Console.Error.WriteLine($"bench: --official needs Debian's PyTorch and NVIDIA's sources: {noOfficial}.");
+    return 1;
+}
 double matmulGflops = Measure.MatmulGflops();
 string cpu = TorchRuntime.CpuModel();
 var convolutionKernels = ConvolutionCheck.Ensure();
@@ -184,6 +190,13 @@ foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name) 
         }
     });
     rows.Add(new BenchResult(shape.Name, "train step: G then D, no reg", options.Batch, threads, train, FlopCount.TrainingStep(shape.G, shape.D)));
+    if (options.Official)
+    {
+        // NVIDIA's networks and loss on Debian's PyTorch, the same step at batch 16, in this run.
+        var official = OfficialBaseline.Measure(threads, "_train", shape.Name, "--batch", options.Batch.ToString(), "--iters", options.Iters.ToString());
+        rows.Add(new BenchResult(shape.Name, $"train step, NVIDIA's code (PyTorch {official.GetProperty("torch").GetString()})", options.Batch, threads,
+            official.GetProperty("iter_s").GetDouble(), FlopCount.TrainingStep(shape.G, shape.D)));
+    }
 }
 
 var editingRows = EditingBench.Run(BenchShape.All.Where(s => options.Shapes.Contains(s.Name) && s.Name != "ffhq1024"), options.Batch);
@@ -229,6 +242,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
     public bool Metrics { get; init; }
     public bool Augment { get; init; }
     public bool Serve { get; init; }
+    public bool Official { get; init; }
     public int Clients { get; init; } = 8;
     public IReadOnlyList<string>? AdaCompare { get; init; }
     public string Kernels { get; init; } = "checked";
@@ -250,6 +264,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--metrics" => o with { Metrics = true },
                 "--augment" => o with { Augment = true },
                 "--serve" => o with { Serve = true },
+                "--official" => o with { Official = true },
                 "--clients" => o with { Clients = int.Parse(Next()) },
                 "--ada-compare" => o with { AdaCompare = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
@@ -263,7 +278,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --metrics --augment --serve --clients N --ada-compare RUN_A,RUN_B"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --official --metrics --augment --serve --clients N --ada-compare RUN_A,RUN_B"),
             };
         }
         return o;

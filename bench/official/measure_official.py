@@ -395,7 +395,7 @@ def child_train_step(args):
             opt.step()
         times.append(time.perf_counter() - t0)
     seconds = statistics.median(times[1:])
-    _emit(dict(kind='train', shape=args.shape, workload=f'train step: G then D, no reg, batch {B}', batch=B,
+    _emit(dict(kind='train', shape=args.shape, workload=f'train step: G then D, no reg, batch {B}', batch=B, torch=torch.__version__,
                iter_s=round(seconds, 4), img_per_s=round(B / seconds, 2), iter_s_all=[round(t, 4) for t in times[1:]],
                warmup_s=round(times[0], 4), **_mem()))
 
