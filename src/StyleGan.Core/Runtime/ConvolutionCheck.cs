@@ -81,6 +81,9 @@ public static class ConvolutionCheck
 
     static ConvolutionKernels CheckAndRepair()
     {
+        // NNPACK reads the caches from the same CPUID leaves; where they are empty it cannot initialize, and libtorch,
+        // which tries it for some convolutions oneDNN does not take, prints a warning at every try.
+        if (OneDnnCacheTopology.IsMisread()) LibTorchContext.SwitchOffNnpack();
         CacheTopologyRepaired = OneDnnCacheTopology.Repair();
         double error = LargestRelativeError();
         if (error <= Tolerance)
@@ -180,9 +183,10 @@ public static class ConvolutionCheck
         /// </remarks>
         public static void SwitchOffOneDnnAndNnpack()
         {
-            var context = GlobalContext();
-            SetUserEnabledMkldnn(context, false);
-            SetUserEnabledNnpack(context, false);
+            SetUserEnabledMkldnn(GlobalContext(), false);
+            SwitchOffNnpack();
         }
+
+        public static void SwitchOffNnpack() => SetUserEnabledNnpack(GlobalContext(), false);
     }
 }
