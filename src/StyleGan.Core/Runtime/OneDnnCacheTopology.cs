@@ -25,6 +25,7 @@ public static class OneDnnCacheTopology
     const int CacheSlots = 10;
     const int LevelsIndex = 2 * CacheSlots;
     const int SignatureLength = LevelsIndex + 9;
+    const int ChunkWords = 1 << 18;
 
     /// <summary>
     /// Whether this CPU is one whose caches oneDNN misreads: an AMD CPU whose CPUID has leaf 0x8000001D, with that
@@ -52,15 +53,20 @@ public static class OneDnnCacheTopology
             nn.functional.conv2d(ones(1, 16, 3, 5), ones(16, 16, 1, 1)); // a shape no network here convolves
         var expected = Signature();
         int found = 0;
+        var words = new int[ChunkWords + SignatureLength];
         foreach (var (start, length) in WritableRegionsOfLibTorch())
         {
-            var words = new int[length / 4];
-            Marshal.Copy(start, words, 0, words.Length);
-            for (int i = 0; i + SignatureLength <= words.Length; i++)
+            // In chunks that overlap by a signature, so that a region merged with a large neighbour costs no large copy.
+            for (long offset = 0; offset + 4L * SignatureLength <= length; offset += 4L * ChunkWords)
             {
-                if (!Matches(words, i, expected)) continue;
-                Marshal.WriteInt32(start + 4 * (i + LevelsIndex), 0);
-                found++;
+                int count = (int)Math.Min(words.Length, (length - offset) / 4);
+                Marshal.Copy(start + (nint)offset, words, 0, count);
+                for (int i = 0; i < ChunkWords && i + SignatureLength <= count; i++)
+                {
+                    if (!Matches(words, i, expected)) continue;
+                    Marshal.WriteInt32(start + (nint)offset + 4 * (i + LevelsIndex), 0);
+                    found++;
+                }
             }
         }
         return found > 0;
@@ -96,7 +102,7 @@ public static class OneDnnCacheTopology
     }
 
     /// <summary>libtorch_cpu's writable segments and the anonymous mapping right after them (its .bss).</summary>
-    static IEnumerable<(IntPtr Start, int Length)> WritableRegionsOfLibTorch()
+    static IEnumerable<(IntPtr Start, long Length)> WritableRegionsOfLibTorch()
     {
         bool previousWasLibTorch = false;
         foreach (var line in File.ReadLines("/proc/self/maps"))
@@ -109,7 +115,7 @@ public static class OneDnnCacheTopology
                 var range = fields[0].Split('-');
                 long start = long.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 long end = long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                if (end - start <= int.MaxValue) yield return (new IntPtr(start), (int)(end - start));
+                yield return (new IntPtr(start), end - start);
             }
             previousWasLibTorch = isLibTorch;
         }
