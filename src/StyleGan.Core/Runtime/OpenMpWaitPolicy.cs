@@ -18,7 +18,10 @@ public static class OpenMpWaitPolicy
     public const string Variable = "OMP_WAIT_POLICY";
 
     /// <summary>The policy this process runs with: the user's, or PASSIVE where the library set it.</summary>
-    public static string Policy => Environment.GetEnvironmentVariable(Variable) ?? "libgomp's default (spin, then sleep)";
+    public static string Policy => Environment.GetEnvironmentVariable(Variable)
+        ?? (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is string spins
+            ? $"libgomp's default: spin {spins} times, then sleep (GOMP_SPINCOUNT)"
+            : "libgomp's default (spin, then sleep)");
 
 #pragma warning disable CA2255 // A library's module initializer, on purpose: libgomp reads its settings when libtorch loads, before any call the user could make.
     [ModuleInitializer]
