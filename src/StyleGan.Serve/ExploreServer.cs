@@ -21,6 +21,7 @@ public sealed class ExploreServer : IAsyncDisposable
 {
     readonly ServeSettings settings;
     readonly FolderAccess access;
+    readonly SameOrigin origin;
     readonly Projections projections;
     readonly RunMonitor? run;
     readonly object sessionSync = new();
@@ -34,11 +35,16 @@ public sealed class ExploreServer : IAsyncDisposable
         settings.Validate();
         this.settings = settings;
         access = new FolderAccess(settings.AllowedFolders());
-        projections = new Projections(settings.ProjectionDistance);
+        origin = new SameOrigin(settings.Host);
+        projections = new Projections(settings.ProjectionDistance, path => access.OpenRead("network", path));
         run = settings.Run is null ? null : new RunMonitor(settings.Run);
         // The network of the settings is relative to the working folder, as a command line means it (a page's
         // path is relative to the first served folder).
-        if (settings.Network is not null) session = new ExploreSession(access.File(Path.GetFullPath(settings.Network)), settings.Device, settings.MaxWaiting);
+        if (settings.Network is not null)
+        {
+            string network = Files.PathIdentity.RealPath(settings.Network);
+            session = new ExploreSession(access.OpenRead("network", network), network, settings.Device, settings.MaxWaiting);
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         configureLogging?.Invoke(builder.Logging);
@@ -50,6 +56,7 @@ public sealed class ExploreServer : IAsyncDisposable
         app = builder.Build();
         Logger = app.Logger;
         app.Use(Refusals);
+        app.Use(origin.Check);
         var page = new EmbeddedFileProvider(typeof(ExploreServer).Assembly, "StyleGan.Serve.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
@@ -59,8 +66,18 @@ public sealed class ExploreServer : IAsyncDisposable
     /// <summary>The server's log.</summary>
     public ILogger Logger { get; }
 
-    /// <summary>The address the server listens on, once started (with the port it got when asked for any).</summary>
-    public string Url => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    /// <summary>
+    /// The address to open in a browser on this machine, once started (with the port it got when asked for any): the
+    /// bound address, or loopback where the server listens on every address.
+    /// </summary>
+    public string Url
+    {
+        get
+        {
+            var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            return $"http://{SameOrigin.BrowserHost(settings.Host)}:{bound.Port}";
+        }
+    }
 
     /// <summary>The open network, or null.</summary>
     public ExploreSession? Session { get { lock (sessionSync) return session; } }
@@ -81,14 +98,27 @@ public sealed class ExploreServer : IAsyncDisposable
         session?.Dispose();
     }
 
-    // A refused request gets its status and message as JSON ({"error": ...}); a bug is logged with its stack trace.
+    // A refused request gets its status and message as JSON ({"error": ...}); a bug is a 500 that says so, with its
+    // stack trace in the log.
     async Task Refusals(HttpContext context, RequestDelegate next)
     {
         try
         {
             await next(context);
         }
-        catch (Exception e) when (e is RequestException or InvalidValueException or BadHttpRequestException)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // the client left; nobody reads an answer
+        }
+        catch (Exception e) when (e is not (RequestException or InvalidValueException or BadHttpRequestException))
+        {
+            Logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+            if (context.Response.HasStarted) throw;
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await context.Response.WriteAsJsonAsync(new { error = $"internal error, a bug: {e.GetType().Name}: {e.Message} (the server's log has its stack trace)." });
+        }
+        catch (Exception e)
         {
             (int status, string message) = e switch
             {
@@ -105,31 +135,32 @@ public sealed class ExploreServer : IAsyncDisposable
         }
     }
 
+    // The routes that only read answer HEAD as GET.
+    static readonly string[] Reading = [HttpMethods.Get, HttpMethods.Head];
+
     ExploreSession Current() => Session ?? throw new RequestException("network: no network is open; open one first.", StatusCodes.Status409Conflict);
 
     void MapApi(WebApplication web)
     {
-        web.MapGet("/api/state", () => Results.Json(new
+        web.MapMethods("/api/state", Reading, () => Results.Json(new
         {
             network = Session?.Info,
             run = run?.Folder,
             folders = access.Roots,
         }));
 
-        web.MapGet("/api/networks", () => Results.Json(new
+        web.MapMethods("/api/networks", Reading, () => Results.Json(new
         {
             files = access.NetworkFiles(),
-            runs = access.Roots.SelectMany(root => Directory.EnumerateFiles(root, "stats.jsonl", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 }))
-                .Select(Path.GetDirectoryName).Distinct().Take(200).ToList(),
+            runs = access.RunFolders(),
         }));
 
         web.MapPost("/api/open", (HttpRequest request) =>
         {
-            string path = access.File(request.Query["path"].ToString());
-            if (!FolderAccess.NetworkExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
-                throw new RequestException($"path: {path} is not a network file ({string.Join(", ", FolderAccess.NetworkExtensions)}).");
+            ViewQuery.RequireKnown(request.Query, ["path"]);
+            string path = access.Network(request.Query["path"].ToString());
             ExploreSession opened;
-            try { opened = new ExploreSession(path, settings.Device, settings.MaxWaiting); }
+            try { opened = new ExploreSession(access.OpenRead("path", path), path, settings.Device, settings.MaxWaiting); }
             catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
             {
                 throw new RequestException($"path: {e.Message}", StatusCodes.Status415UnsupportedMediaType);
@@ -142,7 +173,7 @@ public sealed class ExploreServer : IAsyncDisposable
             return Results.Json(opened.Info);
         });
 
-        web.MapGet("/api/render", async (HttpRequest request) =>
+        web.MapMethods("/api/render", Reading, async (HttpRequest request) =>
         {
             var current = Current();
             var state = ViewQuery.Parse(request.Query, current.Info);
@@ -159,7 +190,7 @@ public sealed class ExploreServer : IAsyncDisposable
             return Results.Bytes(result.Png, "image/png");
         });
 
-        web.MapGet("/api/command", (HttpRequest request) =>
+        web.MapMethods("/api/command", Reading, (HttpRequest request) =>
         {
             var current = Current();
             var state = ViewQuery.Parse(request.Query, current.Info);
@@ -169,23 +200,21 @@ public sealed class ExploreServer : IAsyncDisposable
         web.MapPost("/api/project", async (HttpRequest request) =>
         {
             var current = Current();
-            int steps = request.Query.ContainsKey("steps") && int.TryParse(request.Query["steps"], NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s
-                : request.Query.ContainsKey("steps") ? throw new RequestException($"steps: '{request.Query["steps"]}' is not a whole number.") : 300;
-            int? classIndex = null;
-            if (request.Query.ContainsKey("class"))
-                classIndex = int.TryParse(request.Query["class"], NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k < current.Info.CDim ? k
-                    : throw new RequestException($"class: '{request.Query["class"]}' is not a class of this network (0 to {current.Info.CDim - 1}).");
+            var (steps, classIndex) = ProjectQuery.Parse(request.Query, current.Info);
             if (request.ContentLength is long length && length > settings.MaxUploadBytes)
-                throw new RequestException($"upload: {length:N0} bytes, more than the {settings.MaxUploadBytes:N0} this server accepts.", StatusCodes.Status413PayloadTooLarge);
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
-            if (body.Length == 0) throw new RequestException("upload: the request has no image in its body.");
-            return Results.Json(projections.Start(current, body.ToArray(), steps, classIndex));
+                throw new RequestException($"upload: {length:N0} bytes, more than the {settings.MaxUploadBytes:N0} this server accepts (--max-upload-mb).", StatusCodes.Status413PayloadTooLarge);
+            async Task<byte[]> ReadUpload()
+            {
+                using var body = new MemoryStream();
+                await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+                return body.ToArray();
+            }
+            return Results.Json(await projections.Start(current, ReadUpload, steps, classIndex));
         });
 
-        web.MapGet("/api/project/{id}", (string id) => Results.Json(projections.Get(id).Progress));
-        web.MapGet("/api/project/{id}/preview.png", (string id) => Results.Bytes(projections.Get(id).PreviewPng(), "image/png"));
-        web.MapGet("/api/project/{id}/ws.npz", (string id) =>
+        web.MapMethods("/api/project/{id}", Reading, (string id) => Results.Json(projections.Get(id).Progress));
+        web.MapMethods("/api/project/{id}/preview.png", Reading, (string id) => Results.Bytes(projections.Get(id).PreviewPng(), "image/png"));
+        web.MapMethods("/api/project/{id}/ws.npz", Reading, (string id) =>
         {
             using var ws = projections.Ws(id, Current().Info);
             using var npz = new MemoryStream();
@@ -193,7 +222,7 @@ public sealed class ExploreServer : IAsyncDisposable
             return Results.File(npz.ToArray(), "application/octet-stream", $"{id}_w.npz");
         });
 
-        web.MapGet("/api/run", () =>
+        web.MapMethods("/api/run", Reading, () =>
         {
             var status = (run ?? throw new RequestException("run: this server was started without --run.", StatusCodes.Status404NotFound)).Read();
             return Results.Json(new
@@ -204,10 +233,12 @@ public sealed class ExploreServer : IAsyncDisposable
                 fakes = status.Fakes,
             }, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
         });
-        web.MapGet("/api/run/fakes.png", () =>
+        web.MapMethods("/api/run/fakes.png", Reading, () =>
         {
-            string file = run?.NewestFakesPath() ?? throw new RequestException("run: no fakes grid has been written yet.", StatusCodes.Status404NotFound);
-            return Results.File(File.ReadAllBytes(file), "image/png");
+            var monitor = run ?? throw new RequestException("run: this server was started without --run.", StatusCodes.Status404NotFound);
+            // A regular file's length is known when it is opened: the answer is that many bytes, streamed.
+            var file = monitor.OpenNewestFakes() ?? throw new RequestException("run: no fakes grid has been written yet.", StatusCodes.Status404NotFound);
+            return Results.File(file, "image/png");
         });
     }
 }

@@ -22,12 +22,13 @@ public sealed class ExploreSession : IDisposable
     readonly NetworkSet networks;
     readonly SemanticDirectionSet? directions;
 
-    /// <param name="path">The network file (ours, converted, an NVIDIA pickle or a rosinality checkpoint).</param>
+    /// <param name="file">The network file (ours, converted, an NVIDIA pickle or a rosinality checkpoint), open; disposed here.</param>
+    /// <param name="path">Its path, shown and used to open it again (for projections).</param>
     /// <param name="device">Where it runs.</param>
     /// <param name="maxWaiting">The most render requests that may wait at once.</param>
-    public ExploreSession(string path, Device device, int maxWaiting = 64)
+    public ExploreSession(FileStream file, string path, Device device, int maxWaiting = 64)
     {
-        networks = NetworkFile.Load(path, NetworkParts.Sampler);
+        networks = NetworkFile.Load(file, path, NetworkParts.Sampler);
         try
         {
             Gate = new RenderGate(maxWaiting);

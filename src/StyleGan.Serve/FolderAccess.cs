@@ -1,94 +1,86 @@
 using Microsoft.AspNetCore.Http;
+using StyleGan.Files;
 
 namespace StyleGan.Serve;
 
 /// <summary>
-/// The folders the page may read from: those named on the command line, nothing else. A requested path is resolved
-/// (relative to the first folder, links followed) and refused unless it lies inside one of them.
+/// The folders the page may read from: those named on the command line, nothing else, under one rule
+/// (<see cref="ConfinedFiles"/>) for opening and listing alike. A refusal is the request's answer: 404 where
+/// nothing is there inside the folders, 403 where the path leads outside them or to no regular file.
 /// </summary>
 public sealed class FolderAccess
 {
     /// <summary>Extensions of the network files the page lists and opens.</summary>
     public static readonly IReadOnlyList<string> NetworkExtensions = [".safetensors", ".pkl", ".pt"];
 
-    readonly List<string> roots;
+    /// <summary>How many sub-folder levels listings look into.</summary>
+    public const int ListingDepth = 2;
+
+    /// <summary>The most entries a listing returns.</summary>
+    public const int ListingLimit = 200;
+
+    readonly ConfinedFiles files;
 
     /// <param name="folders">The allowed folders; each must exist.</param>
-    public FolderAccess(IEnumerable<string> folders)
-    {
-        roots = folders.Select(folder =>
-        {
-            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder to serve from.");
-            return Canonical(Path.GetFullPath(folder));
-        }).Distinct().ToList();
-        if (roots.Count == 0) throw new ArgumentException("No folder to serve from.", nameof(folders));
-    }
+    public FolderAccess(IEnumerable<string> folders) => files = new ConfinedFiles(folders);
 
     /// <summary>The allowed folders, resolved.</summary>
-    public IReadOnlyList<string> Roots => roots;
+    public IReadOnlyList<string> Roots => files.Roots;
 
-    /// <summary>The full path of an existing file inside the allowed folders, or an explanation of why not.</summary>
+    /// <summary>The real path of the network file a request names, or its refusal.</summary>
     /// <param name="requested">The path as the page sent it: absolute, or relative to the first folder.</param>
-    public string File(string requested)
+    public string Network(string requested)
     {
         if (string.IsNullOrWhiteSpace(requested)) throw new RequestException("path: give the path of a network file.");
-        if (requested.Contains('\0')) throw new RequestException("path: the path holds a NUL character.");
-        string full = Canonical(Path.GetFullPath(requested, roots[0]));
-        if (!roots.Any(root => Inside(full, root)))
-            throw new RequestException($"path: {requested} is outside the folders this server was started with ({string.Join(", ", roots)}); " +
-                "start `stylegan serve` with --folder naming its folder.", StatusCodes.Status403Forbidden);
-        if (!System.IO.File.Exists(full)) throw new RequestException($"path: {requested} is not a file.", StatusCodes.Status404NotFound);
-        return full;
+        string path = Checked("path", requested, () => files.Resolve(requested));
+        if (!NetworkExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+            throw new RequestException($"path: {requested} is not a network file ({string.Join(", ", NetworkExtensions)}).", StatusCodes.Status415UnsupportedMediaType);
+        return path;
     }
 
-    /// <summary>Network files in the allowed folders and their sub-folders (two levels down), newest first.</summary>
-    /// <param name="limit">At most this many.</param>
-    public IReadOnlyList<string> NetworkFiles(int limit = 200) =>
-        roots.SelectMany(root => Walk(root, 2)).Distinct()
-            .Where(file => NetworkExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
-            .OrderByDescending(System.IO.File.GetLastWriteTimeUtc).Take(limit).ToList();
+    /// <summary>A file of the folders opened to read, checked to be the file the rule let through.</summary>
+    /// <param name="parameter">The request's name for the path, starting a refusal.</param>
+    /// <param name="path">The file.</param>
+    public FileStream OpenRead(string parameter, string path) => Checked(parameter, path, () => files.OpenRead(path));
 
-    static IEnumerable<string> Walk(string folder, int depth)
-    {
-        IEnumerable<string> files, folders;
-        try
+    /// <summary>The bytes of a file of the folders, refused past <paramref name="maxBytes"/> read.</summary>
+    /// <param name="parameter">The request's name for the path, starting a refusal.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The most bytes read.</param>
+    public byte[] ReadAllBytes(string parameter, string path, long maxBytes) => Checked(parameter, path, () => files.ReadAllBytes(path, maxBytes));
+
+    /// <summary>The files the rule lets be read in the allowed folders and their sub-folders, as real paths.</summary>
+    /// <param name="wanted">Which real paths to list.</param>
+    /// <param name="depth">How many sub-folder levels to look into.</param>
+    public IReadOnlyList<string> Files(Func<string, bool> wanted, int depth) => files.List(wanted, depth, int.MaxValue);
+
+    /// <summary>Network files in the allowed folders and their sub-folders, newest first.</summary>
+    public IReadOnlyList<string> NetworkFiles() =>
+        files.List(file => NetworkExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()), ListingDepth, ListingLimit)
+            .OrderByDescending(File.GetLastWriteTimeUtc).ToList();
+
+    /// <summary>Folders in the allowed folders (themselves included) that hold a training run's stats.jsonl.</summary>
+    public IReadOnlyList<string> RunFolders() =>
+        files.List(file => Path.GetFileName(file) == "stats.jsonl", ListingDepth, ListingLimit).Select(file => Path.GetDirectoryName(file)!).Distinct().ToList();
+
+    /// <summary>A refusal of the read rule as the request's answer.</summary>
+    /// <param name="parameter">The request's name for the path.</param>
+    /// <param name="refusal">The rule's refusal.</param>
+    public static RequestException Refused(string parameter, ReadRefusedException refusal) =>
+        new($"{parameter}: {refusal.Message}{(refusal.Reason == ReadRefusal.Outside ? " Start `stylegan serve` with --folder naming its folder." : "")}", refusal.Reason switch
         {
-            files = Directory.EnumerateFiles(folder).ToList();
-            folders = depth > 0 ? Directory.EnumerateDirectories(folder).ToList() : [];
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            yield break; // an unreadable sub-folder is simply not listed
-        }
-        foreach (var file in files) yield return file;
-        foreach (var sub in folders)
-            foreach (var file in Walk(sub, depth - 1)) yield return file;
-    }
+            ReadRefusal.Missing => StatusCodes.Status404NotFound,
+            ReadRefusal.Changed => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status403Forbidden,
+        });
 
-    static bool Inside(string path, string root) =>
-        path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
-    // The path with every link on the way resolved, so a link inside a folder cannot lead out of it.
-    static string Canonical(string path)
+    static T Checked<T>(string parameter, string path, Func<T> read)
     {
-        var parts = new Stack<string>();
-        string? current = path;
-        while (current is not null && !Path.Exists(current))
+        try { return read(); }
+        catch (ReadRefusedException e) { throw Refused(parameter, e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            parts.Push(Path.GetFileName(current));
-            current = Path.GetDirectoryName(current);
+            throw new RequestException($"{parameter}: {path} cannot be read ({e.Message}).", StatusCodes.Status403Forbidden);
         }
-        if (current is null) return path;
-        string resolved = Resolve(current);
-        foreach (var part in parts) resolved = Path.Combine(resolved, part);
-        return resolved;
-    }
-
-    static string Resolve(string existing)
-    {
-        string? parent = Path.GetDirectoryName(existing);
-        string head = parent is null ? existing : Path.Combine(Resolve(parent), Path.GetFileName(existing));
-        FileSystemInfo info = Directory.Exists(head) ? new DirectoryInfo(head) : new FileInfo(head);
-        return info.LinkTarget is null ? head : Path.GetFullPath(info.ResolveLinkTarget(returnFinalTarget: true)!.FullName);
     }
 }

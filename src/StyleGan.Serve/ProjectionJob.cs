@@ -29,18 +29,20 @@ public sealed class ProjectionJob : IDisposable
     ProjectionProgress progress;
 
     /// <param name="id">The projection's name.</param>
-    /// <param name="networkPath">The network file, loaded again for the job.</param>
+    /// <param name="networkPath">The network file, loaded again for the job's own copy.</param>
+    /// <param name="open">Opens a file to read (under the server's read rule).</param>
     /// <param name="device">Where the job's copy runs.</param>
-    /// <param name="target">The target image [1, C, H, W] in [-1, 1] at the network's resolution; the job owns it.</param>
+    /// <param name="target">The target image [1, C, H, W] in [-1, 1] at the network's resolution; the job owns it once made.</param>
     /// <param name="options">The projector's settings.</param>
     /// <param name="classIndex">The class of a conditional network.</param>
     /// <param name="distance">What is minimized, for the job's copy of the network.</param>
-    public ProjectionJob(string id, string networkPath, Device device, Tensor target, ProjectorOptions options, int? classIndex, Func<Device, ImageDistance> distance)
+    public ProjectionJob(string id, string networkPath, Func<string, FileStream> open, Device device, Tensor target, ProjectorOptions options, int? classIndex, Func<Device, ImageDistance> distance)
     {
         options.Validate();
+        var network = open(networkPath);
         progress = new ProjectionProgress(id, 0, options.Steps, null, false, null);
         Target = target;
-        task = Task.Run(() => Project(networkPath, device, options, classIndex, distance));
+        task = Task.Run(() => Project(network, networkPath, device, options, classIndex, distance));
     }
 
     /// <summary>The target image.</summary>
@@ -62,11 +64,11 @@ public sealed class ProjectionJob : IDisposable
         }
     }
 
-    void Project(string networkPath, Device device, ProjectorOptions options, int? classIndex, Func<Device, ImageDistance> distance)
+    void Project(FileStream network, string networkPath, Device device, ProjectorOptions options, int? classIndex, Func<Device, ImageDistance> distance)
     {
         try
         {
-            using var networks = NetworkFile.Load(networkPath, NetworkParts.Sampler);
+            using var networks = NetworkFile.Load(network, networkPath, NetworkParts.Sampler);
             var sampler = new Sampler(networks.Sampler, device, batchSize: 1);
             foreach (var step in Projector.Run(sampler, Target, distance(device), options, classIndex))
             {
@@ -81,7 +83,7 @@ public sealed class ProjectionJob : IDisposable
                 if (stop.IsCancellationRequested) break;
             }
         }
-        catch (Exception e) when (e is InvalidValueException or InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidValueException or InvalidDataException or IOException or RequestException)
         {
             lock (sync) progress = progress with { Error = e.Message };
         }

@@ -14,51 +14,95 @@ public sealed record RunStatus(IReadOnlyList<double> Kimg, IReadOnlyDictionary<s
 
 /// <summary>
 /// Reads a run folder as the training loop writes it, while it writes it: stats.jsonl (a line per tick; a line
-/// still being written is left for the next read), the fakes grids and the metric-*.jsonl results.
+/// still being written is left for the next read), the fakes grids and the metric-*.jsonl results. Every file is
+/// read under the server's read rule (<see cref="Files.ConfinedFiles"/>) confined to the run folder, one read at a
+/// time, so that a link, device or FIFO put among them neither leaks what is outside nor holds memory or a request.
 /// </summary>
-/// <param name="folder">The run folder.</param>
-public sealed partial class RunMonitor(string folder)
+public sealed partial class RunMonitor
 {
-    /// <summary>The largest stats file read (a week of ticks is a few megabytes).</summary>
-    public const long MaxStatsBytes = 256L << 20;
+    /// <summary>The largest stats or metric file read (a week of ticks is a few megabytes).</summary>
+    public const long MaxStatsBytes = 64L << 20;
 
-    /// <summary>The run folder.</summary>
-    public string Folder { get; } = Path.GetFullPath(folder);
+    readonly FolderAccess access;
+    readonly object reading = new();
+
+    /// <param name="folder">The run folder; it must exist.</param>
+    public RunMonitor(string folder)
+    {
+        access = new FolderAccess([folder]);
+        Folder = access.Roots[0];
+    }
+
+    /// <summary>The run folder, resolved.</summary>
+    public string Folder { get; }
 
     /// <summary>What the run has written so far.</summary>
     public RunStatus Read()
     {
-        var kimg = new List<double>();
-        var series = new Dictionary<string, List<double?>>();
-        foreach (var record in Lines(Path.Combine(Folder, "stats.jsonl")))
+        lock (reading)
         {
-            if (!record.TryGetValue("kimg", out double tick)) continue;
-            kimg.Add(tick);
-            foreach (var (name, value) in record.Where(pair => pair.Key != "kimg"))
+            RequireFolder();
+            var kimg = new List<double>();
+            var series = new Dictionary<string, List<double?>>();
+            foreach (var record in Lines(TextLines(Path.Combine(Folder, "stats.jsonl"))))
             {
-                if (!series.TryGetValue(name, out var values)) series[name] = values = [.. Enumerable.Repeat<double?>(null, kimg.Count - 1)];
-                values.Add(value);
+                if (!record.TryGetValue("kimg", out double tick)) continue;
+                kimg.Add(tick);
+                foreach (var (name, value) in record.Where(pair => pair.Key != "kimg"))
+                {
+                    if (!series.TryGetValue(name, out var values)) series[name] = values = [.. Enumerable.Repeat<double?>(null, kimg.Count - 1)];
+                    values.Add(value);
+                }
+                foreach (var values in series.Values.Where(values => values.Count < kimg.Count)) values.Add(null);
             }
-            foreach (var values in series.Values.Where(values => values.Count < kimg.Count)) values.Add(null);
+            var metrics = new Dictionary<string, IReadOnlyList<(double, double)>>();
+            foreach (var file in Listed(name => name.StartsWith("metric-", StringComparison.Ordinal) && name.EndsWith(".jsonl", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+                foreach (var (name, points) in MetricPoints(TextLines(file)))
+                    metrics[name] = points;
+            return new RunStatus(kimg, series.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<double?>)pair.Value), metrics,
+                NewestFakes() is string fakes ? Path.GetFileName(fakes) : null);
         }
-        var metrics = new Dictionary<string, IReadOnlyList<(double, double)>>();
-        foreach (var file in Directory.EnumerateFiles(Folder, "metric-*.jsonl").Order(StringComparer.Ordinal))
-            foreach (var (name, points) in MetricPoints(file))
-                metrics[name] = points;
-        return new RunStatus(kimg, series.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<double?>)pair.Value), metrics, NewestFakes());
     }
 
-    /// <summary>The path of the newest fakes grid, or null.</summary>
-    public string? NewestFakesPath() => NewestFakes() is string name ? Path.Combine(Folder, name) : null;
+    /// <summary>The newest fakes grid, opened to read, or null before the first.</summary>
+    public FileStream? OpenNewestFakes()
+    {
+        lock (reading)
+        {
+            RequireFolder();
+            return NewestFakes() is string file ? access.OpenRead("run", file) : null;
+        }
+    }
+
+    // The run folder's own files that the read rule lets be read (a link is listed under the name of what it leads to).
+    IEnumerable<string> Listed(Func<string, bool> wanted) =>
+        access.Files(file => Path.GetDirectoryName(file) == Folder && wanted(Path.GetFileName(file)), depth: 0);
 
     string? NewestFakes() =>
-        Directory.EnumerateFiles(Folder, "fakes*.png").Select(Path.GetFileName).OfType<string>()
-            .Where(name => FakesName().IsMatch(name)).OrderBy(name => name == "fakes_init.png" ? "" : name, StringComparer.Ordinal).LastOrDefault();
+        Listed(name => FakesName().IsMatch(name)).OrderBy(file => Path.GetFileName(file) is var name && name == "fakes_init.png" ? "" : name, StringComparer.Ordinal).LastOrDefault();
 
-    static IEnumerable<(string Name, IReadOnlyList<(double, double)> Points)> MetricPoints(string file)
+    void RequireFolder()
+    {
+        if (Files.PathIdentity.Target(Folder) != Files.PathKind.Folder)
+            throw new RequestException($"run: the run folder {Folder} is gone (deleted or moved since the server started); restart `stylegan serve --run` with where it is now.", StatusCodes.Status404NotFound);
+    }
+
+    // The file's complete lines (up to the last newline), read while another process appends to it; none while it
+    // is not there yet.
+    IEnumerable<string> TextLines(string file)
+    {
+        byte[] bytes;
+        try { bytes = access.ReadAllBytes("run", file, MaxStatsBytes); }
+        catch (RequestException e) when (e.Status == StatusCodes.Status404NotFound) { return []; }
+        string text = System.Text.Encoding.UTF8.GetString(bytes);
+        int end = text.LastIndexOf('\n');
+        return text[..(end + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    static IEnumerable<(string Name, IReadOnlyList<(double, double)> Points)> MetricPoints(IEnumerable<string> lines)
     {
         var points = new Dictionary<string, List<(double, double)>>();
-        foreach (var line in TextLines(file))
+        foreach (var line in lines)
         {
             try
             {
@@ -79,9 +123,9 @@ public sealed partial class RunMonitor(string folder)
     }
 
     // Each complete stats line as its numbers.
-    static IEnumerable<Dictionary<string, double>> Lines(string file)
+    static IEnumerable<Dictionary<string, double>> Lines(IEnumerable<string> lines)
     {
-        foreach (var line in TextLines(file))
+        foreach (var line in lines)
         {
             Dictionary<string, double>? values = null;
             try
@@ -94,18 +138,6 @@ public sealed partial class RunMonitor(string folder)
             catch (JsonException) { } // a line being written
             if (values is not null) yield return values;
         }
-    }
-
-    // The file's complete lines (up to the last newline), read while another process appends to it.
-    static IEnumerable<string> TextLines(string file)
-    {
-        if (!File.Exists(file)) yield break;
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (stream.Length > MaxStatsBytes) throw new RequestException($"{file} is {stream.Length:N0} bytes, more than the {MaxStatsBytes:N0} this page reads.", StatusCodes.Status500InternalServerError);
-        using var reader = new StreamReader(stream);
-        string text = reader.ReadToEnd();
-        int end = text.LastIndexOf('\n');
-        foreach (var line in text[..(end + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries)) yield return line;
     }
 
     [GeneratedRegex(@"^fakes(\d+|_init)\.png$")]

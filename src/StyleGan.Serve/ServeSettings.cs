@@ -39,6 +39,10 @@ public sealed record ServeSettings
     {
         if (Network is null && Run is null && Folders.Count == 0)
             throw new InvalidValueException("Network", "give a network, a run folder or a folder to serve from.");
+        if (!System.Net.IPAddress.TryParse(Host, out var address))
+            throw new InvalidValueException("Host", $"'{Host}' is not an IP address; give 127.0.0.1 for this machine only, or 0.0.0.0 for every network.");
+        if (address.IsIPv4MappedToIPv6)
+            throw new InvalidValueException("Host", $"{Host} is an IPv4 address written as IPv6; give it as {address.MapToIPv4()}.");
         if (Port is < 0 or > 65535) throw new InvalidValueException("Port", $"the port {Port} is outside [0, 65535].");
         if (MaxUploadBytes is < 1024 or > 1L << 30) throw new InvalidValueException("MaxUploadBytes", $"{MaxUploadBytes} bytes is outside [1 KiB, 1 GiB].");
         if (MaxWaiting is < 1 or > 10000) throw new InvalidValueException("MaxWaiting", $"{MaxWaiting} is outside [1, 10000].");
@@ -59,7 +63,9 @@ public sealed record ServeSettings
     /// <summary>The folders file access is limited to.</summary>
     public IEnumerable<string> AllowedFolders()
     {
+        // The folder the network was named in, and the one it is in where that name is a link.
         if (Network is not null) yield return Path.GetDirectoryName(Path.GetFullPath(Network))!;
+        if (Network is not null) yield return Path.GetDirectoryName(PathIdentity.RealPath(Network))!;
         if (Run is not null) yield return Path.GetFullPath(Run);
         foreach (var folder in Folders) yield return Path.GetFullPath(folder);
     }

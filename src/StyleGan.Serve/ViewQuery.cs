@@ -20,10 +20,7 @@ public static class ViewQuery
     /// <param name="network">What the values are checked against.</param>
     public static ViewState Parse(IQueryCollection query, NetworkInfo network)
     {
-        foreach (var key in query.Keys)
-            if (!Names.Contains(key)) throw new RequestException($"{key}: not a parameter of this request; the parameters are {string.Join(", ", Names)}.");
-        foreach (var (key, values) in query)
-            if (values.Count > 1) throw new RequestException($"{key}: given {values.Count} times; give it once.");
+        RequireKnown(query, Names);
 
         double x, y;
         if (query.ContainsKey("seed"))
@@ -33,15 +30,13 @@ public static class ViewQuery
         }
         else
         {
-            x = Double(query, "x", 0, SeedPlane.MaxCoordinate);
-            y = Double(query, "y", 0, SeedPlane.MaxCoordinate);
+            x = Double(query, "x", 0, -SeedPlane.MaxCoordinate, SeedPlane.MaxCoordinate);
+            y = Double(query, "y", 0, -SeedPlane.MaxCoordinate, SeedPlane.MaxCoordinate);
         }
 
-        if (network.CDim == 0 && query.ContainsKey("class")) throw new RequestException("class: the network is unconditional; leave class out.");
-        int? classIndex = query.ContainsKey("class") ? Int(query, "class", 0, network.CDim - 1) : null;
-        if (network.CDim > 0 && classIndex is null) throw new RequestException($"class: the network is conditional on {network.CDim} classes; give a class between 0 and {network.CDim - 1}.");
+        int? classIndex = Class(query, network);
 
-        double psi = Double(query, "psi", 1, Networks.MappingNetwork.MaxTruncationPsi);
+        double psi = Double(query, "psi", 1, -Networks.MappingNetwork.MaxTruncationPsi, Networks.MappingNetwork.MaxTruncationPsi);
         int? cutoff = query.ContainsKey("cutoff") ? Int(query, "cutoff", 0, network.NumWs) : null;
 
         uint? mixSeed = query.ContainsKey("mix") ? UInt(query, "mix", 0) : null;
@@ -55,8 +50,7 @@ public static class ViewQuery
             var other => throw new RequestException($"noise: '{other}' is not one of const, random, none."),
         };
         ulong noiseSeed = query.ContainsKey("noiseSeed") ? ULong(query, "noiseSeed") : 0;
-        double noiseStrength = Double(query, "noiseStrength", 1, NoiseSettings.MaxStrength);
-        if (noiseStrength < 0) throw new RequestException($"noiseStrength: {noiseStrength} is negative; give a number in [0, {NoiseSettings.MaxStrength}].");
+        double noiseStrength = Double(query, "noiseStrength", 1, 0, NoiseSettings.MaxStrength);
 
         var moves = query.ContainsKey("dirs") ? Moves(query["dirs"].ToString(), network.Directions) : [];
 
@@ -88,6 +82,40 @@ public static class ViewQuery
         return client;
     }
 
+    /// <summary>Refuses parameters not in <paramref name="names"/>, and any given twice.</summary>
+    /// <param name="query">The request's query.</param>
+    /// <param name="names">The parameters the request may carry.</param>
+    public static void RequireKnown(IQueryCollection query, IReadOnlyList<string> names)
+    {
+        foreach (var key in query.Keys)
+            if (!names.Contains(key)) throw new RequestException($"{key}: not a parameter of this request; the parameters are {string.Join(", ", names)}.");
+        foreach (var (key, values) in query)
+            if (values.Count > 1) throw new RequestException($"{key}: given {values.Count} times; give it once.");
+    }
+
+    /// <summary>The class of a conditional network (required), or null for an unconditional one (where class is refused).</summary>
+    /// <param name="query">The request's query.</param>
+    /// <param name="network">Its class count.</param>
+    public static int? Class(IQueryCollection query, NetworkInfo network)
+    {
+        if (network.CDim == 0) return query.ContainsKey("class") ? throw new RequestException("class: the network is unconditional; leave class out.") : null;
+        if (!query.ContainsKey("class")) throw new RequestException($"class: the network is conditional on {network.CDim} classes; give a class between 0 and {network.CDim - 1}.");
+        return Int(query, "class", 0, network.CDim - 1);
+    }
+
+    /// <summary>A whole-number parameter in [min, max], refused naming it otherwise.</summary>
+    /// <param name="query">The request's query.</param>
+    /// <param name="name">The parameter.</param>
+    /// <param name="min">Its least value.</param>
+    /// <param name="max">Its greatest value.</param>
+    public static int Int(IQueryCollection query, string name, int min, int max)
+    {
+        string text = query[name].ToString();
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+            throw new RequestException($"{name}: '{text}' is not a whole number in [{min}, {max}].");
+        return value;
+    }
+
     static IReadOnlyList<int> Styles(string text, int numWs)
     {
         if (text.Length == 0) return [];
@@ -108,20 +136,12 @@ public static class ViewQuery
         }).ToList();
     }
 
-    static double Double(IQueryCollection query, string name, double fallback, double limit)
+    static double Double(IQueryCollection query, string name, double fallback, double min, double max)
     {
         if (!query.ContainsKey(name)) return fallback;
         string text = query[name].ToString();
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || Math.Abs(value) > limit)
-            throw new RequestException($"{name}: '{text}' is not a number in [-{limit}, {limit}].");
-        return value;
-    }
-
-    static int Int(IQueryCollection query, string name, int min, int max)
-    {
-        string text = query[name].ToString();
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
-            throw new RequestException($"{name}: '{text}' is not a whole number in [{min}, {max}].");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < min || value > max)
+            throw new RequestException($"{name}: '{text}' is not a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}].");
         return value;
     }
 

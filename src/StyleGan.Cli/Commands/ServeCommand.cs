@@ -26,6 +26,8 @@ public static class ServeCommand
         {
             if (!System.Net.IPAddress.TryParse(parse.GetValue(host), out var address))
                 throw new UsageException($"--host '{parse.GetValue(host)}' is not an IP address; give 127.0.0.1 for this machine only, or 0.0.0.0 for every network.");
+            // An IPv4 address written as IPv6 (::ffff:a.b.c.d) is bound as the IPv4 address it is.
+            if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
             int megabytes = parse.GetValue(maxUpload);
             if (megabytes is < 1 or > 1024) throw new UsageException($"--max-upload-mb {megabytes} is outside [1, 1024].");
             var settings = new ServeSettings
@@ -42,9 +44,14 @@ public static class ServeCommand
             settings.Validate();
             var computeDevice = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             CommonOptions.ApplyModconv(parse.GetValue(modconv)!);
-            using var lpips = ProjectCommand.LoadLpips(parse.GetValue(vgg), computeDevice);
-            var distance = lpips is null ? ImageDistance.PixelMultiScale : ImageDistance.Lpips(lpips);
-            settings = settings with { Device = computeDevice, ProjectionDistance = _ => distance };
+            // The VGG16 weights are looked for (and fetched) when a projection first asks for them, not at every start.
+            if (parse.GetValue(vgg) is string vggFile) Files.InputFile.Require(vggFile, "VGG16 weights file");
+            var lpips = new Lazy<Metrics.Lpips?>(() => ProjectCommand.LoadLpips(parse.GetValue(vgg), computeDevice));
+            settings = settings with
+            {
+                Device = computeDevice,
+                ProjectionDistance = _ => lpips.Value is { } loaded ? ImageDistance.Lpips(loaded) : ImageDistance.PixelMultiScale,
+            };
 
             // A host that cannot start is said in one line below (a port in use, say), not logged with its stack trace too.
             var server = new ExploreServer(settings, logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
@@ -52,7 +59,8 @@ public static class ServeCommand
             {
                 server.StartAsync().GetAwaiter().GetResult();
                 if (server.Session is { } session) Console.WriteLine($"Exploring {session.Info.Path} ({session.Info.Format}).");
-                if (!System.Net.IPAddress.IsLoopback(address)) Console.WriteLine($"  note: listening on {address}: anyone who can reach this machine can use the page.");
+                if (!System.Net.IPAddress.IsLoopback(address))
+                    Console.WriteLine($"  note: listening on {address}: anyone who can reach this machine can use the page (by this machine's address or name).");
                 Console.WriteLine($"Open {server.Url} in a browser. Ctrl-C stops the server.");
                 server.WaitForShutdownAsync().GetAwaiter().GetResult();
             }
@@ -63,6 +71,7 @@ public static class ServeCommand
             finally
             {
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (lpips.IsValueCreated) lpips.Value?.Dispose();
             }
             return 0;
         }));

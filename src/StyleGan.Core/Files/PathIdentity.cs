@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
-
 namespace StyleGan.Files;
 
 /// <summary>
@@ -71,49 +68,5 @@ public static class PathIdentity
     {
         FileSystemInfo info = Directory.Exists(full) ? new DirectoryInfo(full) : new FileInfo(full);
         return info.LinkTarget is null ? full : Path.GetFullPath(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full);
-    }
-
-    /// <summary>The C library's statx(2), realpath(3) and access(2), on Linux.</summary>
-    static class Libc
-    {
-        const int AtCurrentFolder = -100; // AT_FDCWD
-        const int AtNoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
-        const uint WantTypeAndInode = 0x1 | 0x100; // STATX_TYPE | STATX_INO
-        const int WriteAndSearch = 2 | 1; // W_OK | X_OK
-
-        [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-        static extern int StatX(int folder, string path, int flags, uint mask, byte[] buffer);
-
-        [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
-        static extern IntPtr RealPath(string path, byte[] resolved);
-
-        [DllImport("libc", EntryPoint = "access", SetLastError = true)]
-        static extern int Access(string path, int mode);
-
-        // struct statx has one layout on every architecture (the kernel's UAPI): mode at 28, inode at 32, device at 136/140.
-        public static (PathKind, string)? Stat(string full, bool followLinks)
-        {
-            var buffer = new byte[256];
-            if (StatX(AtCurrentFolder, full, followLinks ? 0 : AtNoFollow, WantTypeAndInode, buffer) != 0) return null;
-            int type = BitConverter.ToUInt16(buffer, 28) & 0xF000; // S_IFMT
-            var kind = type switch
-            {
-                0x8000 => PathKind.File, // S_IFREG
-                0x4000 => PathKind.Folder, // S_IFDIR
-                0xA000 => PathKind.Link, // S_IFLNK
-                _ => PathKind.Other,
-            };
-            return (kind, $"{BitConverter.ToUInt32(buffer, 136)}:{BitConverter.ToUInt32(buffer, 140)}:{BitConverter.ToUInt64(buffer, 32)}");
-        }
-
-        public static string RealPath(string full)
-        {
-            var resolved = new byte[4096]; // PATH_MAX
-            if (RealPath(full, resolved) == IntPtr.Zero)
-                throw new IOException($"Cannot resolve {full}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
-            return Encoding.UTF8.GetString(resolved, 0, Array.IndexOf(resolved, (byte)0));
-        }
-
-        public static bool CanCreateIn(string full) => Access(full, WriteAndSearch) == 0;
     }
 }

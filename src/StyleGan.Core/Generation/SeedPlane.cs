@@ -11,8 +11,8 @@ public static class SeedPlane
     /// <summary>How far the seeds of neighbouring rows are apart (the visualizer's step_y).</summary>
     public const int RowStep = 100;
 
-    /// <summary>The largest |x| or |y| accepted: far beyond every seed, still exact in a double.</summary>
-    public const double MaxCoordinate = 1e9;
+    /// <summary>The largest |x| or |y| accepted: beyond every seed (a typed seed is its own x, up to 2^32 - 1), still exact in a double.</summary>
+    public const double MaxCoordinate = 1e10;
 
     /// <summary>The point of a seed: (seed, 0), as the visualizer puts a typed seed.</summary>
     /// <param name="seed">The seed.</param>

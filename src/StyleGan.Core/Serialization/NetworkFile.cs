@@ -27,13 +27,36 @@ public static class NetworkFile
     /// <param name="parts">What to load: everything, or (to generate) only the sampler, which saves D's and G's memory and time.</param>
     public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All)
     {
-        InputFile.Require(path, "Network file");
-        var networks = Sniff(path) switch
+        FileStream stream;
+        try { stream = InputFile.OpenRead(path, "Network file"); }
+        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
         {
-            FileKind.Safetensors => LoadSafetensors(path, parts),
-            FileKind.Torch => TorchNetworks.Load(path, parts),
-            _ => throw new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl " +
-                "or a rosinality stylegan2-pytorch .pt (TensorFlow-era StyleGAN/StyleGAN2 .pkl files must first be converted with NVIDIA's legacy.py)."),
+            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
+        }
+        return Load(stream, path, parts);
+    }
+
+    /// <summary>
+    /// As <see cref="Load(string, NetworkParts)"/>, from a file already open: a reader that checked which file it
+    /// opened (see <see cref="Files.ConfinedFiles"/>) loads that very file, whatever the path leads to meanwhile.
+    /// </summary>
+    /// <param name="stream">The open file, read from its start; disposed here.</param>
+    /// <param name="path">Its path, for messages.</param>
+    /// <param name="parts">What to load (see <see cref="Load(string, NetworkParts)"/>).</param>
+    public static NetworkSet Load(FileStream stream, string path, NetworkParts parts = NetworkParts.All)
+    {
+        FileKind kind;
+        try { kind = Sniff(stream, path); }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+        var networks = kind switch
+        {
+            FileKind.Safetensors => LoadSafetensors(stream, path, parts),
+            FileKind.Torch => TorchNetworks.Load(stream, path, parts),
+            _ => throw Unknown(stream, path),
         };
         try
         {
@@ -45,6 +68,13 @@ public static class NetworkFile
             throw;
         }
         return networks;
+    }
+
+    static InvalidDataException Unknown(FileStream stream, string path)
+    {
+        stream.Dispose();
+        return new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl " +
+                "or a rosinality stylegan2-pytorch .pt (TensorFlow-era StyleGAN/StyleGAN2 .pkl files must first be converted with NVIDIA's legacy.py).");
     }
 
     // NaN or infinite weights make black images without an error; they mean a diverged run or a damaged file.
@@ -124,13 +154,13 @@ public static class NetworkFile
         parts.HasFlag(part) || parts.HasFlag(NetworkParts.Sampler) && part == (fileHasGEma ? NetworkParts.GEma : NetworkParts.G);
 
     // Each tensor is read from the file straight into its network: no copy of the file is held.
-    static NetworkSet LoadSafetensors(string path, NetworkParts parts)
+    static NetworkSet LoadSafetensors(FileStream stream, string path, NetworkParts parts)
     {
-        using var reader = SafetensorsReader.Open(path);
+        long fileBytes = stream.Length;
+        using var reader = SafetensorsReader.Open(stream, path);
         string format = CheckFormat(reader.Metadata, path);
         bool Has(string prefix) => reader.Entries.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
         bool hasGEma = Has("G_ema");
-        long fileBytes = new FileInfo(path).Length;
         T? Build<T>(string prefix, NetworkParts part, Func<T> create) where T : nn.Module
         {
             if (!Has(prefix) || !Wants(parts, part, hasGEma)) return null;
@@ -182,18 +212,18 @@ public static class NetworkFile
     /// <summary>Whether a file is a safetensors file (by its first bytes; a missing or truncated file raises the reader's error).</summary>
     public static bool IsSafetensors(string path)
     {
-        InputFile.Require(path, "Network file");
-        return Sniff(path) == FileKind.Safetensors;
+        using var stream = InputFile.OpenRead(path, "Network file");
+        return Sniff(stream, path) == FileKind.Safetensors;
     }
 
     enum FileKind { Safetensors, Torch, Unknown }
 
     // safetensors: 8-byte header length, then the JSON header; zip (torch.save): "PK"; pickle protocol 2+: 0x80.
-    static FileKind Sniff(string path)
+    static FileKind Sniff(FileStream stream, string path)
     {
         var head = new byte[9];
-        int length;
-        using (var stream = File.OpenRead(path)) length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        int length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
         if (length < head.Length) throw new InvalidDataException($"{path} holds only {length} bytes: it is truncated or empty, not a network.");
         if (head[8] == (byte)'{') return FileKind.Safetensors;
         if (head[0] == (byte)'P' && head[1] == (byte)'K') return FileKind.Torch;

@@ -55,6 +55,15 @@ public sealed class SafetensorsReader : IDisposable
         {
             throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
         }
+        return Open(stream, path, verifyChecksum);
+    }
+
+    /// <summary>As <see cref="Open(string, bool)"/>, from a file already open (read from its start; the reader owns it).</summary>
+    /// <param name="stream">The open file.</param>
+    /// <param name="path">Its path, for messages.</param>
+    /// <param name="verifyChecksum">Check the data against the checksum in the metadata, when there is one.</param>
+    public static SafetensorsReader Open(FileStream stream, string path, bool verifyChecksum = true)
+    {
         try
         {
             var lengthBytes = new byte[8];

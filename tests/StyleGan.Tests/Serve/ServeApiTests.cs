@@ -132,7 +132,7 @@ public sealed class ServeApiTests : IDisposable
             Assert.Contains("outside the folders", message);
         }
         Assert.Equal(404, (await Open("missing.pkl")).Item1);
-        Assert.Equal(400, (await Open("notes.txt")).Item1);
+        Assert.Equal(415, (await Open("notes.txt")).Item1);
         var (brokenStatus, brokenMessage) = await Open("broken.pkl");
         Assert.Equal(415, brokenStatus);
         Assert.Contains("broken.pkl", brokenMessage);

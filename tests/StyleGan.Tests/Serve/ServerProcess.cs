@@ -21,6 +21,17 @@ public sealed class ServerProcess : IDisposable
     /// <summary>The address it printed.</summary>
     public string Url { get; }
 
+    /// <summary>What it printed before its address.</summary>
+    public string Started => said.ToString();
+
+    /// <summary>Its resident memory now (VmRSS) and at its highest so far (VmHWM), in MiB.</summary>
+    public (long Now, long Peak) ResidentMegabytes()
+    {
+        var status = File.ReadAllLines($"/proc/{process.Id}/status");
+        long Read(string key) => long.Parse(status.Single(line => line.StartsWith(key + ":")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) >> 10;
+        return (Read("VmRSS"), Read("VmHWM"));
+    }
+
     /// <param name="program">The program: dotnet (with the tool's dll first in args) or an installed stylegan.</param>
     /// <param name="args">Its arguments, <c>serve</c> and its options.</param>
     /// <param name="folder">Where it runs.</param>

@@ -20,19 +20,39 @@ public static class TorchNetworks
 
     /// <param name="path">The file.</param>
     /// <param name="parts">The networks to build (see NetworkParts); the others are read as data and dropped.</param>
-    public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All) => TorchFile.Load(path, value =>
+    public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All)
+    {
+        FileStream stream;
+        try { stream = Files.InputFile.OpenRead(path, "PyTorch file"); }
+        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
+        }
+        return Load(stream, path, parts);
+    }
+
+    /// <summary>As <see cref="Load(string, NetworkParts)"/>, from a file already open (read from its start; disposed here).</summary>
+    /// <param name="stream">The open file.</param>
+    /// <param name="path">Its path, for messages.</param>
+    /// <param name="parts">The networks to build.</param>
+    public static NetworkSet Load(FileStream stream, string path, NetworkParts parts = NetworkParts.All)
+    {
+        long fileBytes = stream.Length;
+        return TorchFile.Load(stream, path, value => FromFile(value, path, parts, fileBytes));
+    }
+
+    static NetworkSet FromFile(object? value, string path, NetworkParts parts, long fileBytes)
     {
         if (value is not PyDict top)
             throw new InvalidDataException($"{path} holds no dictionary of networks: it is neither an NVIDIA StyleGAN2-ADA snapshot nor a rosinality checkpoint.");
-        if (top.ContainsKey("G_ema") || top.ContainsKey("G")) return FromNvidia(top, path, parts);
+        if (top.ContainsKey("G_ema") || top.ContainsKey("G")) return FromNvidia(top, path, parts, fileBytes);
         if (top.ContainsKey("g_ema") || top.ContainsKey("g")) return FromRosinality(top, path, parts);
         throw new InvalidDataException($"{path} holds the entries [{string.Join(", ", top.Keys)}] but no G/G_ema (NVIDIA) or g/g_ema (rosinality) network.");
-    });
+    }
 
-    static NetworkSet FromNvidia(PyDict top, string path, NetworkParts parts)
+    static NetworkSet FromNvidia(PyDict top, string path, NetworkParts parts, long fileBytes)
     {
         var notes = new List<string>();
-        long fileBytes = new FileInfo(path).Length;
         bool hasGEma = top.GetValueOrDefault("G_ema") is not null;
         Generator? LoadG(string name, NetworkParts part) =>
             top.GetValueOrDefault(name) is { } g && NetworkFile.Wants(parts, part, hasGEma) ? NvidiaGenerator(g, $"{path}: {name}", fileBytes) : null;

@@ -36,6 +36,12 @@ public static class TorchFile
         {
             throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
         }
+        return Load(stream, path, use);
+    }
+
+    /// <summary>As <see cref="Load{T}(string, Func{object?, T})"/>, from a file already open (read from its start; disposed here).</summary>
+    internal static T Load<T>(FileStream stream, string path, Func<object?, T> use)
+    {
         var context = new LoadContext(path, stream.Length);
         try
         {
