@@ -67,7 +67,7 @@ public sealed class FolderAccess
     /// <param name="parameter">The request's name for the path.</param>
     /// <param name="refusal">The rule's refusal.</param>
     public static RequestException Refused(string parameter, ReadRefusedException refusal) =>
-        new($"{parameter}: {refusal.Message}{(refusal.Reason == ReadRefusal.Outside ? " Start `stylegan serve` with --folder naming its folder." : "")}", refusal.Reason switch
+        new($"{parameter}: {refusal.Message}{(refusal.Reason == ReadRefusal.Outside && parameter == "path" ? " Start `stylegan serve` with --folder naming its folder." : "")}", refusal.Reason switch
         {
             ReadRefusal.Missing => StatusCodes.Status404NotFound,
             ReadRefusal.Changed => StatusCodes.Status409Conflict,

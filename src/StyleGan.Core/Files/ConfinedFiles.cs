@@ -5,8 +5,9 @@ namespace StyleGan.Files;
 /// watches), as strict as <see cref="OutputRule"/> is for writes. A path is resolved one component at a time from
 /// the folder it lies in; every link on the way is followed only while where it leads stays inside one of the
 /// folders, so nothing outside them is ever looked at and a refusal tells nothing about what is there. Only a
-/// regular file is opened, without waiting (a FIFO swapped in meanwhile cannot block), and the opened file must be
-/// the one checked. Reads are bounded by the bytes actually read, not by a length that a device reports as 0.
+/// regular file is opened, without waiting (a FIFO swapped in meanwhile cannot block), and on Linux the opened file
+/// must be the one checked (the same device and inode, where the kernel says it is inside a folder). Reads are bounded
+/// by the bytes actually read, not by a length that a device reports as 0.
 /// </summary>
 public sealed class ConfinedFiles
 {
@@ -51,7 +52,10 @@ public sealed class ConfinedFiles
         try { handle = Libc.OpenRead(real); }
         catch (IOException) { throw Changed(path); }
         var (kind, identity) = Libc.Stat(handle);
-        if (kind != PathKind.File || identity != checkedIdentity)
+        // Where the kernel says the opened file is: a folder above the allowed ones swapped for a link since the walk
+        // would lead elsewhere under the same name.
+        string? opened = new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+        if (kind != PathKind.File || identity != checkedIdentity || opened is null || !roots.Any(root => Inside(opened, root)))
         {
             handle.Dispose();
             throw Changed(path);
@@ -88,6 +92,7 @@ public sealed class ConfinedFiles
 
     IEnumerable<string> List(string folder, int depth)
     {
+        if (PathIdentity.Kind(folder) != PathKind.Folder) yield break;
         List<string> entries;
         try { entries = Directory.EnumerateFileSystemEntries(folder).Take(MaxListedEntries).ToList(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -117,6 +122,7 @@ public sealed class ConfinedFiles
         if (requested.Contains('\0')) throw new ReadRefusedException(ReadRefusal.Missing, "The path holds a NUL character.");
         string full = Path.GetFullPath(requested, roots[0]);
         var (current, rest) = Enter(full) ?? throw Outside(requested);
+        RequireRoot(current, requested);
         var pending = new LinkedList<string>(rest);
         int links = 0;
         while (pending.First is { } first)
@@ -141,6 +147,7 @@ public sealed class ConfinedFiles
                     if (Path.IsPathRooted(target))
                     {
                         (current, var inside) = Enter(target) ?? throw Outside(requested);
+                        RequireRoot(current, requested);
                         foreach (var component in Enumerable.Reverse(inside)) pending.AddFirst(component);
                     }
                     else
@@ -179,6 +186,13 @@ public sealed class ConfinedFiles
         return null;
     }
 
+    // An allowed folder replaced by a link since it was given would take the walk wherever the link leads.
+    static void RequireRoot(string root, string requested)
+    {
+        if (PathIdentity.Kind(root) != PathKind.Folder)
+            throw new ReadRefusedException(ReadRefusal.Missing, $"{requested}: the folder {root} is gone (deleted, moved or replaced since it was given).");
+    }
+
     static List<string> Components(string path)
     {
         string root = Path.GetPathRoot(path) ?? "";
@@ -189,7 +203,7 @@ public sealed class ConfinedFiles
         path.StartsWith(Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     ReadRefusedException Outside(string requested) => new(ReadRefusal.Outside,
-        $"{requested} leads outside the folders this reader was given ({string.Join(", ", roots)}).");
+        $"{requested} leads outside the allowed folders ({string.Join(", ", roots)}).");
 
     static ReadRefusedException Missing(string requested) => new(ReadRefusal.Missing, $"{requested}: no such file.");
 

@@ -24,7 +24,7 @@ public sealed class ExplorerLibraryTests
         Assert.Equal(4u, SeedPlane.SeedAt(3.5, 0)); // round half to even, as Python's round
         Assert.Equal(2u, SeedPlane.SeedAt(2.5, 0));
         Assert.Throws<InvalidValueException>(() => SeedPlane.Neighbours(double.NaN, 0));
-        Assert.Throws<InvalidValueException>(() => SeedPlane.Neighbours(0, 1e10));
+        Assert.Throws<InvalidValueException>(() => SeedPlane.Neighbours(0, 1.1e10));
     }
 
     [Fact]

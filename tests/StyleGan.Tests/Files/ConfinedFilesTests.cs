@@ -69,6 +69,20 @@ public sealed class ConfinedFilesTests : IDisposable
     }
 
     [Fact]
+    public void AFolderReplacedByALinkSinceItWasGivenIsNotFollowed()
+    {
+        string root = Path.Combine(inside, "root");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "b.txt"), "mine");
+        var files = new ConfinedFiles([root]);
+        Assert.Equal("mine"u8.ToArray(), files.ReadAllBytes("b.txt", 100));
+        Directory.Move(root, root + "-moved");
+        Directory.CreateSymbolicLink(root, outside);
+        Assert.Equal(ReadRefusal.Missing, Assert.Throws<ReadRefusedException>(() => files.ReadAllBytes("b.txt", 100)).Reason);
+        Assert.Empty(files.List(_ => true, depth: 2, limit: 100));
+    }
+
+    [Fact]
     public void AListingHoldsWhatCanBeOpenedAndNothingElse()
     {
         var files = new ConfinedFiles([inside]);

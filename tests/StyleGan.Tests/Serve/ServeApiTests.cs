@@ -129,7 +129,7 @@ public sealed class ServeApiTests : IDisposable
         {
             var (status, message) = await Open(path);
             Assert.True(status == 403, $"{path}: {status} {message}");
-            Assert.Contains("outside the folders", message);
+            Assert.Contains("outside the allowed folders", message);
         }
         Assert.Equal(404, (await Open("missing.pkl")).Item1);
         Assert.Equal(415, (await Open("notes.txt")).Item1);
