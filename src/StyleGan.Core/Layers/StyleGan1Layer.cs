@@ -32,7 +32,7 @@ public sealed class StyleGan1Layer : nn.Module, ISynthesisLayer
     /// <param name="resolution">Output resolution.</param>
     /// <param name="input">Const or dense for the first layer (4x4), null for a convolution.</param>
     /// <param name="up">Nearest 2x up-sampling before the convolution (the first layer of a block).</param>
-    /// <param name="blur">The [1,2,1] blur after an up-sampling convolution (config B onward).</param>
+    /// <param name="blur">The [1,2,1] blur after the up-sampling convolution (config B onward); a layer that does not up-sample is never blurred.</param>
     /// <param name="normalization">AdaIN (instance norm and styles) or pixel norm (no styles).</param>
     /// <param name="useNoise">Whether to add per-pixel noise with a learned per-channel weight.</param>
     public StyleGan1Layer(long inChannels, long outChannels, long wDim, int resolution, SynthesisInput? input, bool up, bool blur,
@@ -106,6 +106,7 @@ public sealed class StyleGan1Layer : nn.Module, ISynthesisLayer
     {
         if (up) x = BoxResample.UpscaleNearest(x);
         x = Conv2dResample.Apply(x, (weight! * weightGain).to(x.dtype), padding: 1);
-        return blur ? BoxResample.Blur(x) : x;
+        // networks_stylegan.py blurs only Conv0_up's output (blur(upscale2d_conv2d(x))); 4x4/Conv and Conv1 are plain conv2d.
+        return blur && up ? BoxResample.Blur(x) : x;
     }
 }
