@@ -10,7 +10,7 @@ public static class TruncationSweep
     /// <param name="sampler">The generator to sample.</param>
     /// <param name="seeds">One row each.</param>
     /// <param name="psis">One column each (1: no truncation, 0: the w_avg image).</param>
-    /// <param name="cutoff">Truncate only the first this-many ws (null: all).</param>
+    /// <param name="cutoff">Truncate only the first this-many ws (null: the network's own cutoff, else all).</param>
     /// <param name="classIndex">The class of a conditional network.</param>
     /// <param name="noise">The per-pixel noise.</param>
     public static Tensor Run(Sampler sampler, IReadOnlyList<uint> seeds, IReadOnlyList<double> psis, int? cutoff = null, int? classIndex = null,
@@ -21,7 +21,8 @@ public static class TruncationSweep
         using var scope = NewDisposeScope();
         var ws = sampler.MapSeeds(seeds, classIndex);
         var wAvg = sampler.WAvg.cpu();
-        var swept = stack(psis.Select(psi => WSpace.Truncate(ws, wAvg, psi, cutoff)).ToList(), 1); // [seeds, psis, num_ws, w_dim]
+        int? applied = sampler.Generator.Mapping.Cutoff(cutoff);
+        var swept = stack(psis.Select(psi => WSpace.Truncate(ws, wAvg, psi, applied)).ToList(), 1); // [seeds, psis, num_ws, w_dim]
         return sampler.Synthesize(swept.flatten(0, 1), noise).MoveToOuterDisposeScope();
     }
 }

@@ -18,6 +18,7 @@ public sealed class MappingNetwork : nn.Module
     readonly int cDim;
     readonly int? numWs;
     readonly double? wAvgBeta;
+    readonly int? defaultCutoff;
 
     /// <param name="zDim">Input latent size (0: labels only, as in the discriminator).</param>
     /// <param name="cDim">Conditioning label size (0: unconditional).</param>
@@ -30,6 +31,7 @@ public sealed class MappingNetwork : nn.Module
         this.cDim = cDim;
         this.numWs = numWs;
         wAvgBeta = config.WAvgBeta;
+        defaultCutoff = config.TruncationCutoff;
         int embedFeatures = cDim == 0 ? 0 : config.EmbedFeatures ?? wDim;
         int layerFeatures = config.LayerFeatures ?? wDim;
         // No layers (the 2019 paper's configs A and B, which have no mapping network): w is the normalized z.
@@ -49,13 +51,20 @@ public sealed class MappingNetwork : nn.Module
         if (numWs is not null && wAvgBeta is not null) register_buffer("w_avg", w_avg = zeros(wDim));
     }
 
+    /// <summary>
+    /// The cutoff a truncation applies: the one asked for, else the config's (<see cref="MappingConfig.TruncationCutoff"/>,
+    /// as NVIDIA's layer_idx &lt; truncation_cutoff: one past the last ws means every ws), else every ws (null).
+    /// </summary>
+    /// <param name="requested">The cutoff a caller named, or null.</param>
+    public int? Cutoff(int? requested) => requested ?? (defaultCutoff is int cutoff && numWs is int count ? Math.Min(cutoff, count) : defaultCutoff);
+
     /// <summary>The tracked mean of w (the centre the truncation trick pulls towards).</summary>
     public Tensor WAvg => w_avg ?? throw new InvalidOperationException("This mapping network does not track w_avg.");
 
     /// <param name="z">Latents [N, z_dim], or null when z_dim is 0.</param>
     /// <param name="c">Labels [N, c_dim], or null when c_dim is 0.</param>
     /// <param name="truncationPsi">1 = no truncation; below 1 pulls w towards w_avg.</param>
-    /// <param name="truncationCutoff">Truncate only the first this-many ws (null: all).</param>
+    /// <param name="truncationCutoff">Truncate only the first this-many ws (null: the config's cutoff, else all).</param>
     /// <param name="skipWAvgUpdate">Do not update w_avg even in training mode.</param>
     public Tensor forward(Tensor? z, Tensor? c, double truncationPsi = 1, int? truncationCutoff = null, bool skipWAvgUpdate = false)
     {
@@ -79,7 +88,7 @@ public sealed class MappingNetwork : nn.Module
 
         if (numWs is int count) x = x!.unsqueeze(1).repeat(1, count, 1);
 
-        return truncationPsi == 1 ? x! : WSpace.Truncate(x!, WAvg, truncationPsi, truncationCutoff);
+        return truncationPsi == 1 ? x! : WSpace.Truncate(x!, WAvg, truncationPsi, Cutoff(truncationCutoff));
     }
 
     /// <summary>The largest |psi| accepted: beyond it images are saturated noise (NVIDIA's figures use -1 to 2).</summary>

@@ -18,6 +18,12 @@ public sealed record MappingConfig
     public double LrMultiplier { get; init; } = 0.01;
     /// <summary>Decay of the tracked mean of w (null: not tracked).</summary>
     public double? WAvgBeta { get; init; } = 0.995;
+    /// <summary>
+    /// The truncation cutoff used where a truncation names none: 8 for the 2019 StyleGAN (G_style's
+    /// truncation_cutoff, so only the coarse ws are truncated), null (every ws) for StyleGAN2's.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] // StyleGAN2's configs stay as NVIDIA writes them
+    public int? TruncationCutoff { get; init; }
 }
 
 /// <summary>Arguments of the synthesis network, as StyleGAN2-ADA's <c>synthesis_kwargs</c>.</summary>

@@ -187,6 +187,7 @@ public static class NetworkLimits
                 throw new InvalidDataException($"{source}: the {network}'s {name}.lr_multiplier is {mapping.LrMultiplier}, not a positive number.");
             if (mapping.WAvgBeta is double beta && !(beta >= 0 && beta <= 1))
                 throw new InvalidDataException($"{source}: the {network}'s {name}.w_avg_beta is {beta}, outside [0, 1].");
+            if (mapping.TruncationCutoff is int cutoff) Range($"{name}.truncation_cutoff", cutoff, 0, MaxMappingLayers);
         }
 
         // channels(res) = channel_base / res would be 0 at the image resolution.

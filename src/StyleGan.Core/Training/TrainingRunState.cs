@@ -248,7 +248,12 @@ public sealed class TrainingRunState : IDisposable
             new GeneratorConfig
             {
                 ZDim = o.ZDim, CDim = labelDim, WDim = o.ZDim + (labelsBesideZ ?? 0), ImgResolution = resolution, ImgChannels = channels,
-                MappingKwargs = new MappingConfig { NumLayers = o.MappingLayers, EmbedFeatures = labelsBesideZ },
+                // The 2019 StyleGAN truncates only the first 8 ws (G_style's truncation_cutoff); Progressive GAN and StyleGAN2 all.
+                MappingKwargs = new MappingConfig
+                {
+                    NumLayers = o.MappingLayers, EmbedFeatures = labelsBesideZ,
+                    TruncationCutoff = o.Normalization == SynthesisNormalization.Adain ? 8 : null,
+                },
                 SynthesisKwargs = new SynthesisConfig
                 {
                     ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture,

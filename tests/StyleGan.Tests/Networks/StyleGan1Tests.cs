@@ -161,6 +161,34 @@ public sealed class StyleGan1Tests
         }
     }
 
+    // G_style's truncation: dlatents = lerp(dlatent_avg, dlatents, psi) where layer_idx < truncation_cutoff (8).
+    [Fact]
+    public void A2019NetworkTruncatesItsFirstEightWsUnlessACutoffIsNamed()
+    {
+        foreach (var (cfg, cutoff) in new[] { ("sg1-f", (int?)8), ("sg1-b", null) })
+        {
+            var options = Presets.Get(cfg, 64) with { ZDim = 16, ChannelMax = 8, Seed = 3 };
+            var (config, _) = TrainingRunState.NetworkConfigs(options, 64, 1, 0);
+            Assert.Equal(cutoff, config.MappingKwargs.TruncationCutoff);
+            Assert.Equal(config, GeneratorConfig.FromJson(config.ToJson(), "test"));
+        }
+        var (f, _) = TrainingRunState.NetworkConfigs(Presets.Get("sg1-f", 64) with { ZDim = 16, ChannelMax = 8 }, 64, 1, 0);
+        using var mapping = new MappingNetwork(16, 0, 16, numWs: 10, f.MappingKwargs);
+        mapping.eval();
+        using (no_grad()) mapping.WAvg.copy_(randn(16));
+        var z = randn(3, 16);
+        var ws = mapping.forward(z, null);
+        var expected = ws.clone();
+        expected.narrow(1, 0, 8).copy_(mapping.WAvg + (ws.narrow(1, 0, 8) - mapping.WAvg) * 0.7);
+        Assert.True(mapping.forward(z, null, truncationPsi: 0.7).allclose(expected, rtol: 1e-6, atol: 1e-6));
+        // A cutoff that is named wins; one past the last ws means every ws, as NVIDIA's layer_idx < cutoff.
+        var all = mapping.WAvg + (ws - mapping.WAvg) * 0.7;
+        Assert.True(mapping.forward(z, null, truncationPsi: 0.7, truncationCutoff: 10).allclose(all, rtol: 1e-6, atol: 1e-6));
+        using var small = new MappingNetwork(16, 0, 16, numWs: 6, f.MappingKwargs);
+        Assert.Equal(6, small.Cutoff(null));
+        Assert.Equal(2, small.Cutoff(2));
+    }
+
     [Fact]
     public void MixingRegularizationMixesOnlyInConfigF()
     {
