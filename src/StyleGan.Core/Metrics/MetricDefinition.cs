@@ -12,7 +12,7 @@ public sealed record MetricDefinition(string Name, MetricKind Kind, FeatureSpace
     int Neighbourhood = 3, PathLengthProtocol? PathLength = null)
 {
     /// <summary>Whether the metric compares with real images.</summary>
-    public bool UsesReal => Kind is not (MetricKind.InceptionScore or MetricKind.PathLength);
+    public bool UsesReal => Kind is not (MetricKind.InceptionScore or MetricKind.PathLength or MetricKind.ClassCoverage);
 
     /// <summary>Whether the metric needs every feature vector (not just their mean and covariance).</summary>
     public bool NeedsAllFeatures => Kind is MetricKind.Kid or MetricKind.PrecisionRecall or MetricKind.Cmmd;
@@ -22,6 +22,7 @@ public sealed record MetricDefinition(string Name, MetricKind Kind, FeatureSpace
     {
         MetricKind.PrecisionRecall => [$"{Name}_precision", $"{Name}_recall"],
         MetricKind.InceptionScore => [$"{Name}_mean", $"{Name}_std"],
+        MetricKind.ClassCoverage => [Name, $"{Name}_min", $"{Name}_max"],
         _ => [Name],
     };
 
@@ -45,6 +46,7 @@ public sealed record MetricDefinition(string Name, MetricKind Kind, FeatureSpace
                 MetricKind.PathLength => $"PPL in {PathLength!.Space}, {(PathLength.Full ? "full paths" : "end points")}, epsilon {PathLength.Epsilon:G}, " +
                     $"{(PathLength.Crop ? "centre crop" : "no crop")}, {GeneratedCount:N0} pairs, LPIPS (VGG16)",
                 MetricKind.Cmmd => $"CMMD (Gaussian kernel, sigma 10, scale 1000), {generated} against {real}, {SpaceName}",
+                MetricKind.ClassCoverage => $"classes holding at least {ClassCoverage.MinShare:P0} of {generated} (and the smallest and largest share), {SpaceName}",
                 _ => throw new InvalidOperationException($"No protocol text for {Kind}."),
             };
         }

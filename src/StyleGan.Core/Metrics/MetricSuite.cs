@@ -125,6 +125,11 @@ public static class MetricSuite
                     case MetricKind.Cmmd:
                         values[metric.Name] = MaximumMeanDiscrepancy.Compute(real!, fake);
                         break;
+                    case MetricKind.ClassCoverage:
+                        var classes = probabilities ?? throw new InvalidOperationException($"{network.Name} has no classes; {metric.Name} needs a classifier.");
+                        (int covered, values[metric.ResultNames[1]], values[metric.ResultNames[2]]) = ClassCoverage.Compute(classes.narrow(0, 0, metric.GeneratedCount));
+                        values[metric.Name] = covered;
+                        break;
                     default:
                         throw new InvalidOperationException($"{metric.Kind} is not a feature metric.");
                 }

@@ -32,6 +32,7 @@ public static class StandardMetrics
         new("kid10k_mnist", MetricKind.Kid, FeatureSpace.MnistClassifier, 10000),
         new("pr10k3_mnist", MetricKind.PrecisionRecall, FeatureSpace.MnistClassifier, 10000),
         new("is10k_mnist", MetricKind.InceptionScore, FeatureSpace.MnistClassifier, 10000),
+        new("classes1k_mnist", MetricKind.ClassCoverage, FeatureSpace.MnistClassifier, 1000),
     ];
 
     /// <summary>The setting that lists metrics (see InvalidValueException.Name); the CLI's <c>--metrics</c>.</summary>
