@@ -17,6 +17,7 @@ using Generator = StyleGan.Networks.Generator;
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --coverage FOLDER,FOLDER [--out DIR]   (classes the bundled classifier finds in folders of images)
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --metrics [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --augment [--shapes cpu-tiny,cifar32,small64] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --ada-compare RUN_A,RUN_B [--num 10000] [--threads 0] [--out DIR]
@@ -44,6 +45,12 @@ manual_seed(0);
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // keep the tables readable in logs
 Directory.CreateDirectory(options.OutDir);
 string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss");
+
+if (options.Coverage is { } coverageFolders)
+{
+    CoverageBench.Run(coverageFolders, Path.Combine("data", "mnist-classifier.safetensors"), Path.Combine(options.OutDir, $"coverage-{stamp}.json"));
+    return 0;
+}
 
 if (options.Curve is string runFolder)
 {
@@ -245,6 +252,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
     public bool Official { get; init; }
     public int Clients { get; init; } = 8;
     public IReadOnlyList<string>? AdaCompare { get; init; }
+    public IReadOnlyList<string>? Coverage { get; init; }
     public string Kernels { get; init; } = "checked";
     public bool ShapesGiven { get; init; }
     public IReadOnlyList<string> Files { get; init; } = [];
@@ -267,6 +275,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--official" => o with { Official = true },
                 "--clients" => o with { Clients = int.Parse(Next()) },
                 "--ada-compare" => o with { AdaCompare = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                "--coverage" => o with { Coverage = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
                 "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--workload" => o with { Workload = Next() },
@@ -278,7 +287,7 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--presets" => o with { Presets = PresetList(Next()) },
                 "--curve" => o with { Curve = Next() },
                 "--num" => o with { Num = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --official --metrics --augment --serve --clients N --ada-compare RUN_A,RUN_B"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}; options: --shapes (none: skip) --batch --warmup --iters --threads --out --presets all|NAME,NAME --curve RUN --num N --memory --files A,B --conv --kernels checked|libtorch --official --metrics --augment --serve --clients N --ada-compare RUN_A,RUN_B --coverage FOLDER,FOLDER"),
             };
         }
         return o;
