@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace StyleGan.Tests;
 
 /// <summary>
-/// A folder of reference vectors made by NVIDIA's official StyleGAN2-ADA code (ops, generator, discriminator, loss).
-/// The sets in the repository must be there; the extra sets beside it are tested when present and skipped otherwise.
+/// A folder of reference vectors: made by NVIDIA's official StyleGAN2-ADA code (ops, generator, discriminator, loss),
+/// or for the 2019 family by genforce's port of NVIDIA's StyleGAN and Progressive GAN (a generator and a discriminator
+/// per config). The sets in the repository must be there; the extra sets are tested when present and skipped otherwise.
 /// </summary>
 /// <param name="Name">What the set is, for skip messages.</param>
 /// <param name="Directory">Its folder, or null where the environment names none.</param>
@@ -28,6 +29,19 @@ public sealed record ReferenceSet(string Name, string? Directory, bool Required)
         {
             var directory = Environment.GetEnvironmentVariable("STYLEGAN_REFERENCE_DIR");
             return new("$STYLEGAN_REFERENCE_DIR", string.IsNullOrEmpty(directory) ? null : directory, Required: false);
+        }
+    }
+
+    /// <summary>The 2019 family's set, configs sg1-a, sg1-c and sg1-f at 32x32 (tests/fixtures/reference-sg1).</summary>
+    public static ReferenceSet StyleGan1InRepository => new("tests/fixtures/reference-sg1", ReferenceData.Fixture("reference-sg1"), Required: true);
+
+    /// <summary>Another set of the 2019 family's form, in the folder named by STYLEGAN_SG1_REFERENCE_DIR.</summary>
+    public static ReferenceSet StyleGan1FromEnvironment
+    {
+        get
+        {
+            var directory = Environment.GetEnvironmentVariable("STYLEGAN_SG1_REFERENCE_DIR");
+            return new("$STYLEGAN_SG1_REFERENCE_DIR", string.IsNullOrEmpty(directory) ? null : directory, Required: false);
         }
     }
 

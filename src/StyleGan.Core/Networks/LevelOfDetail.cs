@@ -23,8 +23,8 @@ public static class LevelOfDetail
     /// <summary>The resolution whose layers a network at this lod runs last (the fade's target): imgResolution / 2^floor(lod).</summary>
     public static int ActiveResolution(int imgResolution, double lod) => imgResolution >> (int)Math.Floor(lod);
 
-    /// <summary>A network's level of detail: its lod buffer's value, or 0 for a network that does not grow.</summary>
-    public static double Get(Tensor? buffer) => buffer is null ? 0 : buffer.item<float>();
+    /// <summary>A network's level of detail: its lod buffer's value (float32, or float64 in a network converted to float64), or 0 for a network that does not grow.</summary>
+    public static double Get(Tensor? buffer) => buffer is null ? 0 : buffer.dtype == ScalarType.Float64 ? buffer.item<double>() : buffer.item<float>();
 
     /// <summary>A growing network's lod buffer set to a value in [0, maxLod] (the 4x4 output).</summary>
     /// <param name="buffer">The network's lod buffer, or null for a network that does not grow.</param>
