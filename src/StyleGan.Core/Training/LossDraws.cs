@@ -15,4 +15,8 @@ public sealed record StyleMix(long Cutoff, Tensor Z);
 /// <param name="Mixing">Style mixing of every generator run in the phase (null: no mixing).</param>
 /// <param name="PathLengthNoise">The path length term's image-space directions, already divided by sqrt(H * W).</param>
 /// <param name="SynthesisNoise">Noise mode of every synthesis in the phase.</param>
-public sealed record LossDraws(StyleMix? Mixing = null, Tensor? PathLengthNoise = null, NoiseMode SynthesisNoise = NoiseMode.Random);
+/// <param name="GradientPenaltyFactors">
+/// WGAN-GP's per-sample factors [N, 1, 1, 1] in [0, 1) of the points where its gradient penalty is taken, real + (fake - real) * factor.
+/// </param>
+public sealed record LossDraws(StyleMix? Mixing = null, Tensor? PathLengthNoise = null, NoiseMode SynthesisNoise = NoiseMode.Random,
+    Tensor? GradientPenaltyFactors = null);

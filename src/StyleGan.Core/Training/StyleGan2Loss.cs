@@ -145,7 +145,7 @@ public sealed class StyleGan2Loss
         {
             // Progressive GAN's penalty: at a uniform random point between each real and a fake, with the reals' labels.
             if (fakes is null) using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
-            var u = rand(new long[] { realImg.shape[0], 1, 1, 1 }, dtype: realImg.dtype, device: realImg.device, generator: random);
+            var u = draws?.GradientPenaltyFactors ?? rand(new long[] { realImg.shape[0], 1, 1, 1 }, dtype: realImg.dtype, device: realImg.device, generator: random);
             var mixed = (realImg.detach() + (fakes - realImg.detach()) * u).detach().requires_grad_(true);
             var penalty = GanLosses.GradientPenalty(RunDiscriminator(mixed, realC), mixed);
             (penalty.mean() * (wganLambda * gain)).backward();
