@@ -15,6 +15,9 @@ namespace StyleGan.Training;
 public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyList<Parameter> Parameters, optim.Optimizer Optimizer, int Interval,
     double LearningRateRatio)
 {
+    /// <summary>Parameters among <see cref="Parameters"/> whose step is <see cref="OriginalUnits.StepFactor"/> of the optimizer's (the 2019 family's, see <see cref="OriginalUnits"/>).</summary>
+    public IReadOnlyList<Parameter> ScaledStep { get; init; } = [];
+
     /// <summary>
     /// The official schedule: with lazy regularization, a main phase every minibatch and a regularization phase every
     /// interval, sharing one Adam whose lr and betas are corrected by interval / (interval + 1); without, one 'both' phase.
@@ -35,19 +38,20 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
         SetRequiresGrad(discriminator.parameters(), false);
         var frozen = discriminator.BlockLayers.Take(frozenDLayers).SelectMany(layer => layer.parameters()).ToHashSet(ReferenceEqualityComparer.Instance);
         var trainedD = discriminator.parameters().Where(parameter => !frozen.Contains(parameter)).ToList();
-        foreach (var (isG, module, parameters, interval) in new (bool, nn.Module, List<Parameter>, int?)[] {
-            (true, generator, generator.parameters().ToList(), gRegInterval), (false, discriminator, trainedD, dRegInterval) })
+        foreach (var (isG, module, parameters, interval, scaled) in new (bool, nn.Module, List<Parameter>, int?, IReadOnlyList<Parameter>)[] {
+            (true, generator, generator.parameters().ToList(), gRegInterval, OriginalUnits.Of(generator)),
+            (false, discriminator, trainedD, dRegInterval, OriginalUnits.Of(discriminator).Where(parameter => !frozen.Contains(parameter)).ToList()) })
         {
             double ratio = interval is int k ? k / (k + 1.0) : 1;
             var adam = optim.Adam(parameters, learningRate * ratio, Math.Pow(beta1, ratio), Math.Pow(beta2, ratio), eps: 1e-8);
             if (interval is int regInterval)
             {
-                phases.Add(new(isG ? LossPhase.GMain : LossPhase.DMain, module, parameters, adam, 1, ratio));
-                phases.Add(new(isG ? LossPhase.GReg : LossPhase.DReg, module, parameters, adam, regInterval, ratio));
+                phases.Add(new(isG ? LossPhase.GMain : LossPhase.DMain, module, parameters, adam, 1, ratio) { ScaledStep = scaled });
+                phases.Add(new(isG ? LossPhase.GReg : LossPhase.DReg, module, parameters, adam, regInterval, ratio) { ScaledStep = scaled });
             }
             else
             {
-                phases.Add(new(isG ? LossPhase.GBoth : LossPhase.DBoth, module, parameters, adam, 1, ratio));
+                phases.Add(new(isG ? LossPhase.GBoth : LossPhase.DBoth, module, parameters, adam, 1, ratio) { ScaledStep = scaled });
             }
         }
         return phases;
@@ -68,7 +72,18 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
             foreach (var parameter in Parameters)
                 parameter.grad?.nan_to_num_(nan: 0, posinf: 1e5, neginf: -1e5);
         }
+        // Adam's moments do not depend on the step taken, so shortening these parameters' steps afterwards is exactly
+        // a learning rate of StepFactor times the optimizer's for them, without a parameter group of their own.
+        var before = ScaledStep.Select(parameter => parameter.detach().clone()).ToList();
         Optimizer.step();
+        using (no_grad())
+        {
+            foreach (var (parameter, previous) in ScaledStep.Zip(before))
+            {
+                parameter.sub_(previous).mul_(OriginalUnits.StepFactor).add_(previous);
+                previous.Dispose();
+            }
+        }
         return terms;
     }
 
