@@ -2,6 +2,7 @@ using Xunit.Abstractions;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Interactions;
+using StyleGan.Serve;
 using StyleGan.Tests.Cli;
 
 namespace StyleGan.Tests.Serve;
@@ -95,6 +96,18 @@ public sealed class ServeBrowserTests(ITestOutputHelper output)
         string dragged = ShownQuery(page);
         Assert.NotEqual(query, dragged);
         Assert.Equal((await server.Get($"/api/render?{dragged}")).Body, Shown(page));
+        Assert.Empty(page.FindElement(By.Id("message")).Text);
+
+        // The page's own POST passes the server's origin check (the browser sends Origin and Sec-Fetch-Site itself).
+        string other = Path.Combine(server.Folder, "other.pkl");
+        File.Copy(server.Network, other);
+        var path = page.FindElement(By.Id("network-path"));
+        path.Clear();
+        path.SendKeys(other);
+        page.FindElement(By.Id("open")).Click();
+        var opened = new OpenQA.Selenium.Support.UI.DefaultWait<ExploreServer>(server.Server) { Timeout = TimeSpan.FromSeconds(60), PollingInterval = TimeSpan.FromMilliseconds(50) };
+        opened.Until(s => s.Session?.Info.Path == other);
+        Settle(page, Renders(page));
         Assert.Empty(page.FindElement(By.Id("message")).Text);
     }
 }
