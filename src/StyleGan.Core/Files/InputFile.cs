@@ -33,4 +33,20 @@ public static class InputFile
         Require(path, what);
         return File.OpenRead(path);
     }
+
+    /// <summary>
+    /// As <see cref="OpenRead"/>, for a reader of a file format: a file that is there but cannot be read (no
+    /// permission, an I/O error) is an InvalidDataException naming it, as a damaged file is; a missing one stays a
+    /// FileNotFoundException, so that a front end names the option that gave it.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="what">What the file should be, for the message when it is missing.</param>
+    public static FileStream OpenData(string path, string what)
+    {
+        try { return OpenRead(path, what); }
+        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
+        }
+    }
 }

@@ -27,13 +27,7 @@ public static class NetworkFile
     /// <param name="parts">What to load: everything, or (to generate) only the sampler, which saves D's and G's memory and time.</param>
     public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All)
     {
-        FileStream stream;
-        try { stream = InputFile.OpenRead(path, "Network file"); }
-        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
-        }
-        return Load(stream, path, parts);
+        return Load(InputFile.OpenData(path, "Network file"), path, parts);
     }
 
     /// <summary>
@@ -46,18 +40,19 @@ public static class NetworkFile
     public static NetworkSet Load(FileStream stream, string path, NetworkParts parts = NetworkParts.All)
     {
         FileKind kind;
-        try { kind = Sniff(stream, path); }
+        try
+        {
+            kind = Sniff(stream, path);
+            if (kind == FileKind.Unknown)
+                throw new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl " +
+                    "or a rosinality stylegan2-pytorch .pt (TensorFlow-era StyleGAN/StyleGAN2 .pkl files must first be converted with NVIDIA's legacy.py).");
+        }
         catch
         {
             stream.Dispose();
             throw;
         }
-        var networks = kind switch
-        {
-            FileKind.Safetensors => LoadSafetensors(stream, path, parts),
-            FileKind.Torch => TorchNetworks.Load(stream, path, parts),
-            _ => throw Unknown(stream, path),
-        };
+        var networks = kind == FileKind.Safetensors ? LoadSafetensors(stream, path, parts) : TorchNetworks.Load(stream, path, parts);
         try
         {
             CheckFinite(networks, path);
@@ -68,13 +63,6 @@ public static class NetworkFile
             throw;
         }
         return networks;
-    }
-
-    static InvalidDataException Unknown(FileStream stream, string path)
-    {
-        stream.Dispose();
-        return new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl " +
-                "or a rosinality stylegan2-pytorch .pt (TensorFlow-era StyleGAN/StyleGAN2 .pkl files must first be converted with NVIDIA's legacy.py).");
     }
 
     // NaN or infinite weights make black images without an error; they mean a diverged run or a damaged file.

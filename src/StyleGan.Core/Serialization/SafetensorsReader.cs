@@ -49,13 +49,7 @@ public sealed class SafetensorsReader : IDisposable
     /// <param name="verifyChecksum">Check the data against the checksum in the metadata, when there is one (one pass over the file).</param>
     public static SafetensorsReader Open(string path, bool verifyChecksum = true)
     {
-        FileStream stream;
-        try { stream = InputFile.OpenRead(path, "Safetensors file"); }
-        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
-        }
-        return Open(stream, path, verifyChecksum);
+        return Open(InputFile.OpenData(path, "Safetensors file"), path, verifyChecksum);
     }
 
     /// <summary>As <see cref="Open(string, bool)"/>, from a file already open (read from its start; the reader owns it).</summary>

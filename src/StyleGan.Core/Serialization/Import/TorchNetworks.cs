@@ -22,13 +22,7 @@ public static class TorchNetworks
     /// <param name="parts">The networks to build (see NetworkParts); the others are read as data and dropped.</param>
     public static NetworkSet Load(string path, NetworkParts parts = NetworkParts.All)
     {
-        FileStream stream;
-        try { stream = Files.InputFile.OpenRead(path, "PyTorch file"); }
-        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
-        }
-        return Load(stream, path, parts);
+        return Load(Files.InputFile.OpenData(path, "PyTorch file"), path, parts);
     }
 
     /// <summary>As <see cref="Load(string, NetworkParts)"/>, from a file already open (read from its start; disposed here).</summary>

@@ -30,13 +30,7 @@ public static class TorchFile
     /// <param name="use">Builds the result from the loaded value.</param>
     internal static T Load<T>(string path, Func<object?, T> use)
     {
-        FileStream stream;
-        try { stream = Files.InputFile.OpenRead(path, "PyTorch file"); }
-        catch (Exception e) when (e is IOException and not FileNotFoundException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"{path}: cannot read the file ({e.Message}).", e);
-        }
-        return Load(stream, path, use);
+        return Load(Files.InputFile.OpenData(path, "PyTorch file"), path, use);
     }
 
     /// <summary>As <see cref="Load{T}(string, Func{object?, T})"/>, from a file already open (read from its start; disposed here).</summary>
