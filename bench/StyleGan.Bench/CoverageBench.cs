@@ -31,8 +31,8 @@ public static class CoverageBench
                 using var _ = no_grad();
                 return nn.functional.softmax(classifier.Logits(data.Images(indices)), 1);
             }).ToList());
-            var (covered, smallest, largest) = ClassCoverage.Compute(probabilities);
-            var shares = (bincount(probabilities.argmax(1), minlength: MnistClassifier.ClassCount).to(float64) / data.Count).data<double>().ToArray();
+            var shares = ClassCoverage.Shares(probabilities);
+            var (covered, smallest, largest) = ClassCoverage.Summarize(shares);
             table.AddRow(folder, $"{data.Count}", $"{covered}", $"{smallest:P1}", $"{largest:P1}", string.Join(" ", shares.Select(s => $"{s * 100:F0}")));
             rows.Add(new { folder, images = data.Count, covered, smallest, largest, shares });
         }

@@ -127,7 +127,7 @@ public static class MetricSuite
                         break;
                     case MetricKind.ClassCoverage:
                         var classes = probabilities ?? throw new InvalidOperationException($"{network.Name} has no classes; {metric.Name} needs a classifier.");
-                        (int covered, values[metric.ResultNames[1]], values[metric.ResultNames[2]]) = ClassCoverage.Compute(classes.narrow(0, 0, metric.GeneratedCount));
+                        (int covered, values[metric.ResultNames[1]], values[metric.ResultNames[2]]) = ClassCoverage.Summarize(ClassCoverage.Shares(classes.narrow(0, 0, metric.GeneratedCount)));
                         values[metric.Name] = covered;
                         break;
                     default:
