@@ -10,7 +10,7 @@ namespace StyleGan.Cli;
 /// <param name="writesFolder">Whether the command writes into an --outdir folder (otherwise it names its file itself).</param>
 public sealed class SamplingOptions(bool writesFolder = true)
 {
-    public Option<string> Network { get; } = new("--network") { Description = "Network: our .safetensors, an NVIDIA StyleGAN2-ADA .pkl or a rosinality .pt (G_ema is used)", Required = true };
+    public Option<string> Network { get; } = new("--network") { Description = "Network: our .safetensors, an NVIDIA .pkl (StyleGAN2-ADA, or TensorFlow-era StyleGAN, Progressive GAN, StyleGAN2) or a rosinality .pt (G_ema, or Gs, is used)", Required = true };
     public Option<int?> Class { get; } = new("--class") { Description = "Class label for a conditional network" };
     public Option<double> Trunc { get; } = new("--trunc") { Description = "Truncation psi (1: none)", DefaultValueFactory = _ => 1 };
     public Option<string> NoiseMode { get; } = new("--noise-mode") { Description = "const, random or none", DefaultValueFactory = _ => "const" };

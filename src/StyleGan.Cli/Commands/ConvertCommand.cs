@@ -9,7 +9,7 @@ public static class ConvertCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "An NVIDIA StyleGAN2-ADA .pkl, a rosinality .pt, or one of our .safetensors" };
+        var input = new Argument<string>("input") { Description = "An NVIDIA StyleGAN2-ADA .pkl, an NVIDIA TensorFlow-era .pkl (StyleGAN, Progressive GAN, StyleGAN2), a rosinality .pt, or one of our .safetensors" };
         var output = new Argument<string>("output") { Description = "The .safetensors network to write (G, D and G_ema under the official names)" };
         var force = new Option<bool>("--force") { Description = "Replace an existing output file" };
         var command = new Command("convert", "Convert a published network to our safetensors format, which every command reads.") { input, output, force };

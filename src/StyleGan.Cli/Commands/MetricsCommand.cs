@@ -15,7 +15,7 @@ public static class MetricsCommand
 {
     public static Command Create()
     {
-        var network = new Option<string[]>("--network") { Description = "Network(s) to score (G_ema): our checkpoints, exported networks, NVIDIA .pkl or rosinality .pt", Required = true, AllowMultipleArgumentsPerToken = true };
+        var network = new Option<string[]>("--network") { Description = "Network(s) to score (G_ema): our checkpoints, exported networks, NVIDIA .pkl (PyTorch or TensorFlow-era) or rosinality .pt", Required = true, AllowMultipleArgumentsPerToken = true };
         var dataOption = new Option<string?>("--data") { Description = "Real images (default: the bundled MNIST digits)" };
         var metricOptions = new MetricOptions("fid10k_mnist,is10k_mnist");
         var num = new Option<int?>("--num") { Description = "Generated images (path length: pairs) for every metric, instead of each metric's own count" };

@@ -10,7 +10,7 @@ public static class ServeCommand
 {
     public static Command Create()
     {
-        var network = new Option<string?>("--network") { Description = "Network to explore: ours, converted, an NVIDIA .pkl or a rosinality .pt" };
+        var network = new Option<string?>("--network") { Description = "Network to explore: ours, converted, an NVIDIA .pkl (PyTorch or TensorFlow-era) or a rosinality .pt" };
         var run = new Option<string?>("--run") { Description = "Training run folder to monitor (stats.jsonl, fakes grids, metric-*.jsonl)" };
         var folders = new Option<string[]>("--folder") { Description = "Another folder the page may open networks from; repeatable (the network's and the run's folders are always allowed)" };
         var port = new Option<int>("--port") { Description = "Port to listen on (0: any free one)", DefaultValueFactory = _ => 7860 };

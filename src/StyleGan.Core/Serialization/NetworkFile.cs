@@ -10,7 +10,8 @@ namespace StyleGan.Serialization;
 /// <summary>
 /// Reads and writes every network file the tool knows. It reads by content, not name: our safetensors (an exported
 /// network, or a training checkpoint, which adds training state to the same layout), NVIDIA's StyleGAN2-ADA
-/// pickles and rosinality's stylegan2-pytorch checkpoints. It writes our safetensors: G, D and G_ema under the
+/// pickles, NVIDIA's TensorFlow-era pickles (StyleGAN, Progressive GAN, StyleGAN2) and rosinality's stylegan2-pytorch
+/// checkpoints. It writes our safetensors: G, D and G_ema under the
 /// official names with the prefixes "G.", "D.", "G_ema.", their configs in the metadata, atomically and with a checksum.
 /// </summary>
 public static class NetworkFile
@@ -44,8 +45,8 @@ public static class NetworkFile
         {
             kind = Sniff(stream, path);
             if (kind == FileKind.Unknown)
-                throw new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl " +
-                    "or a rosinality stylegan2-pytorch .pt (TensorFlow-era StyleGAN/StyleGAN2 .pkl files must first be converted with NVIDIA's legacy.py).");
+                throw new InvalidDataException($"{path} is not a network file this tool reads: expected our .safetensors, an NVIDIA StyleGAN2-ADA .pkl, " +
+                    "an NVIDIA TensorFlow-era .pkl (StyleGAN, Progressive GAN, StyleGAN2) or a rosinality stylegan2-pytorch .pt.");
         }
         catch
         {

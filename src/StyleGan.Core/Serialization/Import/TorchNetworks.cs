@@ -37,8 +37,10 @@ public static class TorchNetworks
 
     static NetworkSet FromFile(object? value, string path, NetworkParts parts, long fileBytes)
     {
+        if (TensorFlowNetworks.Matches(value)) return TensorFlowNetworks.FromTuple((PyTuple)value!, path, parts, fileBytes);
         if (value is not PyDict top)
-            throw new InvalidDataException($"{path} holds no dictionary of networks: it is neither an NVIDIA StyleGAN2-ADA snapshot nor a rosinality checkpoint.");
+            throw new InvalidDataException($"{path} holds no dictionary of networks: it is neither an NVIDIA StyleGAN2-ADA snapshot, nor a TensorFlow-era " +
+                "(G, D, Gs) pickle, nor a rosinality checkpoint.");
         if (top.ContainsKey("G_ema") || top.ContainsKey("G")) return FromNvidia(top, path, parts, fileBytes);
         if (top.ContainsKey("g_ema") || top.ContainsKey("g")) return FromRosinality(top, path, parts);
         throw new InvalidDataException($"{path} holds the entries [{string.Join(", ", top.Keys)}] but no G/G_ema (NVIDIA) or g/g_ema (rosinality) network.");
@@ -163,7 +165,7 @@ public static class TorchNetworks
     };
 
     /// <summary>Loads every tensor by its official name; only names <paramref name="mayBeAbsent"/> allows may be missing.</summary>
-    static void Fill(nn.Module network, Dictionary<string, Tensor> tensors, string what, Func<string, bool>? mayBeAbsent = null)
+    internal static void Fill(nn.Module network, Dictionary<string, Tensor> tensors, string what, Func<string, bool>? mayBeAbsent = null)
     {
         LoadReport report;
         try { report = StateDict.Load(network, tensors.ToDictionary(kv => kv.Key, kv => kv.Value.to(float32)), strict: false); }

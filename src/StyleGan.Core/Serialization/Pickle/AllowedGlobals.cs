@@ -25,6 +25,10 @@ internal static class AllowedGlobals
             context.CheckArity(args, "torch_utils.persistence._reconstruct_persistent_obj", 1);
             return new PersistentObject(context.Arg<PyDict>(args, 0, "torch_utils.persistence._reconstruct_persistent_obj"));
         });
+        // NVIDIA's TensorFlow-era networks: StyleGAN's and StyleGAN2's dnnlib.tflib.network.Network, Progressive GAN's
+        // tfutil.Network. Their state is data (kwargs, variables as NumPy arrays, the source as text).
+        foreach (var (module, name) in new[] { ("dnnlib.tflib.network", "Network"), ("tfutil", "Network") })
+            names[$"{module}.{name}"] = new PickleGlobal(module, name, PythonBuiltins.ObjectClass(module, name));
         return names;
     }
 
