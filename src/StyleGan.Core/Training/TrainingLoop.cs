@@ -15,7 +15,8 @@ namespace StyleGan.Training;
 
 /// <summary>
 /// The StyleGAN2-ADA training loop (training/training_loop.py): each minibatch runs the G and D phases (lazy
-/// regularization at their intervals), updates G_ema and, every ADA interval, the augmentation probability; each tick logs; each snapshot writes a sample grid and a
+/// regularization at their intervals; a growing 2019 run, as StyleGAN's loop, D's first, its fakes with the reals'
+/// labels), updates G_ema and, every ADA interval, the augmentation probability; each tick logs; each snapshot writes a sample grid and a
 /// checkpoint, and evaluates the metrics asked for on G_ema. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It owns its run
 /// folder: it creates it, writes training_options.json there, and first deletes the temporary files that writes of
 /// killed runs left in it (reported as an event).
@@ -172,7 +173,8 @@ public sealed class TrainingLoop
             // Draw every phase's latents even when it is skipped, so the streams stay aligned with the batch index.
             var z = randn(new long[] { batch, options.ZDim }, device: device, generator: run.LatentRandom);
             var labelIndices = randint(0, data.Count, new long[] { batch }, generator: run.DataRandom).data<long>().Select(i => (int)i).ToArray();
-            var genLabels = LabelsFor(labelIndices);
+            // The 2019 D step gave the fakes the reals' labels (training/loss.py of StyleGAN); StyleGAN2-ADA draws them.
+            var genLabels = options.Growth is not null && phase.Module == run.D ? realLabels : LabelsFor(labelIndices);
             if (run.Counters.BatchIdx % phase.Interval != 0) continue;
 
             var terms = phase.Run(run.Loss, reals, realLabels, z, genLabels);

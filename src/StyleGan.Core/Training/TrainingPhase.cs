@@ -30,8 +30,9 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
     /// <param name="gRegInterval">Path length regularization every this many minibatches, or null for none.</param>
     /// <param name="dRegInterval">R1 every this many minibatches, or null to compute it in every D step.</param>
     /// <param name="frozenDLayers">Freeze-D: D's first this many layers (see <see cref="Discriminator.BlockLayers"/>) are not trained.</param>
+    /// <param name="discriminatorFirst">D's phases before G's, as the 2019 training loop runs them (StyleGAN2-ADA runs G's first).</param>
     public static List<TrainingPhase> Schedule(Generator generator, Discriminator discriminator, double learningRate = 0.0025,
-        double beta1 = 0, double beta2 = 0.99, int? gRegInterval = 4, int? dRegInterval = 16, int frozenDLayers = 0)
+        double beta1 = 0, double beta2 = 0.99, int? gRegInterval = 4, int? dRegInterval = 16, int frozenDLayers = 0, bool discriminatorFirst = false)
     {
         var phases = new List<TrainingPhase>();
         SetRequiresGrad(generator.parameters(), false);      // each phase turns on only what it trains
@@ -40,7 +41,8 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
         var trainedD = discriminator.parameters().Where(parameter => !frozen.Contains(parameter)).ToList();
         foreach (var (isG, module, parameters, interval, scaled) in new (bool, nn.Module, List<Parameter>, int?, IReadOnlyList<Parameter>)[] {
             (true, generator, generator.parameters().ToList(), gRegInterval, OriginalUnits.Of(generator)),
-            (false, discriminator, trainedD, dRegInterval, OriginalUnits.Of(discriminator).Where(parameter => !frozen.Contains(parameter)).ToList()) })
+            (false, discriminator, trainedD, dRegInterval, OriginalUnits.Of(discriminator).Where(parameter => !frozen.Contains(parameter)).ToList()) }
+            .OrderBy(network => network.Item1 == discriminatorFirst))
         {
             double ratio = interval is int k ? k / (k + 1.0) : 1;
             var adam = optim.Adam(parameters, learningRate * ratio, Math.Pow(beta1, ratio), Math.Pow(beta2, ratio), eps: 1e-8);

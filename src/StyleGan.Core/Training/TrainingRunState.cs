@@ -85,7 +85,8 @@ public sealed class TrainingRunState : IDisposable
             kind: options.Loss, wganLambda: options.WganLambda, wganEpsilon: options.WganEpsilon,
             augment: Augment is null ? null : images => Augment.forward(images, augmentRandom));
         Phases = TrainingPhase.Schedule(G, D, options.LearningRate, 0, 0.99,
-            options.PlWeight > 0 ? options.GRegInterval : null, options.DRegularized ? options.DRegInterval : null, options.FreezeD);
+            options.PlWeight > 0 ? options.GRegInterval : null, options.DRegularized ? options.DRegInterval : null, options.FreezeD,
+            discriminatorFirst: options.Growth is not null);
     }
 
     /// <summary>The level of detail the networks are at (0 unless they grow): G's, which D and G_ema follow.</summary>

@@ -96,6 +96,15 @@ public sealed class TrainingLoopTests : IDisposable
         Growth = new GrowthSchedule { InitialResolution = 4, TrainingKimg = 0.008, TransitionKimg = 0.008, Batch = new() { [8] = 2 }, LearningRate = new() { [8] = 0.002 } },
     };
 
+    [Fact]
+    public void TheGrowingRecipeStepsDBeforeGAsStyleGansLoopDoes()
+    {
+        using (var growing = NewRun(Growing("sg1-f")))
+            Assert.Equal([LossPhase.DBoth, LossPhase.GBoth], growing.Phases.Select(p => p.Phase));
+        using var stylegan2 = NewRun(Tiny);
+        Assert.Same(stylegan2.G, stylegan2.Phases[0].Module);
+    }
+
     [Theory]
     [InlineData("sg1-a")] // WGAN-GP, pixel norm, dense input
     [InlineData("sg1-f")] // R1, AdaIN, const, noise, style mixing
