@@ -32,6 +32,7 @@ public static partial class CliErrors
         [nameof(TrainingOptions.KeepSnapshots)] = "--keep", [nameof(TrainingOptions.Seed)] = "--seed",
         [nameof(TrainingOptions.Augment)] = "--aug", [nameof(TrainingOptions.AugmentP)] = "--p", [nameof(TrainingOptions.AdaTarget)] = "--target", [nameof(TrainingOptions.AdaKimg)] = "--ada-kimg",
         [nameof(TrainingOptions.AugmentPipe)] = "--augpipe", [nameof(TrainingOptions.FreezeD)] = "--freezed",
+        ["Growth.TrainingKimg"] = "--lod-kimg", ["Growth.TransitionKimg"] = "--fade-kimg",
         ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
         ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
         ["Threads"] = "--threads", ["ImageCount"] = "--num", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",

@@ -36,6 +36,8 @@ public static class TrainCommand
         var cbase = new Option<int?>("--cbase") { Description = "Channel base: channels(res) = min(cbase / res, cmax)" };
         var cmax = new Option<int?>("--cmax") { Description = "Maximum channels" };
         var mbstd = new Option<int?>("--mbstd-group") { Description = "Minibatch stddev group size" };
+        var lodKimg = new Option<double?>("--lod-kimg") { Description = "Progressive growing (sg1-* presets): kimg each resolution trains alone before the next fades in (NVIDIA's lod_training_kimg)" };
+        var fadeKimg = new Option<double?>("--fade-kimg") { Description = "Progressive growing (sg1-* presets): kimg each fade-in lasts (NVIDIA's lod_transition_kimg)" };
         var mirror = new Option<bool?>("--mirror") { Description = "Random x-flips of the real images" };
         var cond = new Option<bool?>("--cond") { Description = "Condition on the dataset's labels when it has them (default true)" };
         var aug = new Option<string?>("--aug") { Description = "Augmentation of D's inputs: ada (adaptive p, the default for new runs), fixed (needs --p) or noaug" };
@@ -52,7 +54,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a StyleGAN2 generator; Ctrl-C saves a checkpoint that --resume continues exactly.")
         {
             dataOption, outdir, cfg, resume, transfer, kimg, batch, snap, tick, keep, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax,
-            mbstd, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed, skipBad, threads, device,
+            mbstd, lodKimg, fadeKimg, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed, skipBad, threads, device,
         };
         metricOptions.AddTo(command);
 
@@ -78,6 +80,8 @@ public static class TrainCommand
             if (pipe is not null && mode == AugmentMode.Noaug) throw new UsageException("--augpipe names the pipeline of --aug ada or fixed, not of noaug.");
             var fromSource = mode == AugmentMode.Noaug || source is null ? null : Checkpoint.Augmentation(source, sourcePath!);
 
+            if (preset.Growth is null && (parse.GetValue(lodKimg) is not null || parse.GetValue(fadeKimg) is not null))
+                throw new UsageException($"--lod-kimg and --fade-kimg set progressive growing, which the {preset.Cfg} preset does not use; use an sg1-* preset.");
             int? batchGiven = parse.GetValue(batch);
             double? lrGiven = parse.GetValue(lr);
             return (preset with
@@ -105,6 +109,8 @@ public static class TrainCommand
                 {
                     Batch = batchGiven is null ? growth.Batch : new(),
                     LearningRate = lrGiven is null ? growth.LearningRate : new(),
+                    TrainingKimg = parse.GetValue(lodKimg) ?? growth.TrainingKimg,
+                    TransitionKimg = parse.GetValue(fadeKimg) ?? growth.TransitionKimg,
                 } : null,
                 Augment = mode,
                 AugmentPipe = pipe is not null ? AugmentPresets.Get(pipe) : fromSource?.Config ?? preset.AugmentPipe,
@@ -169,7 +175,7 @@ public static class TrainCommand
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint), parse.GetValue(skipBad));
                 var schedule = new TrainingSchedule(parse.GetValue(kimg), parse.GetValue(tick), parse.GetValue(snap), parse.GetValue(keep));
                 run = TrainingRunState.Resume(checkpoint, data, dev, schedule);
-                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed }
+                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, lodKimg, fadeKimg, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed }
                     .Where(option => parse.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToList();
                 if (ignored.Count > 0)
                     Console.Error.WriteLine($"stylegan: note: a resumed run keeps the options it was trained with; ignored: {string.Join(", ", ignored)} " +

@@ -131,6 +131,20 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void LodAndFadeFlagsSetTheGrowthSchedule()
+    {
+        var runs = Path.Combine(folder, "runs");
+        var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, "--cfg", "sg1-f", "--batch", "4",
+            "--lod-kimg", "0.004", "--fade-kimg", "0.002", "--kimg", "0.004", "--cbase", "64", "--cmax", "8", "--zdim", "8", "--mbstd-group", "2", "--threads", "1");
+        Assert.True(code == 0, error);
+        var growth = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory.GetDirectories(runs).Single(), "training_options.json")))
+            .RootElement.GetProperty("growth");
+        Assert.Equal(0.004, growth.GetProperty("training_kimg").GetDouble());
+        Assert.Equal(0.002, growth.GetProperty("transition_kimg").GetDouble());
+        Assert.Equal(8, growth.GetProperty("initial_resolution").GetInt32()); // the rest of the preset's schedule stays
+    }
+
+    [Fact]
     public void BatchAndLrFlagsHoldAtEveryResolutionOfAGrowingPreset()
     {
         var runs = Path.Combine(folder, "runs");

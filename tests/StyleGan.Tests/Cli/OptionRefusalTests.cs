@@ -39,6 +39,20 @@ public sealed class OptionRefusalTests : IDisposable
         Assert.False(Directory.Exists(runs));
     }
 
+    [Theory]
+    [InlineData("sg1-f", "--lod-kimg", "-1", "stylegan: error: --lod-kimg: ", "training length per resolution (kimg) -1")]
+    [InlineData("sg1-f", "--fade-kimg", "NaN", "stylegan: error: --fade-kimg: ", "fade-in length (kimg) NaN")]
+    [InlineData("cpu-tiny", "--lod-kimg", "8", "stylegan: error: ", "which the cpu-tiny preset does not use; use an sg1-* preset")]
+    public void GrowthScheduleFlagsAreCheckedAndOnlyForGrowingPresets(string cfg, string flag, string value, string start, string expected)
+    {
+        var runs = Path.Combine(folder, "runs");
+        var (code, error) = CliHarness.Run("train", "--data", CliHarness.TinyDataset(folder), "--outdir", runs, "--cfg", cfg, flag, value);
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.StartsWith(start, error);
+        Assert.Contains(expected, error);
+        Assert.False(Directory.Exists(runs));
+    }
+
     [Fact]
     public void PathLengthWithoutAMappingNetworkIsRefusedNotCrashed()
     {
