@@ -16,6 +16,12 @@ public sealed record GrowthSchedule
     /// <summary>Thousand images each fade-in to the next resolution lasts (600 in both papers).</summary>
     public double TransitionKimg { get; init; } = 600;
 
+    /// <summary>
+    /// Minibatches run at one lod, minibatch size and learning rate before the schedule is read again (the original's
+    /// minibatch_repeats, 4): the lod moves in steps of that many minibatches.
+    /// </summary>
+    public int MinibatchRepeats { get; init; } = 4;
+
     /// <summary>Minibatch size per resolution; resolutions not listed use TrainingOptions.Batch.</summary>
     public Dictionary<int, int> Batch { get; init; } = new();
 
@@ -45,6 +51,7 @@ public sealed record GrowthSchedule
             throw new InvalidValueException("Growth.InitialResolution", $"the initial resolution {InitialResolution} is not a power of two in [4, {Networks.NetworkLimits.MaxResolution}].");
         TrainingOptions.Range("Growth.TrainingKimg", TrainingKimg, "training length per resolution (kimg)", 0, 1e9);
         TrainingOptions.Range("Growth.TransitionKimg", TransitionKimg, "fade-in length (kimg)", 0, 1e9);
+        TrainingOptions.Range("Growth.MinibatchRepeats", MinibatchRepeats, "minibatches per schedule step", 1, 1_000_000);
         foreach (var (res, batch) in Batch)
             if (batch < 1 || batch > 4096 || batch % mbstdGroup != 0)
                 throw new InvalidValueException("Growth.Batch", $"the minibatch size {batch} at {res}x{res} is outside [1, 4096] or not a multiple of the minibatch-stddev group size {mbstdGroup}.");

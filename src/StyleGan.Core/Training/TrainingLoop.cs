@@ -16,7 +16,7 @@ namespace StyleGan.Training;
 /// <summary>
 /// The StyleGAN2-ADA training loop (training/training_loop.py): each minibatch runs the G and D phases (lazy
 /// regularization at their intervals; a growing 2019 run, as StyleGAN's loop, D's first, its fakes with the reals'
-/// labels), updates G_ema and, every ADA interval, the augmentation probability; each tick logs; each snapshot writes a sample grid and a
+/// labels, and its lod read every GrowthSchedule.MinibatchRepeats minibatches), updates G_ema and, every ADA interval, the augmentation probability; each tick logs; each snapshot writes a sample grid and a
 /// checkpoint, and evaluates the metrics asked for on G_ema. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It owns its run
 /// folder: it creates it, writes training_options.json there, and first deletes the temporary files that writes of
 /// killed runs left in it (reported as an event).
@@ -134,19 +134,22 @@ public sealed class TrainingLoop
         return TrainingOutcome.Finished;
     }
 
-    // The minibatch size of the next minibatch. A growing run first sets the lod of its networks from the images seen,
-    // resets the optimizers when layers appear (the original's reset_optimizer_state; the previous lod is the one the
-    // networks hold, which a checkpoint saves, so a resumed run resets where an uninterrupted one does), and sets the
-    // learning rate of the resolution.
+    // The minibatch size of the next minibatch. A growing run first reads its schedule, every MinibatchRepeats
+    // minibatches: it sets the lod of its networks from the images seen and resets the optimizers when layers appear
+    // (the original's reset_optimizer_state; the previous lod is the one the networks hold, which a checkpoint saves,
+    // so a resumed run resets where an uninterrupted one does). Then it sets the learning rate of the resolution.
     int PrepareMinibatch()
     {
         var options = run.Options;
         if (options.Growth is not GrowthSchedule growth) return options.Batch;
-        double lod = (float)growth.Lod(run.Counters.CurNimg / 1000.0, data.Resolution); // as the networks' float32 lod holds it
-        if (GrowthSchedule.NewLayers(run.Lod, lod))
-            foreach (var (_, optimizer) in run.Optimizers) AdamState.Reset(optimizer);
-        run.SetLod(lod);
-        int resolution = Networks.LevelOfDetail.ActiveResolution(data.Resolution, lod);
+        if (run.Counters.BatchIdx % growth.MinibatchRepeats == 0)
+        {
+            double lod = (float)growth.Lod(run.Counters.CurNimg / 1000.0, data.Resolution); // as the networks' float32 lod holds it
+            if (GrowthSchedule.NewLayers(run.Lod, lod))
+                foreach (var (_, optimizer) in run.Optimizers) AdamState.Reset(optimizer);
+            run.SetLod(lod);
+        }
+        int resolution = Networks.LevelOfDetail.ActiveResolution(data.Resolution, run.Lod);
         foreach (var phase in run.Phases) phase.SetLearningRate(options.LearningRateAt(resolution));
         return options.BatchAt(resolution);
     }

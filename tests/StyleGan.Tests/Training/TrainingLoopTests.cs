@@ -93,8 +93,33 @@ public sealed class TrainingLoopTests : IDisposable
     static TrainingOptions Growing(string cfg) => Presets.Get(cfg, 8) with
     {
         TotalKimg = 0.028, Batch = 4, ZDim = 8, ChannelBase = 64, ChannelMax = 8, MbstdGroup = 2, EmaKimg = 0.01, TickKimg = 0.008, SnapKimg = 1, Seed = 7,
-        Growth = new GrowthSchedule { InitialResolution = 4, TrainingKimg = 0.008, TransitionKimg = 0.008, Batch = new() { [8] = 2 }, LearningRate = new() { [8] = 0.002 } },
+        Growth = new GrowthSchedule
+        {
+            InitialResolution = 4, TrainingKimg = 0.008, TransitionKimg = 0.008, Batch = new() { [8] = 2 }, LearningRate = new() { [8] = 0.002 },
+            MinibatchRepeats = 1, // a fade of 4 minibatches, not one step
+        },
     };
+
+    [Fact]
+    public void AGrowingRunReadsItsScheduleOnceEveryMinibatchRepeats()
+    {
+        const int repeats = 3;
+        var options = Growing("sg1-f") with { TickKimg = 0.001 }; // a progress report after every minibatch
+        options = options with { Growth = options.Growth! with { MinibatchRepeats = repeats } };
+        using var run = NewRun(options);
+        var seen = new List<(double KimgAfter, double Lod)>();
+        new TrainingLoop(run, data, Path.Combine(folder, "repeats"), CPU, p => seen.Add((p.Kimg, run.Lod))).Run(CancellationToken.None);
+        // Minibatch k runs at the lod of the images seen before minibatch k - k % repeats.
+        for (int k = 0; k < seen.Count; k++)
+        {
+            int first = k - k % repeats;
+            double kimgBefore = first == 0 ? 0 : seen[first - 1].KimgAfter;
+            Assert.Equal((float)options.Growth.Lod(kimgBefore, data.Resolution), seen[k].Lod, 6);
+        }
+        Assert.Contains(seen, s => s.Lod is > 0 and < 1);
+        Assert.Contains(Enumerable.Range(1, seen.Count - 1), k => seen[k].Lod == seen[k - 1].Lod
+            && (float)options.Growth.Lod(seen[k - 1].KimgAfter, data.Resolution) != seen[k].Lod); // held where the schedule moved
+    }
 
     [Fact]
     public void TheGrowingRecipeStepsDBeforeGAsStyleGansLoopDoes()
