@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Remakes the control figures in docs/ from a network trained on the bundled MNIST (see the README's figures):
-#   bash docs/figures.sh NETWORK [THREADS]
-# Every figure is conditional on the digit 3 (the network is conditional), seeds and options as below.
+#   bash docs/figures.sh NETWORK [THREADS] [PREFIX]
+# Every figure is conditional on the digit 3 (the network is conditional), seeds and options as below. PREFIX names
+# the files of another network's set (sg1f- for the 2019 StyleGAN's figures).
 set -euo pipefail
 network=$1
 threads=${2:-2}
+prefix=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 stylegan() { dotnet run -c Release --project "$here/../src/StyleGan.Cli" --no-build -- "$@" --threads "$threads"; }
@@ -18,14 +20,14 @@ unzip -p "$here/../data/mnist32.zip" 00003/img00003200.png > "$work/three.png" #
 stylegan project --network "$network" --class 3 --target "$work/three.png" --steps 1000 --outdir "$work/project"
 stylegan directions --network "$network" --class 3 --top 5 --seeds 1 --strength 4 --steps 7 --outdir "$work/directions"
 
-cp "$work/coarse/grid.png" "$here/mix-coarse.png"
-cp "$work/middle/grid.png" "$here/mix-middle.png"
-cp "$work/noise/seed0007-samples.png" "$here/noise-samples.png"
-cp "$work/noise/seed0007-std.png" "$here/noise-std.png"
-cp "$work/noise/seed0007-layers.png" "$here/noise-layers.png"
-cp "$work/truncation/truncation.png" "$here/truncation.png"
-cp "$work/interpolate.gif" "$here/interpolate.gif"
-cp "$work/project/target.png" "$here/project-target.png"
-cp "$work/project/proj.png" "$here/project-result.png"
-cp "$work/directions/seed0001-directions.png" "$here/directions.png"
+cp "$work/coarse/grid.png" "$here/${prefix}mix-coarse.png"
+cp "$work/middle/grid.png" "$here/${prefix}mix-middle.png"
+cp "$work/noise/seed0007-samples.png" "$here/${prefix}noise-samples.png"
+cp "$work/noise/seed0007-std.png" "$here/${prefix}noise-std.png"
+cp "$work/noise/seed0007-layers.png" "$here/${prefix}noise-layers.png"
+cp "$work/truncation/truncation.png" "$here/${prefix}truncation.png"
+cp "$work/interpolate.gif" "$here/${prefix}interpolate.gif"
+cp "$work/project/target.png" "$here/${prefix}project-target.png"
+cp "$work/project/proj.png" "$here/${prefix}project-result.png"
+cp "$work/directions/seed0001-directions.png" "$here/${prefix}directions.png"
 rm -rf "$work"
