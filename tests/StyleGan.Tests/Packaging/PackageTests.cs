@@ -25,6 +25,12 @@ public sealed partial class PackageTests : IDisposable
 
     static readonly Dictionary<string, string> Unchanged = new();
 
+    /// <summary>nuget.org's largest package: 250 MB.</summary>
+    const long NuGetOrgLimit = 250L * 1024 * 1024;
+
+    /// <summary>The platforms the tool is packed for, as ToolPackageRuntimeIdentifiers lists them, in the feed's order.</summary>
+    static readonly string[] ToolPlatforms = ["linux-x64", "osx-arm64", "win-x64"];
+
     string In(params string[] parts) => Path.Combine([root, .. parts]);
 
     [Fact]
@@ -33,12 +39,14 @@ public sealed partial class PackageTests : IDisposable
     {
         string feed = In("feed");
         Dotnet(ReferenceData.RepositoryRoot.FullName, Unchanged, "pack", "-c", "Release", "--artifacts-path", In("build"), $"-p:PackageOutputPath={feed}/");
-        var packages = Directory.GetFiles(feed).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(2, packages.Length);
-        var core = PackageName().Match(packages[0]!);
+        var packages = Directory.GetFiles(feed).Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal).ToArray();
+        var core = PackageName().Match(packages[0]);
         Assert.True(core.Success && core.Groups[1].Value == "Core", $"not the library's package: {packages[0]}");
         string version = core.Groups[2].Value;
-        Assert.Equal($"StyleGan.Tool.{version}.nupkg", packages[1]);
+        // The tool: a pointer package and one package per platform, each with its own libtorch only.
+        Assert.Equal([$"StyleGan.Core.{version}.nupkg", $"StyleGan.Tool.{version}.nupkg", .. ToolPlatforms.Select(rid => $"StyleGan.Tool.{rid}.{version}.nupkg")], packages);
+        foreach (var package in packages)
+            Assert.True(new FileInfo(Path.Combine(feed, package)).Length <= NuGetOrgLimit, $"{package} is larger than nuget.org's {NuGetOrgLimit} bytes.");
 
         string network = In("stylegan2-ada-uncond-tiny.pkl");
         File.Copy(ReferenceData.Fixture("mixing/stylegan2-ada-uncond-tiny.pkl"), network);
@@ -51,7 +59,7 @@ public sealed partial class PackageTests : IDisposable
         Dotnet(In("app"), offTheMachinesCache, "add", "package", "TorchSharp-cpu", "--version", TorchSharpVersion());
         File.WriteAllText(In("app", "Program.cs"), ReadmeBlock.In("## Use as a library", "csharp"));
         Dotnet(In("app"), offTheMachinesCache, "run", "--", network, In("library.png"));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(feed, packages[0]!)),
+        Assert.Equal(File.ReadAllBytes(Path.Combine(feed, packages[0])),
             File.ReadAllBytes(In("packages", "stylegan.core", version, $"stylegan.core.{version}.nupkg")));
 
         // The tool, as the README installs it, run from a folder that no NuGet.config or repository is above.
