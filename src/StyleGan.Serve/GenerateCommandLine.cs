@@ -13,8 +13,8 @@ public static class GenerateCommandLine
     public static string For(ViewState state, NetworkInfo network, string? projectedWsFile = null)
     {
         var inv = CultureInfo.InvariantCulture;
-        var args = new List<string> { "stylegan", "generate", "--network", Quote(network.Path) };
-        if (state.Projection is not null) args.AddRange(["--projected-w", Quote(projectedWsFile ?? "projected_w.npz")]);
+        var args = new List<string> { "stylegan", "generate", "--network", ShellWord.Quote(network.Path) };
+        if (state.Projection is not null) args.AddRange(["--projected-w", ShellWord.Quote(projectedWsFile ?? "projected_w.npz")]);
         else if (state.X == Math.Floor(state.X) && state.Y == Math.Floor(state.Y)) args.AddRange(["--seeds", state.Seed.ToString(inv)]);
         else args.AddRange(["--position", string.Create(inv, $"{state.X:R},{state.Y:R}")]);
         if (state.Class is int c) args.AddRange(["--class", c.ToString(inv)]);
@@ -30,13 +30,9 @@ public static class GenerateCommandLine
         args.AddRange(["--outdir", "out"]);
         string generate = string.Join(" ", args);
         if (moves.Count == 0) return generate;
-        var directions = new List<string> { "stylegan", "directions", "--network", Quote(network.Path), "--top", network.Directions.ToString(inv) };
+        var directions = new List<string> { "stylegan", "directions", "--network", ShellWord.Quote(network.Path), "--top", network.Directions.ToString(inv) };
         if (state.Class is int k) directions.AddRange(["--class", k.ToString(inv)]);
         directions.AddRange(["--outdir", "directions"]);
         return $"{string.Join(" ", directions)} && {generate}";
     }
-
-    // Single quotes where the shell would split or expand the text.
-    static string Quote(string text) =>
-        text.All(ch => char.IsAsciiLetterOrDigit(ch) || "/._-+:=,".Contains(ch)) ? text : $"'{text.Replace("'", "'\\''")}'";
 }

@@ -205,7 +205,7 @@ public static class TrainCommand
                     .. ValueOf(parse, metricOptions.Clip), .. ValueOf(parse, metricOptions.Classifier),
                     .. parse.GetResult(device) is { Implicit: false } ? ["--device", parse.GetValue(device)!] : Array.Empty<string>()];
                 // Plain, never wrapped at the console's width: the command must paste as one line.
-                Console.WriteLine($"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: {string.Join(' ', again.Select(ShellWord))}");
+                Console.WriteLine($"Interrupted at kimg {run.Counters.CurNimg / 1000.0:F1}; continue with: {ShellWord.Join(again)}");
                 return 0;
             }
         }));
@@ -222,8 +222,4 @@ public static class TrainCommand
     // A metric option as the resume line repeats it: metrics are not training options, so a checkpoint does not keep them.
     static string[] ValueOf(ParseResult parse, Option<string?> option, bool path = true) =>
         parse.GetValue(option) is string value ? [option.Name, path ? Path.GetFullPath(value) : value] : [];
-
-    // A word as a POSIX shell reads it back: as it is when plain, else in single quotes.
-    static string ShellWord(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=+,@%".Contains(c))
-        ? word : $"'{word.Replace("'", "'\\''")}'";
 }
