@@ -51,7 +51,7 @@ public static class TrainCommand
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
 
-        var command = new Command("train", "Train a StyleGAN2 generator; Ctrl-C saves a checkpoint that --resume continues exactly.")
+        var command = new Command("train", "Train a generator (StyleGAN2, or the 2019 family with the sg1-* presets); Ctrl-C saves a checkpoint that --resume continues exactly.")
         {
             dataOption, outdir, cfg, resume, transfer, kimg, batch, snap, tick, keep, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax,
             mbstd, lodKimg, fadeKimg, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed, skipBad, threads, device,

@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Networks;
 
-/// <summary>The StyleGAN2 generator: mapping z -> w, then synthesis w -> image. Parameter names follow the official state dict.</summary>
+/// <summary>
+/// The generator of every family built here (StyleGAN2, StyleGAN 2019, Progressive GAN; its config chooses the parts):
+/// mapping z -> w, then synthesis w -> image. Parameter names follow the official state dict (StyleGAN2-ADA's; the
+/// README's naming contract for the 2019 networks).
+/// </summary>
 public sealed class Generator : nn.Module
 {
     public GeneratorConfig Config { get; }

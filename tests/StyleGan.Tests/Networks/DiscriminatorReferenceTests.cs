@@ -14,28 +14,13 @@ public sealed class DiscriminatorEnvironmentReferenceTests() : DiscriminatorRefe
 /// <summary>Our discriminator against a reference set; every size comes from the set's config.</summary>
 public abstract class DiscriminatorReferenceTests(ReferenceSet set) : IDisposable
 {
-    SafetensorsFile? reference;
-    Discriminator? discriminator;
+    readonly ReferenceNetwork<Discriminator> reference = ReferenceNetworks.Discriminator(set, "discriminator");
 
-    // Opened on first use, so that a test of an absent extra set is skipped rather than failed.
-    SafetensorsFile Reference => reference ??= set.Load("discriminator");
+    SafetensorsFile Reference => reference.File;
 
-    Discriminator Network
-    {
-        get
-        {
-            if (discriminator is not null) return discriminator;
-            discriminator = new Discriminator(DiscriminatorConfig.FromJson(Reference.Metadata["config"], set.Name));
-            StateDict.Load(discriminator, Reference.Tensors, prefix: "param.");
-            return discriminator;
-        }
-    }
+    Discriminator Network => reference.Network;
 
-    public void Dispose()
-    {
-        discriminator?.Dispose();
-        reference?.Dispose();
-    }
+    public void Dispose() => reference.Dispose();
 
     Tensor Ref(string name) => Reference[name];
     Tensor? Labels => Reference.Tensors.GetValueOrDefault("in.c");

@@ -15,29 +15,13 @@ public sealed class GeneratorEnvironmentReferenceTests() : GeneratorReferenceTes
 /// <summary>Our generator against a reference set; every size comes from the set's config.</summary>
 public abstract class GeneratorReferenceTests(ReferenceSet set) : IDisposable
 {
-    SafetensorsFile? reference;
-    Generator? generator;
+    readonly ReferenceNetwork<Generator> reference = ReferenceNetworks.Generator(set, "generator");
 
-    // Opened on first use, so that a test of an absent extra set is skipped rather than failed.
-    SafetensorsFile Reference => reference ??= set.Load("generator");
+    SafetensorsFile Reference => reference.File;
 
-    Generator Network
-    {
-        get
-        {
-            if (generator is not null) return generator;
-            generator = new Generator(GeneratorConfig.FromJson(Reference.Metadata["config"], set.Name));
-            StateDict.Load(generator, Reference.Tensors, prefix: "param.");
-            generator.eval();
-            return generator;
-        }
-    }
+    Generator Network => reference.Network;
 
-    public void Dispose()
-    {
-        generator?.Dispose();
-        reference?.Dispose();
-    }
+    public void Dispose() => reference.Dispose();
 
     Tensor Ref(string name) => Reference[name];
     Tensor? Labels => Reference.Tensors.GetValueOrDefault("in.c");

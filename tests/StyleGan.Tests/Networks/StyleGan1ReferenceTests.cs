@@ -62,27 +62,13 @@ static class StyleGan1Lods
 /// </summary>
 public abstract class StyleGan1GeneratorReferenceTests(ReferenceSet set, string preset) : IDisposable
 {
-    SafetensorsFile? reference;
-    Generator? generator;
+    readonly ReferenceNetwork<Generator> reference = ReferenceNetworks.Generator(set, $"{preset}-generator");
 
-    // Opened on first use, so that a test of an absent extra set is skipped rather than failed.
-    SafetensorsFile Reference => reference ??= set.Load($"{preset}-generator");
+    SafetensorsFile Reference => reference.File;
 
-    Generator Network => generator ??= Build();
+    Generator Network => reference.Network;
 
-    Generator Build()
-    {
-        var network = new Generator(GeneratorConfig.FromJson(Reference.Metadata["config"], set.Name));
-        StateDict.Load(network, Reference.Tensors, prefix: "param.");
-        network.eval();
-        return network;
-    }
-
-    public void Dispose()
-    {
-        generator?.Dispose();
-        reference?.Dispose();
-    }
+    public void Dispose() => reference.Dispose();
 
     Tensor Ref(string name) => Reference[name];
 
@@ -171,7 +157,7 @@ public abstract class StyleGan1GeneratorReferenceTests(ReferenceSet set, string 
         var (prefix, tolerance) = GradientReference.For(Reference, dtype, float32Gradients);
         foreach (var (lod, key) in StyleGan1Lods.Of(Reference))
         {
-            using var network = Build();
+            using var network = reference.Build();
             network.to(dtype);
             network.Synthesis.Lod = lod;
             var ws = network.Mapping.forward(Ref("in.z").to(dtype), null);
@@ -191,28 +177,15 @@ public abstract class StyleGan1GeneratorReferenceTests(ReferenceSet set, string 
 /// </summary>
 public abstract class StyleGan1DiscriminatorReferenceTests(ReferenceSet set, string preset) : IDisposable
 {
-    SafetensorsFile? reference;
-    Discriminator? discriminator;
-
-    // Opened on first use, so that a test of an absent extra set is skipped rather than failed.
-    SafetensorsFile Reference => reference ??= set.Load($"{preset}-discriminator");
-
-    Discriminator Network => discriminator ??= Build();
-
     // The file holds every learned tensor and the lod, not our fixed resampling filters: NVIDIA's networks have
     // no such variables (checked by LoadsEveryLearnedTensorUnderOurName).
-    Discriminator Build()
-    {
-        var network = new Discriminator(DiscriminatorConfig.FromJson(Reference.Metadata["config"], set.Name));
-        StateDict.Load(network, Reference.Tensors, prefix: "param.", strict: false);
-        return network;
-    }
+    readonly ReferenceNetwork<Discriminator> reference = ReferenceNetworks.Discriminator(set, $"{preset}-discriminator", strict: false);
 
-    public void Dispose()
-    {
-        discriminator?.Dispose();
-        reference?.Dispose();
-    }
+    SafetensorsFile Reference => reference.File;
+
+    Discriminator Network => reference.Network;
+
+    public void Dispose() => reference.Dispose();
 
     Tensor Ref(string name) => Reference[name];
 
@@ -266,7 +239,7 @@ public abstract class StyleGan1DiscriminatorReferenceTests(ReferenceSet set, str
         var (prefix, tolerance) = GradientReference.For(Reference, dtype, float32Gradients);
         foreach (var (lod, key) in StyleGan1Lods.Of(Reference))
         {
-            using var network = Build();
+            using var network = reference.Build();
             network.to(dtype);
             network.Lod = lod;
             var img = Ref("in.img").to(dtype).detach().requires_grad_(true);
