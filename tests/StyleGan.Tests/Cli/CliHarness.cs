@@ -29,7 +29,7 @@ public static class CliHarness
         var error = new StringWriter();
         var original = Console.Error;
         Console.SetError(error);
-        try { return (StyleGan.Cli.Program.Main(args), error.ToString()); }
+        try { return (StyleGan.Cli.Entry.Program.Main(args), error.ToString()); }
         finally { Console.SetError(original); }
     }
 

@@ -62,7 +62,7 @@ public sealed class PublishedNetworkTests : IDisposable
 
         var output = Path.Combine(folder, "seed42");
         int classIndex = (int)expected["seed42.c"].argmax().item<long>();
-        Assert.Equal(0, StyleGan.Cli.Program.Main(["generate", "--network", Fixture("stylegan2-ada-tiny.pkl"), "--seeds", "42", "--class", $"{classIndex}",
+        Assert.Equal(0, StyleGan.Cli.Entry.Program.Main(["generate", "--network", Fixture("stylegan2-ada-tiny.pkl"), "--seeds", "42", "--class", $"{classIndex}",
             "--trunc", "0.7", "--noise-mode", "const", "--outdir", output, "--threads", "1"]));
         using var bitmap = ImageFile.Decode(File.ReadAllBytes(Path.Combine(output, "seed0042.png")), SkiaSharp.SKColorType.Rgba8888,
             SkiaSharp.SKAlphaType.Unpremul, "seed0042.png");
@@ -117,12 +117,12 @@ public sealed class PublishedNetworkTests : IDisposable
     public void ConvertCommandWritesANetworkEveryCommandReads()
     {
         var output = Path.Combine(folder, "rosinality.safetensors");
-        Assert.Equal(0, StyleGan.Cli.Program.Main(["convert", Fixture("rosinality-tiny.pt"), output]));
+        Assert.Equal(0, StyleGan.Cli.Entry.Program.Main(["convert", Fixture("rosinality-tiny.pt"), output]));
         using (var networks = NetworkFile.Load(output)) Assert.NotNull(networks.GEma);
         var before = File.ReadAllBytes(output);
-        Assert.Equal(1, StyleGan.Cli.Program.Main(["convert", Fixture("stylegan2-ada-tiny.pkl"), output]));
+        Assert.Equal(1, StyleGan.Cli.Entry.Program.Main(["convert", Fixture("stylegan2-ada-tiny.pkl"), output]));
         Assert.Equal(before, File.ReadAllBytes(output));
-        Assert.Equal(0, StyleGan.Cli.Program.Main(["convert", Fixture("stylegan2-ada-tiny.pkl"), output, "--force"]));
+        Assert.Equal(0, StyleGan.Cli.Entry.Program.Main(["convert", Fixture("stylegan2-ada-tiny.pkl"), output, "--force"]));
     }
 
     [Fact]

@@ -69,12 +69,12 @@ public sealed class TensorFlowPickleTests : IDisposable
     {
         var pickle = Path.Combine(Fixtures, "stylegan-f-64.pkl");
         var images = Path.Combine(folder, "images");
-        Assert.Equal(0, StyleGan.Cli.Program.Main(["generate", "--network", pickle, "--seeds", "1-2", "--trunc", "0.7", "--noise-mode", "const",
+        Assert.Equal(0, StyleGan.Cli.Entry.Program.Main(["generate", "--network", pickle, "--seeds", "1-2", "--trunc", "0.7", "--noise-mode", "const",
             "--outdir", images, "--threads", "1"]));
         Assert.True(File.Exists(Path.Combine(images, "seed0002.png")));
 
         var converted = Path.Combine(folder, "converted.safetensors");
-        Assert.Equal(0, StyleGan.Cli.Program.Main(["convert", pickle, converted]));
+        Assert.Equal(0, StyleGan.Cli.Entry.Program.Main(["convert", pickle, converted]));
         using var expected = ReferenceData.Load(Fixtures, "stylegan-f-64-expected");
         using var networks = NetworkFile.Load(converted);
         using var _ = no_grad();

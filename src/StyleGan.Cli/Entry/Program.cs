@@ -1,8 +1,12 @@
 using System.CommandLine;
 using StyleGan.Cli.Commands;
 
-namespace StyleGan.Cli;
+namespace StyleGan.Cli.Entry;
 
+/// <summary>
+/// The entry point: the root command with every subcommand. Its own namespace, above the commands, which use the
+/// options and helpers of StyleGan.Cli below them.
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)

@@ -1,4 +1,4 @@
-namespace StyleGan.Metrics;
+namespace StyleGan.Metrics.Inception;
 
 /// <summary>
 /// The output channels of one of <see cref="InceptionV3"/>'s convolutions, asked for as the network is built: the
