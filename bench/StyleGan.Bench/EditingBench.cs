@@ -22,7 +22,7 @@ public static class EditingBench
             using var generator = new Generator(shape.G);
             var sampler = new Sampler(generator, batchSize: batch);
             var target = sampler.GenerateSeeds([1]);
-            foreach (var distance in new[] { ImageDistance.PixelMultiScale, ImageDistance.Lpips(lpips) })
+            foreach (var distance in new[] { ImageDistance.PixelMultiScale, lpips.ProjectionDistance() })
             {
                 const int steps = 12, warmup = 2;
                 var options = new ProjectorOptions { Steps = steps, WAvgSamples = 1000 };

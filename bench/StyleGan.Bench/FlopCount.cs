@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Networks;
 
 namespace StyleGan.Bench;

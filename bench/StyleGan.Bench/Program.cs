@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Bench;
+using StyleGan.Configs;
 using StyleGan.Layers;
 using StyleGan.Metrics;
 using StyleGan.Networks;

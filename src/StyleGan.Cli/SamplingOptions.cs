@@ -1,7 +1,9 @@
 using System.CommandLine;
+using StyleGan.Configs;
 using StyleGan.Files;
 using StyleGan.Generation;
 using StyleGan.Layers;
+using StyleGan.Networks;
 using StyleGan.Serialization;
 
 namespace StyleGan.Cli;
@@ -74,9 +76,9 @@ public sealed class SamplingOptions(bool writesFolder = true)
     /// <summary>const, random or none.</summary>
     public static NoiseMode ParseNoiseMode(string text) => text switch
     {
-        "const" => Layers.NoiseMode.Const,
-        "random" => Layers.NoiseMode.Random,
-        "none" => Layers.NoiseMode.None,
+        "const" => Configs.NoiseMode.Const,
+        "random" => Configs.NoiseMode.Random,
+        "none" => Configs.NoiseMode.None,
         var other => throw new UsageException($"--noise-mode '{other}' is not one of const, random, none."),
     };
 }

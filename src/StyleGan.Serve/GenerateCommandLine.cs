@@ -1,5 +1,7 @@
 using System.Globalization;
+using StyleGan.Configs;
 using StyleGan.Layers;
+using StyleGan.Networks;
 
 namespace StyleGan.Serve;
 

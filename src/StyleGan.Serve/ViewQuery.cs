@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using StyleGan.Configs;
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Layers;
+using StyleGan.Networks;
 
 namespace StyleGan.Serve;
 
@@ -36,7 +38,7 @@ public static class ViewQuery
 
         int? classIndex = Class(query, network);
 
-        double psi = Double(query, "psi", 1, -Networks.MappingNetwork.MaxTruncationPsi, Networks.MappingNetwork.MaxTruncationPsi);
+        double psi = Double(query, "psi", 1, -Networks.Truncation.MaxPsi, Networks.Truncation.MaxPsi);
         int? cutoff = query.ContainsKey("cutoff") ? Int(query, "cutoff", 0, network.NumWs) : null;
 
         uint? mixSeed = query.ContainsKey("mix") ? UInt(query, "mix", 0) : null;

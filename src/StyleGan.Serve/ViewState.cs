@@ -1,5 +1,6 @@
 using StyleGan.Editing;
 using StyleGan.Generation;
+using StyleGan.Networks;
 
 namespace StyleGan.Serve;
 

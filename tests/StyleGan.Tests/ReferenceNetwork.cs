@@ -1,3 +1,5 @@
+using StyleGan.Configs;
+using StyleGan.Formats;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using TorchSharp;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SkiaSharp;
 using Spectre.Console;
 using StyleGan.Data;
+using StyleGan.Images;
 
 namespace StyleGan.Cli.Commands;
 

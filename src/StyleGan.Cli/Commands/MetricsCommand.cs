@@ -41,7 +41,7 @@ public static class MetricsCommand
                 ? new OutputRule("--json", force: false, [dataPath, files.Inception, files.Vgg16, files.Clip, files.Classifier, .. parse.GetValue(network)!]).AppendedFile(requested)
                 : null;
             var truncation = new Truncation(parse.GetValue(trunc));
-            MappingNetwork.CheckTruncation(truncation.Psi, null, null);
+            Truncation.Check(truncation.Psi, null, null);
             foreach (var path in parse.GetValue(network)!) InputFile.Require(path, "Network file");
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             using var data = ImageDataset.Open(dataPath);

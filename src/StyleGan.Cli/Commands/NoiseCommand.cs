@@ -1,6 +1,7 @@
 using System.CommandLine;
 using StyleGan.Editing;
 using StyleGan.Images;
+using StyleGan.Networks;
 using StyleGan.Random;
 using static TorchSharp.torch;
 

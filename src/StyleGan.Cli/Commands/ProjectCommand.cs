@@ -40,7 +40,7 @@ public static class ProjectCommand
             var config = sampler.Generator.Config;
             using var targetImage = SquareImage.Load(parse.GetValue(target)!, config.ImgResolution, config.ImgChannels);
             using var lpips = LoadLpips(parse.GetValue(vgg), sampler.Device);
-            var distance = lpips is null ? ImageDistance.PixelMultiScale : ImageDistance.Lpips(lpips);
+            var distance = lpips is null ? ImageDistance.PixelMultiScale : lpips.ProjectionDistance();
             Console.WriteLine($"Projecting {parse.GetValue(target)} with {projector.Steps} steps, loss: {distance.Name}{(projector.WPlus ? ", W+" : "")}.");
 
             ProjectionStep? last = null;

@@ -50,7 +50,7 @@ public static class ServeCommand
             settings = settings with
             {
                 Device = computeDevice,
-                ProjectionDistance = _ => lpips.Value is { } loaded ? ImageDistance.Lpips(loaded) : ImageDistance.PixelMultiScale,
+                ProjectionDistance = _ => lpips.Value is { } loaded ? loaded.ProjectionDistance() : ImageDistance.PixelMultiScale,
             };
 
             // A host that cannot start is said in one line below (a port in use, say), not logged with its stack trace too.

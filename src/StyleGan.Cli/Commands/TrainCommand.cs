@@ -190,7 +190,7 @@ public static class TrainCommand
                 using var stop = new GracefulStop();
                 var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
                     report => new TrainingLoop(run, data, runFolder, dev, report,
-                        networks is null ? null : generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev)).Run(stop.Token));
+                        networks is null ? null : SnapshotMetrics.Logged(generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev))).Run(stop.Token));
                 if (outcome == TrainingOutcome.Finished)
                 {
                     AnsiConsole.MarkupLine($"Done: {Markup.Escape(runFolder)}");

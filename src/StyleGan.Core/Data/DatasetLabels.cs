@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Networks;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Networks;
 using System.IO.Compression;
 using System.Numerics;

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using StyleGan.Images;
 
 namespace StyleGan.Data;
 

@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Networks;
 using System.Numerics;
 using System.Text;

@@ -7,24 +7,6 @@ namespace StyleGan.Editing;
 /// <param name="Compute">(target, synthesized) to a scalar.</param>
 public sealed record ImageDistance(string Name, Func<Tensor, Tensor, Tensor> Compute)
 {
-    /// <summary>LPIPS (VGG16), the perceptual distance NVIDIA's projector minimizes (its own VGG16 export of the same features).</summary>
-    /// <param name="lpips">The loaded metric.</param>
-    public static ImageDistance Lpips(Metrics.Lpips lpips)
-    {
-        // A projection compares every step with one target: its features are computed once, outside every step's scope.
-        Tensor? seen = null;
-        Tensor[]? targetFeatures = null;
-        return new("LPIPS (VGG16, lpips v0.1)", (target, synthesized) =>
-        {
-            if (!ReferenceEquals(seen, target))
-            {
-                using (no_grad()) targetFeatures = lpips.Features(target).Select(f => f.detach().DetachFromDisposeScope()).ToArray();
-                seen = target;
-            }
-            return lpips.Distance(targetFeatures!, lpips.Features(synthesized)).sum();
-        });
-    }
-
     /// <summary>
     /// Without the VGG16 weights: the mean squared pixel error at full size and at each halving down to 8x8, summed.
     /// The coarse levels give the gradient a view of shapes that per-pixel error alone gets only slowly.

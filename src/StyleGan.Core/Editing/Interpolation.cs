@@ -1,4 +1,5 @@
 using StyleGan.Generation;
+using StyleGan.Networks;
 using static TorchSharp.torch;
 
 namespace StyleGan.Editing;

@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Generation;
 using StyleGan.Random;
 using TorchSharp;
@@ -105,7 +106,7 @@ public static class Projector
 
                 var w = wOpt + randn(wOpt.shape, generator: random, device: device) * wNoiseScale;
                 var ws = o.WPlus ? w : w.repeat(1, numWs, 1);
-                var image = sampler.Generator.Synthesis.forward(ws, Layers.NoiseMode.Const);
+                var image = sampler.Generator.Synthesis.forward(ws, Configs.NoiseMode.Const);
                 var dist = distance.Compute(targetSmall, Downsample(image));
                 var loss = dist + NoiseRegularization(noise) * o.RegularizeNoiseWeight;
                 loss.backward();

@@ -1,3 +1,4 @@
+using StyleGan.Formats;
 using StyleGan.Generation;
 using StyleGan.Serialization;
 using static TorchSharp.torch;

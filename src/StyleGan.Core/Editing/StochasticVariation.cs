@@ -1,5 +1,7 @@
+using StyleGan.Configs;
 using StyleGan.Generation;
 using StyleGan.Layers;
+using StyleGan.Networks;
 using static TorchSharp.torch;
 
 namespace StyleGan.Editing;

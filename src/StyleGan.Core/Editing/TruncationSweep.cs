@@ -1,4 +1,5 @@
 using StyleGan.Generation;
+using StyleGan.Networks;
 using static TorchSharp.torch;
 
 namespace StyleGan.Editing;
@@ -17,12 +18,12 @@ public static class TruncationSweep
         NoiseSettings? noise = null)
     {
         if (seeds.Count == 0 || psis.Count == 0) throw new InvalidValueException("Psi", "the truncation figure needs at least one seed and one psi.");
-        foreach (double psi in psis) Networks.MappingNetwork.CheckTruncation(psi, cutoff, sampler.NumWs, "Psi", "Cutoff");
+        foreach (double psi in psis) Networks.Truncation.Check(psi, cutoff, sampler.NumWs, "Psi", "Cutoff");
         using var scope = NewDisposeScope();
         var ws = sampler.MapSeeds(seeds, classIndex);
         var wAvg = sampler.WAvg.cpu();
         int? applied = sampler.Generator.Mapping.Cutoff(cutoff);
-        var swept = stack(psis.Select(psi => WSpace.Truncate(ws, wAvg, psi, applied)).ToList(), 1); // [seeds, psis, num_ws, w_dim]
+        var swept = stack(psis.Select(psi => Truncation.Apply(ws, wAvg, psi, applied)).ToList(), 1); // [seeds, psis, num_ws, w_dim]
         return sampler.Synthesize(swept.flatten(0, 1), noise).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Layers;
 
 namespace StyleGan.Generation;

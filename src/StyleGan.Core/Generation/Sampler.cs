@@ -1,4 +1,6 @@
+using StyleGan.Configs;
 using StyleGan.Layers;
+using StyleGan.Networks;
 using StyleGan.Random;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using StyleGan.Networks;
 using static TorchSharp.torch;
 
 namespace StyleGan.Generation;

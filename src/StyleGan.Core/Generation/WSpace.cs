@@ -5,19 +5,6 @@ namespace StyleGan.Generation;
 /// <summary>Pure operations on intermediate latents: ws are [N, num_ws, w_dim], one w per synthesis layer.</summary>
 public static class WSpace
 {
-    /// <summary>w_avg + (ws - w_avg) * psi on the first <paramref name="cutoff"/> ws (all when null), as NVIDIA's mapping network does.</summary>
-    /// <param name="ws">[N, num_ws, w_dim], or [N, w_dim] for a single w.</param>
-    /// <param name="wAvg">The tracked mean of w [w_dim].</param>
-    /// <param name="psi">1: unchanged.</param>
-    /// <param name="cutoff">How many leading ws to truncate (null: all).</param>
-    public static Tensor Truncate(Tensor ws, Tensor wAvg, double psi, int? cutoff = null)
-    {
-        if (psi == 1) return ws;
-        if (cutoff is not int count || ws.ndim != 3 || count >= ws.shape[1]) return wAvg.to(ws.dtype) + (ws - wAvg.to(ws.dtype)) * psi;
-        var head = wAvg.to(ws.dtype) + (ws.narrow(1, 0, count) - wAvg.to(ws.dtype)) * psi;
-        return cat([head, ws.narrow(1, count, ws.shape[1] - count)], 1);
-    }
-
     /// <summary>Style mixing: <paramref name="target"/>'s ws with the listed layers taken from <paramref name="source"/>.</summary>
     /// <param name="target">[N, num_ws, w_dim]: the ws that keep every other layer.</param>
     /// <param name="source">[N or 1, num_ws, w_dim]: the ws the listed layers come from.</param>

@@ -1,5 +1,4 @@
 using SkiaSharp;
-using StyleGan.Data;
 using static TorchSharp.torch;
 
 namespace StyleGan.Images;

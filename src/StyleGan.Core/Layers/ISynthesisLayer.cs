@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using StyleGan.Configs;
 using static TorchSharp.torch;
 
 namespace StyleGan.Layers;

@@ -1,4 +1,5 @@
 using TorchSharp;
+using StyleGan.Configs;
 using StyleGan.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

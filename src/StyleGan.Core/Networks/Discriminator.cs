@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Ops;
 using static TorchSharp.torch;
 

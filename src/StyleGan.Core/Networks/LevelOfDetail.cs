@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using static TorchSharp.torch;
 
 namespace StyleGan.Networks;

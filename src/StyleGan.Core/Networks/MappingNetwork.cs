@@ -1,4 +1,4 @@
-using StyleGan.Generation;
+using StyleGan.Configs;
 using StyleGan.Layers;
 using StyleGan.Ops;
 using static TorchSharp.torch;
@@ -68,7 +68,7 @@ public sealed class MappingNetwork : nn.Module
     /// <param name="skipWAvgUpdate">Do not update w_avg even in training mode.</param>
     public Tensor forward(Tensor? z, Tensor? c, double truncationPsi = 1, int? truncationCutoff = null, bool skipWAvgUpdate = false)
     {
-        CheckTruncation(truncationPsi, truncationCutoff, numWs);
+        Truncation.Check(truncationPsi, truncationCutoff, numWs);
         Tensor? x = null;
         var dtype = layers.Count > 0 ? layers[0].DType : Required(z, "z").dtype;
         if (zDim > 0) x = Normalization.NormalizeSecondMoment(Required(z, "z").to(dtype));
@@ -88,24 +88,7 @@ public sealed class MappingNetwork : nn.Module
 
         if (numWs is int count) x = x!.unsqueeze(1).repeat(1, count, 1);
 
-        return truncationPsi == 1 ? x! : WSpace.Truncate(x!, WAvg, truncationPsi, Cutoff(truncationCutoff));
-    }
-
-    /// <summary>The largest |psi| accepted: beyond it images are saturated noise (NVIDIA's figures use -1 to 2).</summary>
-    public const double MaxTruncationPsi = 100;
-
-    /// <summary>Refuses a truncation psi that is not a number within ±<see cref="MaxTruncationPsi"/>, or a cutoff outside [0, num_ws].</summary>
-    /// <param name="psi">The truncation psi.</param>
-    /// <param name="cutoff">The number of ws truncated, or null for all.</param>
-    /// <param name="numWs">The network's number of ws, or null where not known yet.</param>
-    /// <param name="psiSetting">The setting the psi came from, named by a refusal.</param>
-    /// <param name="cutoffSetting">The setting the cutoff came from, named by a refusal.</param>
-    public static void CheckTruncation(double psi, int? cutoff, int? numWs, string psiSetting = "TruncationPsi", string cutoffSetting = "TruncationCutoff")
-    {
-        if (!double.IsFinite(psi) || Math.Abs(psi) > MaxTruncationPsi)
-            throw new InvalidValueException(psiSetting, $"the truncation psi {psi} is not a number in [-{MaxTruncationPsi}, {MaxTruncationPsi}] (1: no truncation, 0.7: NVIDIA's usual).");
-        if (cutoff is int layers && (layers < 0 || numWs is int count && layers > count))
-            throw new InvalidValueException(cutoffSetting, $"the truncation cutoff {layers} is outside [0, {numWs}], the network's number of ws.");
+        return truncationPsi == 1 ? x! : Truncation.Apply(x!, WAvg, truncationPsi, Cutoff(truncationCutoff));
     }
 
     static Tensor Required(Tensor? t, string name) =>

@@ -1,4 +1,5 @@
 using TorchSharp;
+using StyleGan.Configs;
 using StyleGan.Layers;
 using StyleGan.Ops;
 using TorchSharp.Modules;

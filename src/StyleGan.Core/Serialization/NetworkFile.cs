@@ -1,7 +1,8 @@
 using System.Text.Json;
+using StyleGan.Configs;
 using StyleGan.Files;
+using StyleGan.Formats;
 using StyleGan.Networks;
-using StyleGan.Serialization.Import;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 

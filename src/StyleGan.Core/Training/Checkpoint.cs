@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StyleGan.Augment;
+using StyleGan.Configs;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 namespace StyleGan.Training;
 
 /// <summary>
@@ -35,7 +36,7 @@ public sealed record GrowthSchedule
     {
         double phase = TrainingKimg + TransitionKimg;
         double index = phase > 0 ? Math.Floor(kimg / phase) : 0;
-        double lod = Networks.ChannelRule.Log2Resolution(resolution) - Math.Floor(Math.Log2(InitialResolution)) - index;
+        double lod = Configs.ChannelRule.Log2Resolution(resolution) - Math.Floor(Math.Log2(InitialResolution)) - index;
         if (TransitionKimg > 0) lod -= Math.Max(kimg - index * phase - TrainingKimg, 0) / TransitionKimg;
         return Math.Max(lod, 0);
     }
@@ -47,8 +48,8 @@ public sealed record GrowthSchedule
     /// <summary>Checks the schedule against a final resolution and the minibatch-stddev group, naming the first value out of range.</summary>
     public void Validate(int mbstdGroup)
     {
-        if (!(InitialResolution >= 4 && InitialResolution <= Networks.NetworkLimits.MaxResolution && System.Numerics.BitOperations.IsPow2(InitialResolution)))
-            throw new InvalidValueException("Growth.InitialResolution", $"the initial resolution {InitialResolution} is not a power of two in [4, {Networks.NetworkLimits.MaxResolution}].");
+        if (!(InitialResolution >= 4 && InitialResolution <= Configs.NetworkLimits.MaxResolution && System.Numerics.BitOperations.IsPow2(InitialResolution)))
+            throw new InvalidValueException("Growth.InitialResolution", $"the initial resolution {InitialResolution} is not a power of two in [4, {Configs.NetworkLimits.MaxResolution}].");
         TrainingOptions.Range("Growth.TrainingKimg", TrainingKimg, "training length per resolution (kimg)", 0, 1e9);
         TrainingOptions.Range("Growth.TransitionKimg", TransitionKimg, "fade-in length (kimg)", 0, 1e9);
         TrainingOptions.Range("Growth.MinibatchRepeats", MinibatchRepeats, "minibatches per schedule step", 1, 1_000_000);

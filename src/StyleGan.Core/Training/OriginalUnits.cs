@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Networks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 namespace StyleGan.Training;
 
 /// <summary>
@@ -9,8 +10,8 @@ namespace StyleGan.Training;
 /// </summary>
 public static class Presets
 {
-    static readonly (string Name, Networks.Architecture Value)[] Architectures =
-        [("orig", Networks.Architecture.Orig), ("skip", Networks.Architecture.Skip), ("resnet", Networks.Architecture.Resnet)];
+    static readonly (string Name, Configs.Architecture Value)[] Architectures =
+        [("orig", Configs.Architecture.Orig), ("skip", Configs.Architecture.Skip), ("resnet", Configs.Architecture.Resnet)];
 
     /// <summary>StyleGAN2's table 2 (its generator and discriminator architectures) as presets, G in the rows and D in the columns.</summary>
     public static readonly IReadOnlyList<string> ArchitectureTable = Architectures.SelectMany(g => Architectures.Select(d => $"sg2-{g.Name}-{d.Name}")).ToList();
@@ -37,7 +38,7 @@ public static class Presets
         "paper512" => Make(cfg, kimg: 25000, batch: 64, mbstd: 8, fmaps: 1, channelMax: 512, lr: 0.0025, gamma: 0.5, ema: 20, ramp: null, map: 8),
         "paper1024" => Make(cfg, kimg: 25000, batch: 32, mbstd: 4, fmaps: 1, channelMax: 512, lr: 0.002, gamma: 2, ema: 10, ramp: null, map: 8),
         "cifar" => Make(cfg, kimg: 100000, batch: 64, mbstd: 32, fmaps: 1, channelMax: 512, lr: 0.0025, gamma: 0.01, ema: 500, ramp: 0.05, map: 2)
-            with { PlWeight = 0, StyleMixing = 0, DArchitecture = Networks.Architecture.Orig },
+            with { PlWeight = 0, StyleMixing = 0, DArchitecture = Configs.Architecture.Orig },
         // The paper's table compares architectures at its config E; here at the cpu-tiny size, everything else equal
         // (and, as in the paper, without augmentation).
         _ when ArchitectureTable.Contains(cfg) => Get("cpu-tiny", resolution) with
@@ -58,13 +59,13 @@ public static class Presets
         {
             Cfg = cfg,
             Loss = row == 'a' ? AdversarialLoss.WganGp : AdversarialLoss.Logistic,
-            Resampling = row == 'a' ? Networks.Resampling.Nearest : Networks.Resampling.NearestBlur,
+            Resampling = row == 'a' ? Configs.Resampling.Nearest : Configs.Resampling.NearestBlur,
             MappingLayers = row >= 'c' ? 8 : 0,
-            Normalization = row >= 'c' ? Networks.SynthesisNormalization.Adain : Networks.SynthesisNormalization.PixelNorm,
-            Input = row >= 'd' ? Networks.SynthesisInput.Const : Networks.SynthesisInput.Dense,
+            Normalization = row >= 'c' ? Configs.SynthesisNormalization.Adain : Configs.SynthesisNormalization.PixelNorm,
+            Input = row >= 'd' ? Configs.SynthesisInput.Const : Configs.SynthesisInput.Dense,
             UseNoise = row >= 'e',
             StyleMixing = row == 'f' ? 0.9 : 0,
-            GArchitecture = Networks.Architecture.Orig, DArchitecture = Networks.Architecture.Orig, Augment = Augment.AugmentMode.Noaug,
+            GArchitecture = Configs.Architecture.Orig, DArchitecture = Configs.Architecture.Orig, Augment = Augment.AugmentMode.Noaug,
             LearningRate = 0.001, Gamma = row == 'a' ? 0 : 10, PlWeight = 0, ConvClamp = null, GRegInterval = null, DRegInterval = null,
             Growth = new GrowthSchedule
             {
@@ -75,7 +76,7 @@ public static class Presets
         };
     }
 
-    static Networks.Architecture ArchitectureOf(string name) => Architectures.First(a => a.Name == name).Value;
+    static Configs.Architecture ArchitectureOf(string name) => Architectures.First(a => a.Name == name).Value;
 
     // train.py's 'auto' for one GPU: batch and gamma from the resolution.
     static TrainingOptions Auto(int resolution)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using StyleGan.Metrics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,12 +9,10 @@ public sealed class TrainingLog : IDisposable
 {
     readonly StreamWriter jsonl;
     readonly SummaryWriter tensorboard;
-    readonly string folder;
 
     /// <param name="folder">The run folder.</param>
     public TrainingLog(string folder)
     {
-        this.folder = folder;
         jsonl = new StreamWriter(new FileStream(Path.Combine(folder, "stats.jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
         tensorboard = utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
     }
@@ -30,18 +27,13 @@ public sealed class TrainingLog : IDisposable
             tensorboard.add_scalar(name, (float)value, (int)Math.Round(kimg * 1000));
     }
 
-    /// <summary>Appends metric results to the run folder's metric-NAME.jsonl files and to TensorBoard as Metrics/RESULT.</summary>
+    /// <summary>Metric results to TensorBoard as Metrics/RESULT (the metrics keep their own metric-NAME.jsonl).</summary>
     /// <param name="kimg">Where training stands.</param>
-    /// <param name="snapshot">The checkpoint scored (its file name).</param>
-    /// <param name="reports">The results.</param>
-    public void WriteMetrics(double kimg, string snapshot, IReadOnlyList<MetricReport> reports)
+    /// <param name="results">Each result by name.</param>
+    public void WriteMetrics(double kimg, IEnumerable<KeyValuePair<string, double>> results)
     {
-        foreach (var report in reports)
-        {
-            MetricLog.Append(MetricLog.RunFile(folder, report.Metric.Name), [MetricLog.Line(report, snapshot, kimg)]);
-            foreach (var (name, value) in report.Results)
-                tensorboard.add_scalar($"Metrics/{name}", (float)value, (int)Math.Round(kimg * 1000));
-        }
+        foreach (var (name, value) in results)
+            tensorboard.add_scalar($"Metrics/{name}", (float)value, (int)Math.Round(kimg * 1000));
     }
 
     public void Dispose() => jsonl.Dispose();

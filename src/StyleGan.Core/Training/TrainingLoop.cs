@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
+using StyleGan.Configs;
 using StyleGan.Data;
 using StyleGan.Files;
 using StyleGan.Generation;
 using StyleGan.Images;
 using StyleGan.Layers;
-using StyleGan.Metrics;
 using StyleGan.Networks;
 using StyleGan.Random;
 using TorchSharp;
@@ -33,17 +33,17 @@ public sealed class TrainingLoop
     readonly string outdir;
     readonly Device device;
     readonly Action<TrainingProgress>? report;
-    readonly Func<Networks.Generator, IReadOnlyList<MetricReport>>? snapshotMetrics;
+    readonly SnapshotScorer? snapshotMetrics;
 
     /// <param name="run">Networks, optimizers and state (fresh or restored from a checkpoint).</param>
     /// <param name="data">Real images (and labels).</param>
     /// <param name="outdir">Run folder for checkpoints, grids and logs.</param>
     /// <param name="device">Where tensors are computed.</param>
     /// <param name="report">Called after every minibatch.</param>
-    /// <param name="snapshotMetrics">Scores G_ema at each snapshot (not at an interruption, which should stop at once), e.g. with
-    /// <see cref="MetricSuite.Evaluate"/>; its results go to metric-NAME.jsonl, TensorBoard (Metrics/NAME) and the progress line. Null: none.</param>
+    /// <param name="snapshotMetrics">Scores G_ema at each snapshot (not at an interruption, which should stop at once), e.g.
+    /// StyleGan.Metrics' SnapshotMetrics.Logged; its results go to TensorBoard (Metrics/NAME) and the progress line. Null: none.</param>
     public TrainingLoop(TrainingRunState run, ImageDataset data, string outdir, Device device, Action<TrainingProgress>? report = null,
-        Func<Networks.Generator, IReadOnlyList<MetricReport>>? snapshotMetrics = null)
+        SnapshotScorer? snapshotMetrics = null)
     {
         this.snapshotMetrics = snapshotMetrics;
         this.run = run;
@@ -120,9 +120,9 @@ public sealed class TrainingLoop
                 message = (message is null ? "" : message + "\n") + $"saved {name}";
                 if (snapDue && snapshotMetrics is not null)
                 {
-                    var reports = snapshotMetrics(run.GEma);
-                    log.WriteMetrics(c.CurNimg / 1000.0, name, reports);
-                    message += "\n" + string.Join("  ", reports.SelectMany(r => r.Results).Select(kv => $"{kv.Key} {kv.Value:G5}"));
+                    var results = snapshotMetrics(run.GEma, outdir, name, c.CurNimg / 1000.0);
+                    log.WriteMetrics(c.CurNimg / 1000.0, results);
+                    message += "\n" + string.Join("  ", results.Select(kv => $"{kv.Key} {kv.Value:G5}"));
                 }
                 // Snapshots and metrics are maintenance, as in the official loop: the tick's sec/kimg leaves them out (a
                 // snapshot falls inside a tick where the snapshot interval is not a multiple of the tick's).

@@ -1,4 +1,5 @@
 using StyleGan.Augment;
+using StyleGan.Configs;
 using StyleGan.Networks;
 
 namespace StyleGan.Training;

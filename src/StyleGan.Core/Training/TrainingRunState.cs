@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using StyleGan.Augment;
+using StyleGan.Configs;
 using StyleGan.Data;
+using StyleGan.Formats;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using TorchSharp;

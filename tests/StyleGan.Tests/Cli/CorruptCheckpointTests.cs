@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using StyleGan.Cli;
+using StyleGan.Formats;
 using StyleGan.Serialization;
 
 namespace StyleGan.Tests.Cli;

@@ -1,5 +1,6 @@
 using SkiaSharp;
 using StyleGan.Data;
+using StyleGan.Images;
 
 namespace StyleGan.Tests.Data;
 

@@ -1,7 +1,9 @@
+using StyleGan.Configs;
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Images;
 using StyleGan.Layers;
+using StyleGan.Networks;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Editing;

@@ -1,6 +1,8 @@
+using StyleGan.Configs;
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Layers;
+using StyleGan.Networks;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Editing;

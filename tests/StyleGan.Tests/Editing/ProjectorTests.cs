@@ -39,7 +39,7 @@ public sealed class ProjectorTests
         using var lpips = StyleGan.Metrics.Lpips.Load(ReferenceData.Fixture("lpips/lin-narrow.pth"), ReferenceData.Fixture("lpips/vgg16-narrow.pth"));
         var sampler = TinyGenerator.Sampler(noiseStrength: 0);
         var target = sampler.GenerateSeeds([4]);
-        var steps = Projector.Run(sampler, target, ImageDistance.Lpips(lpips), new ProjectorOptions { Steps = 60, WAvgSamples = 500 }).ToList();
+        var steps = Projector.Run(sampler, target, lpips.ProjectionDistance(), new ProjectorOptions { Steps = 60, WAvgSamples = 500 }).ToList();
         Assert.True(steps[^1].Distance < steps[0].Distance / 2, $"LPIPS {steps[0].Distance:G3} -> {steps[^1].Distance:G3}");
         using var _ = no_grad();
         Assert.Equal(steps[^1].Distance, lpips.forward(target, steps[^1].Image).sum().ToDouble(), 5);

@@ -1,3 +1,4 @@
+using StyleGan.Formats;
 using StyleGan.Images;
 using StyleGan.Serialization;
 using static TorchSharp.torch;

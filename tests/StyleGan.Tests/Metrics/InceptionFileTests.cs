@@ -1,7 +1,7 @@
 using StyleGan.Images;
 using StyleGan.Metrics;
 using StyleGan.Runtime;
-using StyleGan.Serialization.Pickle;
+using StyleGan.Formats.Pickle;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Metrics;

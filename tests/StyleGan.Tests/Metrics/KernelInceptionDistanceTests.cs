@@ -1,4 +1,5 @@
 using TorchSharp;
+using StyleGan.Formats;
 using StyleGan.Metrics;
 using StyleGan.Serialization;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using StyleGan.Cli;
+using StyleGan.Formats;
 using StyleGan.Metrics;
 using StyleGan.Runtime;
 using StyleGan.Serialization;

@@ -1,3 +1,4 @@
+using StyleGan.Formats;
 using StyleGan.Metrics;
 using StyleGan.Serialization;
 using Xunit.Abstractions;

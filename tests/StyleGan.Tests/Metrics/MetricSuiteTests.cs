@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Data;
 using StyleGan.Generation;
 using StyleGan.Images;

@@ -1,3 +1,4 @@
+using StyleGan.Configs;
 using StyleGan.Generation;
 using StyleGan.Layers;
 using StyleGan.Metrics;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using TorchSharp;
+using StyleGan.Formats;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using static TorchSharp.torch;

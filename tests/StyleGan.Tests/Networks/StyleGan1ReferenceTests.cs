@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Text.Json;
+using StyleGan.Configs;
+using StyleGan.Formats;
 using StyleGan.Layers;
 using StyleGan.Networks;
 using StyleGan.Serialization;

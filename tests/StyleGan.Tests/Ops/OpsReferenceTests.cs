@@ -1,3 +1,4 @@
+using StyleGan.Formats;
 using StyleGan.Layers;
 using StyleGan.Ops;
 using StyleGan.Serialization;

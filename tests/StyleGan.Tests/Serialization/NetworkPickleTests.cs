@@ -1,4 +1,5 @@
-using StyleGan.Serialization.Pickle;
+using StyleGan.Formats.Pickle;
+using StyleGan.Formats;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

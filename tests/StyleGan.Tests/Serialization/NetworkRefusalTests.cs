@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using StyleGan.Configs;
+using StyleGan.Formats;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using static TorchSharp.torch;

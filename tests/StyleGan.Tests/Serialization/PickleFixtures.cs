@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StyleGan.Formats;
 using StyleGan.Serialization;
 using static TorchSharp.torch;
 

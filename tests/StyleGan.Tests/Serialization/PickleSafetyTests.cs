@@ -1,4 +1,4 @@
-using StyleGan.Serialization.Pickle;
+using StyleGan.Formats.Pickle;
 
 namespace StyleGan.Tests.Serialization;
 

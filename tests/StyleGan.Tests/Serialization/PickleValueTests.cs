@@ -1,5 +1,5 @@
 using System.Numerics;
-using StyleGan.Serialization.Pickle;
+using StyleGan.Formats.Pickle;
 
 namespace StyleGan.Tests.Serialization;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using StyleGan.Serialization.Pickle;
+using StyleGan.Formats.Pickle;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using StyleGan.Generation;
 using StyleGan.Images;
+using StyleGan.Networks;
 using StyleGan.Serialization;
 using StyleGan.Serve;
 using StyleGan.Tests.Cli;

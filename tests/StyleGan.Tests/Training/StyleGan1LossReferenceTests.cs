@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using StyleGan.Configs;
+using StyleGan.Formats;
 using StyleGan.Layers;
 using StyleGan.Networks;
 using StyleGan.Serialization;

@@ -2,6 +2,7 @@ using StyleGan.Augment;
 using System.Security.Cryptography;
 using StyleGan.Data;
 using StyleGan.Images;
+using StyleGan.Metrics;
 using StyleGan.Serialization;
 using StyleGan.Training;
 using TorchSharp;
@@ -202,7 +203,7 @@ public sealed class TrainingLoopTests : IDisposable
         using var measured = NewRun(options);
         var outdir = Path.Combine(folder, "measured");
         var lines = new List<string>();
-        new TrainingLoop(measured, data, outdir, CPU, p => { if (p.Event is not null) lines.Add(p.Event); }, Score).Run(CancellationToken.None);
+        new TrainingLoop(measured, data, outdir, CPU, p => { if (p.Event is not null) lines.Add(p.Event); }, SnapshotMetrics.Logged(Score)).Run(CancellationToken.None);
 
         Assert.Equal(2, scored.Count); // at 16 and 32 images
         var logged = File.ReadAllLines(Path.Combine(outdir, "metric-fid50k_full.jsonl")).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
