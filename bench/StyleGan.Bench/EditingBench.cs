@@ -2,7 +2,6 @@ using Spectre.Console;
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Metrics;
-using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Bench;

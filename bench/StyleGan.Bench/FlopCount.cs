@@ -1,5 +1,4 @@
 using StyleGan.Configs;
-using StyleGan.Networks;
 
 namespace StyleGan.Bench;
 

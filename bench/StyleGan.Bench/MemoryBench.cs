@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Configs;
-using StyleGan.Layers;
 using StyleGan.Runtime;
 using StyleGan.Serialization;
 using StyleGan.Training;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Bench;
 using StyleGan.Configs;
-using StyleGan.Layers;
 using StyleGan.Metrics;
 using StyleGan.Networks;
 using StyleGan.Runtime;

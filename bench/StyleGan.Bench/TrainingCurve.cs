@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Spectre.Console;
 using StyleGan.Data;
-using StyleGan.Files;
 using StyleGan.Generation;
-using StyleGan.Images;
 using StyleGan.Metrics;
 using StyleGan.Serialization;
 using StyleGan.Training;

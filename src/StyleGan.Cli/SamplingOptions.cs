@@ -2,7 +2,6 @@ using System.CommandLine;
 using StyleGan.Configs;
 using StyleGan.Files;
 using StyleGan.Generation;
-using StyleGan.Layers;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 

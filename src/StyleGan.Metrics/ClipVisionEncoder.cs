@@ -2,7 +2,6 @@ using StyleGan.Formats;
 using StyleGan.Metrics.Clip;
 using StyleGan.Ops;
 using StyleGan.Runtime;
-using StyleGan.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

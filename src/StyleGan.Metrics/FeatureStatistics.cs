@@ -1,4 +1,3 @@
-using StyleGan.Formats;
 using static TorchSharp.torch;
 
 namespace StyleGan.Metrics;

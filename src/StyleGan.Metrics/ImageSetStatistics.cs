@@ -2,7 +2,6 @@ using SkiaSharp;
 using StyleGan.Data;
 using StyleGan.Formats;
 using StyleGan.Images;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Metrics;

@@ -2,7 +2,6 @@ using StyleGan.Formats;
 using StyleGan.Metrics.Inception;
 using StyleGan.Ops;
 using StyleGan.Runtime;
-using StyleGan.Serialization;
 using StyleGan.Formats.Pickle;
 using TorchSharp;
 using TorchSharp.Modules;

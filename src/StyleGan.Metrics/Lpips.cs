@@ -1,7 +1,6 @@
 using StyleGan.Editing;
 using StyleGan.Formats;
 using StyleGan.Ops;
-using StyleGan.Serialization;
 using StyleGan.Formats.Pickle;
 using TorchSharp;
 using TorchSharp.Modules;

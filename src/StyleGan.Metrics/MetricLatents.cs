@@ -1,4 +1,3 @@
-using StyleGan.Configs;
 using StyleGan.Data;
 using static TorchSharp.torch;
 using GeneratorConfig = StyleGan.Configs.GeneratorConfig;

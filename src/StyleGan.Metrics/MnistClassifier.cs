@@ -2,7 +2,6 @@ using StyleGan.Formats;
 using StyleGan.Images;
 using StyleGan.Files;
 using StyleGan.Runtime;
-using StyleGan.Serialization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

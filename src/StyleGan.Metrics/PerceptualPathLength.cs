@@ -1,6 +1,5 @@
 using StyleGan.Configs;
 using StyleGan.Generation;
-using StyleGan.Layers;
 using StyleGan.Ops;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;

@@ -1,7 +1,6 @@
 using StyleGan.Data;
 using StyleGan.Formats;
 using StyleGan.Runtime;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Metrics;

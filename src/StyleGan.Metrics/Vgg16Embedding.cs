@@ -1,6 +1,5 @@
 using StyleGan.Formats;
 using StyleGan.Ops;
-using StyleGan.Serialization;
 using StyleGan.Formats.Pickle;
 using TorchSharp;
 using TorchSharp.Modules;

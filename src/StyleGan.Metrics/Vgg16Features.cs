@@ -2,7 +2,6 @@ using System.Globalization;
 using StyleGan.Formats;
 using StyleGan.Ops;
 using StyleGan.Runtime;
-using StyleGan.Serialization;
 using StyleGan.Formats.Pickle;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,7 +1,6 @@
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Images;
-using StyleGan.Networks;
 using StyleGan.Serialization;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using StyleGan.Configs;
-using StyleGan.Layers;
 using StyleGan.Networks;
 
 namespace StyleGan.Serve;

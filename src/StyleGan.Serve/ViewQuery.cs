@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using StyleGan.Configs;
 using StyleGan.Editing;
 using StyleGan.Generation;
-using StyleGan.Layers;
 using StyleGan.Networks;
 
 namespace StyleGan.Serve;

@@ -1,5 +1,4 @@
 using StyleGan.Formats;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests;

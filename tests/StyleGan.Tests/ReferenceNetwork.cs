@@ -1,7 +1,6 @@
 using StyleGan.Configs;
 using StyleGan.Formats;
 using StyleGan.Networks;
-using StyleGan.Serialization;
 using TorchSharp;
 
 namespace StyleGan.Tests;

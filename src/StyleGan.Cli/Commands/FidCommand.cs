@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using StyleGan.Metrics;
-using StyleGan.Runtime;
 
 namespace StyleGan.Cli.Commands;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Images;
-using StyleGan.Networks;
 using StyleGan.Random;
 using static TorchSharp.torch;
 

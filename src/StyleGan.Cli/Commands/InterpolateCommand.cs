@@ -1,7 +1,6 @@
 using System.CommandLine;
 using StyleGan.Editing;
 using StyleGan.Images;
-using StyleGan.Networks;
 using StyleGan.Random;
 
 namespace StyleGan.Cli.Commands;

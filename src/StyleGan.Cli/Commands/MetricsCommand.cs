@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using StyleGan.Data;
 using StyleGan.Files;
-using StyleGan.Generation;
 using StyleGan.Metrics;
 using StyleGan.Networks;
 using StyleGan.Serialization;

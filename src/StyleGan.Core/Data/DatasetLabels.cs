@@ -1,5 +1,4 @@
 using StyleGan.Configs;
-using StyleGan.Networks;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;

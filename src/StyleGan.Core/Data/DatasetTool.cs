@@ -1,7 +1,5 @@
 using StyleGan.Configs;
-using StyleGan.Networks;
 using System.IO.Compression;
-using System.Numerics;
 using System.Text;
 using SkiaSharp;
 using StyleGan.Files;

@@ -1,5 +1,4 @@
 using StyleGan.Configs;
-using StyleGan.Networks;
 using System.Numerics;
 using System.Text;
 using SkiaSharp;

@@ -1,4 +1,3 @@
-using StyleGan.Configs;
 using StyleGan.Generation;
 using StyleGan.Random;
 using TorchSharp;

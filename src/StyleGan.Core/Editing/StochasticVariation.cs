@@ -1,6 +1,5 @@
 using StyleGan.Configs;
 using StyleGan.Generation;
-using StyleGan.Layers;
 using StyleGan.Networks;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using StyleGan.Layers;
 using StyleGan.Networks;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using StyleGan.Configs;
-using StyleGan.Layers;
 
 namespace StyleGan.Generation;
 

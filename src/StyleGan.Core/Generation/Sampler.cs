@@ -1,5 +1,4 @@
 using StyleGan.Configs;
-using StyleGan.Layers;
 using StyleGan.Networks;
 using StyleGan.Random;
 using TorchSharp;

@@ -1,4 +1,3 @@
-using StyleGan.Files;
 using static TorchSharp.torch;
 
 namespace StyleGan.Images;

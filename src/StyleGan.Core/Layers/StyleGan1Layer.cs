@@ -1,5 +1,4 @@
 using StyleGan.Configs;
-using StyleGan.Networks;
 using StyleGan.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,6 +1,5 @@
 using TorchSharp;
 using StyleGan.Configs;
-using StyleGan.Layers;
 using static TorchSharp.torch;
 
 namespace StyleGan.Networks;

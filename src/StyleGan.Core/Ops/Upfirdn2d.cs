@@ -1,4 +1,3 @@
-using TorchSharp;
 using StyleGan.Runtime;
 using static TorchSharp.torch;
 

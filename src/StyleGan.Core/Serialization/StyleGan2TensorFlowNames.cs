@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using StyleGan.Configs;
-using StyleGan.Networks;
 using static TorchSharp.torch;
 
 namespace StyleGan.Serialization;

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using StyleGan.Augment;
 using StyleGan.Configs;
-using StyleGan.Networks;
 using StyleGan.Serialization;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

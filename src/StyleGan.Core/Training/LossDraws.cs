@@ -1,5 +1,4 @@
 using StyleGan.Configs;
-using StyleGan.Layers;
 using static TorchSharp.torch;
 
 namespace StyleGan.Training;

@@ -1,7 +1,6 @@
 using StyleGan.Configs;
 using StyleGan.Networks;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Training;

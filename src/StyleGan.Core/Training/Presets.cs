@@ -1,4 +1,3 @@
-using StyleGan.Configs;
 namespace StyleGan.Training;
 
 /// <summary>

@@ -5,7 +5,6 @@ using StyleGan.Data;
 using StyleGan.Files;
 using StyleGan.Generation;
 using StyleGan.Images;
-using StyleGan.Layers;
 using StyleGan.Networks;
 using StyleGan.Random;
 using TorchSharp;

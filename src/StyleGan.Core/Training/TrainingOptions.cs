@@ -1,6 +1,5 @@
 using StyleGan.Augment;
 using StyleGan.Configs;
-using StyleGan.Networks;
 
 namespace StyleGan.Training;
 

@@ -1,5 +1,4 @@
 using StyleGan.Networks;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;

@@ -1,11 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using StyleGan.Augment;
 using StyleGan.Configs;
 using StyleGan.Formats;
-using StyleGan.Networks;
 using StyleGan.Ops;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Augment;

@@ -1,4 +1,3 @@
-using StyleGan.Cli;
 using StyleGan.Images;
 using TorchSharp;
 using static TorchSharp.torch;

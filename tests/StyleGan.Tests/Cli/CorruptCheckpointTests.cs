@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using StyleGan.Cli;
 using StyleGan.Formats;
-using StyleGan.Serialization;
 
 namespace StyleGan.Tests.Cli;
 

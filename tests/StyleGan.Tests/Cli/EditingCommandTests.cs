@@ -1,7 +1,5 @@
 using StyleGan.Editing;
-using StyleGan.Images;
 using SkiaSharp;
-using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Cli;
 

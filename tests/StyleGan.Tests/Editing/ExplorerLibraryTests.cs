@@ -2,7 +2,6 @@ using StyleGan.Configs;
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Images;
-using StyleGan.Layers;
 using StyleGan.Networks;
 using static TorchSharp.torch;
 

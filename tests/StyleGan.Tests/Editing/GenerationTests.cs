@@ -1,7 +1,6 @@
 using StyleGan.Configs;
 using StyleGan.Editing;
 using StyleGan.Generation;
-using StyleGan.Layers;
 using StyleGan.Networks;
 using static TorchSharp.torch;
 

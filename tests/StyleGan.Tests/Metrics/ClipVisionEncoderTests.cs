@@ -2,7 +2,6 @@ using StyleGan.Formats;
 using StyleGan.Images;
 using StyleGan.Metrics;
 using StyleGan.Runtime;
-using StyleGan.Serialization;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using StyleGan.Formats;
 using StyleGan.Images;
 using StyleGan.Metrics;
-using StyleGan.Serialization;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using TorchSharp;
 using StyleGan.Formats;
 using StyleGan.Metrics;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Metrics;

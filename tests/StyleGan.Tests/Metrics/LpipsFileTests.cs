@@ -2,7 +2,6 @@ using StyleGan.Cli;
 using StyleGan.Formats;
 using StyleGan.Metrics;
 using StyleGan.Runtime;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Metrics;

@@ -1,6 +1,5 @@
 using StyleGan.Formats;
 using StyleGan.Metrics;
-using StyleGan.Serialization;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

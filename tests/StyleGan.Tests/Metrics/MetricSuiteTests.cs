@@ -3,7 +3,6 @@ using StyleGan.Data;
 using StyleGan.Generation;
 using StyleGan.Images;
 using StyleGan.Metrics;
-using StyleGan.Networks;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
 

@@ -1,6 +1,5 @@
 using StyleGan.Formats;
 using StyleGan.Metrics;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Metrics;

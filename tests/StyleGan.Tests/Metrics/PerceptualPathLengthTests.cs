@@ -1,6 +1,5 @@
 using StyleGan.Configs;
 using StyleGan.Generation;
-using StyleGan.Layers;
 using StyleGan.Metrics;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;

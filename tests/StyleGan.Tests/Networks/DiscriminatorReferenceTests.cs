@@ -2,7 +2,6 @@ using System.Numerics;
 using TorchSharp;
 using StyleGan.Formats;
 using StyleGan.Networks;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Networks;

@@ -1,7 +1,6 @@
 using TorchSharp;
 using StyleGan.Configs;
 using StyleGan.Formats;
-using StyleGan.Layers;
 using StyleGan.Networks;
 using StyleGan.Serialization;
 using static TorchSharp.torch;

@@ -1,7 +1,6 @@
 using StyleGan.Formats;
 using StyleGan.Layers;
 using StyleGan.Ops;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Ops;

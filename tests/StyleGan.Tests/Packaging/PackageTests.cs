@@ -31,6 +31,9 @@ public sealed partial class PackageTests : IDisposable
     /// <summary>The platforms the tool is packed for, as ToolPackageRuntimeIdentifiers lists them, in the feed's order.</summary>
     static readonly string[] ToolPlatforms = ["linux-x64", "osx-arm64", "win-x64"];
 
+    /// <summary>The library packages, one per assembly, in the feed's order.</summary>
+    static readonly string[] Libraries = ["Core", "Formats", "Metrics"];
+
     string In(params string[] parts) => Path.Combine([root, .. parts]);
 
     [Fact]
@@ -43,8 +46,10 @@ public sealed partial class PackageTests : IDisposable
         var core = PackageName().Match(packages[0]);
         Assert.True(core.Success && core.Groups[1].Value == "Core", $"not the library's package: {packages[0]}");
         string version = core.Groups[2].Value;
-        // The tool: a pointer package and one package per platform, each with its own libtorch only.
-        Assert.Equal([$"StyleGan.Core.{version}.nupkg", $"StyleGan.Tool.{version}.nupkg", .. ToolPlatforms.Select(rid => $"StyleGan.Tool.{rid}.{version}.nupkg")], packages);
+        // The libraries, one per assembly a user may want alone; the tool: a pointer package and one package per
+        // platform, each with its own libtorch only.
+        Assert.Equal([.. Libraries.Select(library => $"StyleGan.{library}.{version}.nupkg"), $"StyleGan.Tool.{version}.nupkg",
+            .. ToolPlatforms.Select(rid => $"StyleGan.Tool.{rid}.{version}.nupkg")], packages);
         foreach (var package in packages)
             Assert.True(new FileInfo(Path.Combine(feed, package)).Length <= NuGetOrgLimit, $"{package} is larger than nuget.org's {NuGetOrgLimit} bytes.");
 
@@ -59,8 +64,9 @@ public sealed partial class PackageTests : IDisposable
         Dotnet(In("app"), offTheMachinesCache, "add", "package", "TorchSharp-cpu", "--version", TorchSharpVersion());
         File.WriteAllText(In("app", "Program.cs"), ReadmeBlock.In("## Use as a library", "csharp"));
         Dotnet(In("app"), offTheMachinesCache, "run", "--", network, In("library.png"));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(feed, packages[0])),
-            File.ReadAllBytes(In("packages", "stylegan.core", version, $"stylegan.core.{version}.nupkg")));
+        foreach (var library in new[] { "core", "formats" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(feed, $"StyleGan.{char.ToUpperInvariant(library[0])}{library[1..]}.{version}.nupkg")),
+                File.ReadAllBytes(In("packages", $"stylegan.{library}", version, $"stylegan.{library}.{version}.nupkg")));
 
         // The tool, as the README installs it, run from a folder that no NuGet.config or repository is above.
         string elsewhere = In("elsewhere");
@@ -99,7 +105,7 @@ public sealed partial class PackageTests : IDisposable
     }
 
     /// <summary>
-    /// A global packages folder of the test's own, so that StyleGan.Core is extracted from the feed and from nowhere
+    /// A global packages folder of the test's own, so that our packages are extracted from the feed and from nowhere
     /// else; every other package links to the machine's copy, so that libtorch is not downloaded again.
     /// </summary>
     string PackagesFolder()

@@ -1,7 +1,5 @@
 using StyleGan.Formats.Pickle;
-using StyleGan.Formats;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Serialization;
 

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using StyleGan.Formats;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Serialization;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using StyleGan.Formats;
-using StyleGan.Serialization;
 using static TorchSharp.torch;
 
 namespace StyleGan.Tests.Serialization;

@@ -1,8 +1,6 @@
-using StyleGan.Cli;
 using StyleGan.Configs;
 using StyleGan.Formats;
 using StyleGan.Images;
-using StyleGan.Layers;
 using StyleGan.Random;
 using StyleGan.Serialization;
 using StyleGan.Tests.Cli;

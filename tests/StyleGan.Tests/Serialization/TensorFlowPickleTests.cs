@@ -1,6 +1,5 @@
 using System.Text;
 using StyleGan.Configs;
-using StyleGan.Images;
 using StyleGan.Layers;
 using StyleGan.Serialization;
 using StyleGan.Tests.Cli;

@@ -5,7 +5,6 @@ using StyleGan.Generation;
 using StyleGan.Images;
 using StyleGan.Networks;
 using StyleGan.Serialization;
-using StyleGan.Serve;
 using StyleGan.Tests.Cli;
 using static TorchSharp.torch;
 

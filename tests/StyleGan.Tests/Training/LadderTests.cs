@@ -1,7 +1,6 @@
 using StyleGan.Configs;
 using StyleGan.Data;
 using StyleGan.Metrics;
-using StyleGan.Networks;
 using StyleGan.Training;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;

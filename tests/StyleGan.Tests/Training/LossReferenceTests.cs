@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using StyleGan.Configs;
 using StyleGan.Formats;
-using StyleGan.Layers;
 using StyleGan.Networks;
-using StyleGan.Serialization;
 using StyleGan.Training;
 using TorchSharp;
 using static TorchSharp.torch;
