@@ -56,12 +56,12 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void AFifoGivenAsAnInputIsRefusedInsteadOfReadForever()
     {
-        var network = Files.Fifo.Create(Path.Combine(folder, "network.pkl"));
+        var network = Formats.Files.Fifo.Create(Path.Combine(folder, "network.pkl"));
         var (code, error) = Run("generate", "--network", network, "--outdir", Path.Combine(folder, "out"));
         Assert.Equal(CliErrors.UserError, code);
         Assert.Contains($"{network} is not a regular file", error);
 
-        var data = Files.Fifo.Create(Path.Combine(folder, "data.zip"));
+        var data = Formats.Files.Fifo.Create(Path.Combine(folder, "data.zip"));
         (code, error) = Run("train", "--data", data, "--outdir", Path.Combine(folder, "runs"), "--threads", "1");
         Assert.Equal(CliErrors.UserError, code);
         Assert.Contains($"{data} is not a regular file", error);

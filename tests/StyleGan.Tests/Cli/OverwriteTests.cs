@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using StyleGan.Cli;
 using StyleGan.Files;
 using StyleGan.Serialization;
-using StyleGan.Tests.Files;
+using StyleGan.Tests.Formats.Files;
 
 namespace StyleGan.Tests.Cli;
 

@@ -9,7 +9,7 @@ using Generator = StyleGan.Networks.Generator;
 
 namespace StyleGan.Tests.Networks;
 
-/// <summary>The 2019 family: its normalizations against their formulas, the fade-in at its ends, and the layers each config of the ladder builds.</summary>
+/// <summary>The 2019 family's networks: the fade-in at its ends, the layers each config of the ladder builds, its truncation and mixing.</summary>
 [Collection(ExactResults.Collection)]
 public sealed class StyleGan1Tests
 {
@@ -28,62 +28,6 @@ public sealed class StyleGan1Tests
         ImgResolution = resolution, ImgChannels = 3, ChannelBase = 64, ChannelMax = 8, Architecture = Architecture.Orig,
         Resampling = Resampling.NearestBlur, Growing = growing, EpilogueKwargs = new EpilogueConfig { MbstdGroupSize = 2 },
     };
-
-    [Fact]
-    public void InstanceNormAndAdainEqualTheirFormulas()
-    {
-        var random = new torch.Generator(3);
-        var x = randn(new long[] { 2, 3, 4, 5 }, dtype: float64, generator: random) * 3 + 1;
-        var styles = randn(new long[] { 2, 6 }, dtype: float64, generator: random);
-        var normalized = Normalization.InstanceNorm(x);
-        var adain = Normalization.StyleModulate(normalized, styles);
-        var xs = x.data<double>().ToArray();
-        var ns = normalized.data<double>().ToArray();
-        var ys = adain.data<double>().ToArray();
-        var ss = styles.data<double>().ToArray();
-        for (int n = 0; n < 2; n++)
-            for (int c = 0; c < 3; c++)
-            {
-                var map = Enumerable.Range(0, 20).Select(i => xs[(n * 3 + c) * 20 + i]).ToArray();
-                double mu = map.Average(), sigma = Math.Sqrt(map.Select(v => (v - mu) * (v - mu)).Average() + 1e-8);
-                double scale = ss[n * 6 + c] + 1, bias = ss[n * 6 + 3 + c];
-                for (int i = 0; i < 20; i++)
-                {
-                    Assert.Equal((map[i] - mu) / sigma, ns[(n * 3 + c) * 20 + i], 12);
-                    Assert.Equal(scale * (map[i] - mu) / sigma + bias, ys[(n * 3 + c) * 20 + i], 12);
-                }
-            }
-    }
-
-    // networks_stylegan.py: Conv0_up is layer_epilogue(blur(upscale2d_conv2d(x))), 4x4/Conv and Conv1 layer_epilogue(conv2d(x)): unblurred.
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void LayerEpilogueRunsInTheOriginalOrder(bool up)
-    {
-        manual_seed(5);
-        using var layer = new StyleGan1Layer(3, 4, 8, 8, input: null, up: up, blur: true, SynthesisNormalization.Adain, useNoise: true);
-        var parameters = layer.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        using (no_grad())
-        {
-            parameters["noise_strength"].copy_(tensor(new[] { 0.5f, -1f, 2f, 0.1f }));
-            parameters["bias"].copy_(tensor(new[] { 0.3f, -0.2f, 0f, 1f }));
-        }
-        var x = up ? randn(2, 3, 4, 4) : randn(2, 3, 8, 8);
-        var w = randn(2, 8);
-        var actual = layer.forward(x, w, NoiseMode.Const, null);
-
-        // (nearest up,) conv (equalized lr), (blur after up-sampling only); + noise * per-channel weight; + bias, leaky ReLU (gain sqrt 2); instance norm; AdaIN.
-        var y = up ? BoxResample.Blur(nn.functional.conv2d(BoxResample.UpscaleNearest(x), parameters["weight"] / Math.Sqrt(27), padding: new long[] { 1, 1 }))
-            : nn.functional.conv2d(x, parameters["weight"] / Math.Sqrt(27), padding: new long[] { 1, 1 });
-        y = y + layer.NoiseConst! * parameters["noise_strength"].reshape(1, 4, 1, 1);
-        y = nn.functional.leaky_relu(y + parameters["bias"].reshape(1, 4, 1, 1), 0.2) * Math.Sqrt(2);
-        var mean = y.mean(new long[] { 2, 3 }, keepdim: true);
-        y = (y - mean) / ((y - mean).square().mean(new long[] { 2, 3 }, keepdim: true) + 1e-8).sqrt();
-        var styles = w.matmul((parameters["affine.weight"] / Math.Sqrt(8)).t()) + parameters["affine.bias"];
-        y = y * (styles.narrow(1, 0, 4) + 1).reshape(2, 4, 1, 1) + styles.narrow(1, 4, 4).reshape(2, 4, 1, 1);
-        Assert.True(actual.allclose(y, rtol: 1e-5, atol: 1e-5), $"max difference {(actual - y).abs().max().item<float>():E2}");
-    }
 
     [Fact]
     public void GeneratorFadeEndsEqualTheLowerAndHigherResolutionPathsExactly()

@@ -1,5 +1,6 @@
 using StyleGan.Formats.Pickle;
 using TorchSharp.Modules;
+using StyleGan.Tests.Formats;
 
 namespace StyleGan.Tests.Serialization;
 

@@ -40,7 +40,7 @@ public sealed class ServeHostileTests : IDisposable
         Directory.Delete(work, recursive: true);
     }
 
-    static void Fifo(string path) => Files.Fifo.Create(path);
+    static void Fifo(string path) => Formats.Files.Fifo.Create(path);
 
     static void Link(string path, string target) => File.CreateSymbolicLink(path, target);
 

@@ -1,6 +1,6 @@
 using StyleGan.Files;
 
-namespace StyleGan.Tests.Files;
+namespace StyleGan.Tests.Formats.Files;
 
 /// <summary>The read rule for paths someone else chose: links followed only while they stay inside, regular files only, reads bounded by what is read.</summary>
 public sealed class ConfinedFilesTests : IDisposable

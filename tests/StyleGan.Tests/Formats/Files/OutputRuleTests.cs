@@ -1,6 +1,6 @@
 using StyleGan.Files;
 
-namespace StyleGan.Tests.Files;
+namespace StyleGan.Tests.Formats.Files;
 
 /// <summary>The overwrite rule: what exists is kept unless forced, and never an input, a folder holding one, or a non-regular file.</summary>
 public sealed class OutputRuleTests : IDisposable

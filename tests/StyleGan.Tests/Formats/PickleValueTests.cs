@@ -1,7 +1,7 @@
 using System.Numerics;
 using StyleGan.Formats.Pickle;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 /// <summary>Plain Python values through every pickle protocol and every opcode that writes them.</summary>
 public sealed class PickleValueTests

@@ -2,7 +2,7 @@ using StyleGan.Data;
 using StyleGan.Files;
 using StyleGan.Tests.Data;
 
-namespace StyleGan.Tests.Files;
+namespace StyleGan.Tests.Formats.Files;
 
 /// <summary>The walk of a data folder ends whatever links it holds: loops and repeats are reported, not followed.</summary>
 public sealed class FolderWalkTests : TestImages

@@ -2,7 +2,7 @@ using StyleGan.Configs;
 using StyleGan.Generation;
 using StyleGan.Networks;
 
-namespace StyleGan.Tests.Editing;
+namespace StyleGan.Tests;
 
 /// <summary>A small random generator (16x16, 6 ws) whose noise strengths are nonzero by default, so that noise shows.</summary>
 static class TinyGenerator

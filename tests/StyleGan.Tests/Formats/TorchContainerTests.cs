@@ -3,7 +3,7 @@ using StyleGan.Formats.Pickle;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 /// <summary>Details of PyTorch's two containers, on files written here byte by byte.</summary>
 public sealed class TorchContainerTests

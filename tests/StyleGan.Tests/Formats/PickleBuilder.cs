@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 /// <summary>Writes pickles opcode by opcode (protocol 2 unless told), and PyTorch's containers around them, for tests.</summary>
 public sealed class PickleBuilder

@@ -1,6 +1,6 @@
 using StyleGan.Formats.Pickle;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 /// <summary>
 /// What a hostile or broken file gets: a refusal naming the file and the reason, before anything runs or any large

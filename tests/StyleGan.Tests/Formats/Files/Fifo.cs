@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace StyleGan.Tests.Files;
+namespace StyleGan.Tests.Formats.Files;
 
 /// <summary>Makes named pipes (FIFOs): opening one for reading blocks until a writer comes, so a tool must never read or replace one.</summary>
 public static class Fifo

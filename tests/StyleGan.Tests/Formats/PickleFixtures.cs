@@ -2,7 +2,7 @@ using System.Text.Json;
 using StyleGan.Formats;
 using static TorchSharp.torch;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 /// <summary>
 /// The files of tests/fixtures/pickle, made by make_fixtures.py with PyTorch 1.13, and the tensors they hold as

@@ -3,7 +3,7 @@ using System.Text;
 using StyleGan.Formats;
 using static TorchSharp.torch;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 /// <summary>.npy and .npz against files NumPy wrote (tests/fixtures/npy, made by make_fixtures.py there).</summary>
 public sealed class NpyFileTests : IDisposable

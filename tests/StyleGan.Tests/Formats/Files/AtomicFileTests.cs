@@ -1,6 +1,6 @@
 using StyleGan.Files;
 
-namespace StyleGan.Tests.Files;
+namespace StyleGan.Tests.Formats.Files;
 
 public sealed class AtomicFileTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using StyleGan.Formats;
 using static TorchSharp.torch;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 public sealed class SafetensorsTests : IDisposable
 {

@@ -3,7 +3,7 @@ using StyleGan.Formats.Pickle;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace StyleGan.Tests.Serialization;
+namespace StyleGan.Tests.Formats;
 
 /// <summary>One torch.save checkpoint in PyTorch's zip format and in its legacy format: the same values from both.</summary>
 public sealed class TorchCheckpointTests : IDisposable

@@ -4,7 +4,7 @@ using StyleGan.Generation;
 using StyleGan.Networks;
 using static TorchSharp.torch;
 
-namespace StyleGan.Tests.Editing;
+namespace StyleGan.Tests.Generation;
 
 public sealed class GenerationTests
 {
