@@ -49,6 +49,24 @@ public sealed record SynthesisConfig
     public Resampling Resampling { get; init; } = Resampling.Fir;
     /// <summary>Progressive growing: a toRGB per resolution, faded in by the network's lod (2019 family, orig architecture).</summary>
     public bool Growing { get; init; }
+
+    /// <summary>
+    /// The mixtures of variation points no paper built, each as the setting (its JSON name) and why: StyleGAN2's
+    /// modulated layers start from the const, resample with FIR filters and do not grow; the 2019 family's layers
+    /// resample with nearest or nearest_blur and are wired feed-forward. Empty: a network some family builds.
+    /// </summary>
+    public IEnumerable<(string Setting, string Problem)> CombinationProblems()
+    {
+        bool modulated = Normalization == SynthesisNormalization.Demodulation;
+        if (modulated && Input != SynthesisInput.Const)
+            yield return ("input", $"{Input}, but StyleGAN2's modulated layers start from the learned const");
+        if (modulated != (Resampling == Resampling.Fir))
+            yield return ("resampling", $"{Resampling} with {Normalization} normalization, but StyleGAN2's layers resample with FIR filters and the 2019 family's with nearest or nearest_blur");
+        if (!modulated && Architecture != Architecture.Orig)
+            yield return ("architecture", $"{Architecture}, but the 2019 family's networks are feed-forward (orig)");
+        if (modulated && Growing)
+            yield return ("growing", "true, but StyleGAN2's networks do not grow; progressive growing is the 2019 family's");
+    }
 }
 
 /// <summary>The generator's constructor arguments, in the JSON form of the official networks.</summary>
@@ -113,6 +131,13 @@ public sealed record DiscriminatorConfig
     public Resampling Resampling { get; init; } = Resampling.Fir;
     /// <summary>Progressive growing: a fromRGB per resolution, faded in by the network's lod (orig architecture).</summary>
     public bool Growing { get; init; }
+
+    /// <summary>The mixtures no paper built, as the setting and why: a growing discriminator is Progressive GAN's. Empty: none.</summary>
+    public IEnumerable<(string Setting, string Problem)> CombinationProblems()
+    {
+        if (Growing && (Architecture != Architecture.Orig || Resampling == Resampling.Fir))
+            yield return ("growing", $"true with the {Architecture} architecture and {Resampling} resampling, but a growing discriminator is Progressive GAN's: orig, with nearest or nearest_blur");
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, NetworkJson.Options);
     /// <param name="json">The config in the official JSON form.</param>

@@ -45,15 +45,7 @@ public static class NetworkLimits
         if (config.MappingKwargs.NumLayers == 0 && config.ZDim + (config.CDim > 0 ? config.MappingKwargs.EmbedFeatures ?? config.WDim : 0) != config.WDim)
             check.Fail("mapping_kwargs.num_layers", "0, but without mapping layers w is the normalized z, and z_dim (plus the label embedding) differs from w_dim");
         var synthesis = config.SynthesisKwargs;
-        bool modulated = synthesis.Normalization == SynthesisNormalization.Demodulation;
-        if (modulated && synthesis.Input != SynthesisInput.Const)
-            check.Fail("synthesis_kwargs.input", $"{synthesis.Input}, but StyleGAN2's modulated layers start from the learned const");
-        if (modulated != (synthesis.Resampling == Resampling.Fir))
-            check.Fail("synthesis_kwargs.resampling", $"{synthesis.Resampling} with {synthesis.Normalization} normalization, but StyleGAN2's layers resample with FIR filters and the 2019 family's with nearest or nearest_blur");
-        if (!modulated && synthesis.Architecture != Architecture.Orig)
-            check.Fail("synthesis_kwargs.architecture", $"{synthesis.Architecture}, but the 2019 family's networks are feed-forward (orig)");
-        if (modulated && synthesis.Growing)
-            check.Fail("synthesis_kwargs.growing", "true, but StyleGAN2's networks do not grow; progressive growing is the 2019 family's");
+        foreach (var (setting, problem) in synthesis.CombinationProblems()) check.Fail($"synthesis_kwargs.{setting}", problem);
         check.Range("synthesis_kwargs.channel_base", synthesis.ChannelBase, 1, MaxChannelBase);
         check.Range("synthesis_kwargs.channel_max", synthesis.ChannelMax, 1, MaxChannels);
         check.Clamp("synthesis_kwargs.conv_clamp", synthesis.ConvClamp);
@@ -73,8 +65,7 @@ public static class NetworkLimits
         check.Clamp("conv_clamp", config.ConvClamp);
         if (config.CmapDim is int cmap) check.Range("cmap_dim", cmap, 1, MaxFeatures);
         if (config.CDim > 0) check.Mapping("mapping_kwargs", config.MappingKwargs, minLayers: 1);
-        if (config.Growing && (config.Architecture != Architecture.Orig || config.Resampling == Resampling.Fir))
-            check.Fail("growing", $"true with the {config.Architecture} architecture and {config.Resampling} resampling, but a growing discriminator is Progressive GAN's: orig, with nearest or nearest_blur");
+        foreach (var (setting, problem) in config.CombinationProblems()) check.Fail(setting, problem);
         if (config.EpilogueKwargs.MbstdGroupSize is int group) check.Range("epilogue_kwargs.mbstd_group_size", group, 1, MaxFeatures);
         check.Range("epilogue_kwargs.mbstd_num_channels", config.EpilogueKwargs.MbstdNumChannels, 0, 64);
         check.ChannelsAtResolution("channel_base", config.ChannelBase, config.ImgResolution);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace StyleGan.Layers;
 
-/// <summary>What every synthesis layer of the family offers: its forward pass, its noise input and the affine that turns w into its styles.</summary>
+/// <summary>What a synthesis layer of every family offers: its forward pass, its noise input and the affine that turns w into its styles.</summary>
 public interface ISynthesisLayer
 {
     /// <summary>The layer's stored noise [resolution, resolution] (NoiseMode.Const), or null for a layer without noise.</summary>
@@ -24,10 +24,6 @@ public interface ISynthesisLayer
 
     /// <param name="x">Input [N, I, H, W], or null for a layer that makes its own input (StyleGAN's const or dense input).</param>
     /// <param name="w">Latent [N, w_dim] for this layer.</param>
-    /// <param name="noiseMode">Random, constant or no noise.</param>
-    /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice (modulated layers).</param>
-    /// <param name="gain">Extra output gain (sqrt(0.5) in residual blocks).</param>
-    /// <param name="noiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
-    /// <param name="noiseScale">Multiplies the noise on top of the learned strength (1: as trained), as a visualizer's noise slider.</param>
-    Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, TorchSharp.torch.Generator? noiseGenerator = null, double noiseScale = 1);
+    /// <param name="call">The pass's noise and convolution path.</param>
+    Tensor forward(Tensor? x, Tensor w, SynthesisCall call);
 }

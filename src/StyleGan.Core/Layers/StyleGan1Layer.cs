@@ -77,10 +77,9 @@ public sealed class StyleGan1Layer : nn.Module, ISynthesisLayer
     public int Resolution { get; }
     public ScalarType DType => bias.dtype;
 
-    public Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, TorchSharp.torch.Generator? noiseGenerator = null, double noiseScale = 1) =>
+    public Tensor forward(Tensor? x, Tensor w, SynthesisCall call) =>
         Intermediates.Keep(() =>
         {
-            if (gain != 1) throw new ArgumentException("StyleGAN's layers are in no residual block, the only user of an extra gain.", nameof(gain));
             long batch = w.shape[0];
             x = input switch
             {
@@ -88,11 +87,11 @@ public sealed class StyleGan1Layer : nn.Module, ISynthesisLayer
                 SynthesisInput.Dense => w.matmul((weight!.to(w.dtype) * weightGain).t()).reshape(batch, outChannels, Resolution, Resolution),
                 _ => Convolve(x ?? throw new ArgumentNullException(nameof(x), "A convolution layer needs its input features.")),
             };
-            if (noise_strength is not null && noiseMode != NoiseMode.None)
+            if (noise_strength is not null && call.NoiseMode != NoiseMode.None)
             {
-                var noise = noiseMode == NoiseMode.Const ? noise_const!.to(x.dtype)
-                    : randn(new long[] { batch, 1, Resolution, Resolution }, dtype: x.dtype, device: x.device, generator: noiseGenerator);
-                if (noiseScale != 1) noise = noise * noiseScale;
+                var noise = call.NoiseMode == NoiseMode.Const ? noise_const!.to(x.dtype)
+                    : randn(new long[] { batch, 1, Resolution, Resolution }, dtype: x.dtype, device: x.device, generator: call.NoiseGenerator);
+                if (call.NoiseScale != 1) noise = noise * call.NoiseScale;
                 x = x + noise * noise_strength.to(x.dtype).reshape(1, -1, 1, 1);
             }
             // StyleGAN2-ADA's gain placement (sqrt(2) after the activation, not in the weights): the normalization

@@ -20,6 +20,7 @@ public sealed class SynthesisLayer : nn.Module, ISynthesisLayer
     readonly int padding;
     readonly Activation activation;
     readonly double? convClamp;
+    readonly double outputGain;
 
     /// <param name="inChannels">Number of input channels.</param>
     /// <param name="outChannels">Number of output channels.</param>
@@ -31,9 +32,11 @@ public sealed class SynthesisLayer : nn.Module, ISynthesisLayer
     /// <param name="activation">Activation after the bias.</param>
     /// <param name="resampleFilter">Taps of the FIR resampling filter.</param>
     /// <param name="convClamp">Clamp the output to ±this value, or no clamping.</param>
+    /// <param name="outputGain">Extra gain of the output and of its clamp: sqrt(0.5) for the second layer of a residual block, else 1.</param>
     public SynthesisLayer(long inChannels, long outChannels, long wDim, int resolution, int kernelSize = 3, int up = 1, bool useNoise = true,
-        Activation activation = Activation.Lrelu, float[]? resampleFilter = null, double? convClamp = null) : base(nameof(SynthesisLayer))
+        Activation activation = Activation.Lrelu, float[]? resampleFilter = null, double? convClamp = null, double outputGain = 1) : base(nameof(SynthesisLayer))
     {
+        this.outputGain = outputGain;
         this.resolution = resolution;
         this.up = up;
         this.activation = activation;
@@ -61,24 +64,23 @@ public sealed class SynthesisLayer : nn.Module, ISynthesisLayer
     public int Resolution => resolution;
     public ScalarType DType => weight.dtype;
 
-    /// <summary>As <see cref="ISynthesisLayer.forward"/>; the gain also scales the clamp.</summary>
-    public Tensor forward(Tensor? x, Tensor w, NoiseMode noiseMode, bool? fusedModconv, double gain = 1, torch.Generator? noiseGenerator = null, double noiseScale = 1) =>
+    public Tensor forward(Tensor? x, Tensor w, SynthesisCall call) =>
         Intermediates.Keep(() =>
         {
             ArgumentNullException.ThrowIfNull(x);
             var styles = affine.forward(w);
             Tensor? noise = null;
-            if (noise_strength is not null && noiseMode == NoiseMode.Random)
-                noise = randn(new long[] { x.shape[0], 1, resolution, resolution }, device: x.device, generator: noiseGenerator) * noise_strength;
-            if (noise_strength is not null && noiseMode == NoiseMode.Const)
+            if (noise_strength is not null && call.NoiseMode == NoiseMode.Random)
+                noise = randn(new long[] { x.shape[0], 1, resolution, resolution }, device: x.device, generator: call.NoiseGenerator) * noise_strength;
+            if (noise_strength is not null && call.NoiseMode == NoiseMode.Const)
                 noise = noise_const! * noise_strength;
             // Strength 0 takes the no-noise path, so that it is the same image as no noise, bit for bit.
-            if (noiseScale == 0) noise = null;
-            else if (noise is not null && noiseScale != 1) noise = noise * noiseScale;
+            if (call.NoiseScale == 0) noise = null;
+            else if (noise is not null && call.NoiseScale != 1) noise = noise * call.NoiseScale;
 
             bool flipWeight = up == 1; // slightly faster, as in the official code
             x = ModulatedConv2d.Apply(x, weight, styles, noise, up: up, padding: padding, resampleFilter: resample_filter,
-                flipWeight: flipWeight, fusedModconv: fusedModconv);
-            return BiasAct.Apply(x, bias.to(x.dtype), act: activation, gain: BiasAct.DefaultGain(activation) * gain, clamp: convClamp * gain, overwrite: true);
+                flipWeight: flipWeight, fusedModconv: call.FusedModconv);
+            return BiasAct.Apply(x, bias.to(x.dtype), act: activation, gain: BiasAct.DefaultGain(activation) * outputGain, clamp: convClamp * outputGain, overwrite: true);
         });
 }

@@ -9,11 +9,12 @@ namespace StyleGan.Networks;
 
 /// <summary>
 /// One resolution of the synthesis network: its input (the learned constant, StyleGAN's input layer, or a first
-/// convolution that up-samples), a second convolution, toRGB, and the skip/residual wiring. The layers are
-/// StyleGAN2's modulated convolutions or the 2019 family's AdaIN/pixel-norm layers, as the config says.
+/// convolution that up-samples), a second convolution, toRGB, and the skip/residual wiring. Its family
+/// (<see cref="SynthesisFamily"/>) chooses the parts; the block registers them under their official names and wires them.
 /// </summary>
 public sealed class SynthesisBlock : nn.Module
 {
+    // Each part has a field of its registered name: TorchSharp's state_dict also lists modules by field name.
     readonly Parameter? @const;
     readonly ISynthesisLayer? input;
     readonly ISynthesisLayer? conv0;
@@ -21,7 +22,6 @@ public sealed class SynthesisBlock : nn.Module
     readonly ToRgbLayer? torgb;
     readonly Conv2dLayer? skip;
     readonly Tensor? resample_filter;
-    readonly Architecture architecture;
 
     /// <summary>Number of synthesis layers (each takes one w).</summary>
     public int NumConv { get; }
@@ -36,66 +36,41 @@ public sealed class SynthesisBlock : nn.Module
     /// <summary>The dtype the block's parameters are stored in (float32 unless the network was converted).</summary>
     public ScalarType DType => conv1.DType;
 
-    /// <param name="inChannels">Channels of the previous block (0 for the first block, which makes its own input).</param>
-    /// <param name="outChannels">Channels of this block.</param>
-    /// <param name="wDim">Intermediate latent size.</param>
-    /// <param name="resolution">Resolution of this block.</param>
-    /// <param name="imgChannels">Image channels.</param>
-    /// <param name="isLast">Whether this is the final block (always has toRGB).</param>
-    /// <param name="config">Architecture, normalization, input, noise, resampling, growing and clamp.</param>
-    public SynthesisBlock(int inChannels, int outChannels, int wDim, int resolution, int imgChannels, bool isLast, SynthesisConfig config)
-        : base(nameof(SynthesisBlock))
+    /// <param name="parts">The block's layers, as its family builds them.</param>
+    /// <param name="toRgbWs">How many ws a toRGB of the family takes.</param>
+    public SynthesisBlock(SynthesisBlockParts parts, int toRgbWs) : base(nameof(SynthesisBlock))
     {
-        architecture = config.Architecture;
-        bool modulated = config.Normalization == SynthesisNormalization.Demodulation;
-        if (modulated) register_buffer("resample_filter", resample_filter = Upfirdn2d.SetupFilter());
-
-        ISynthesisLayer Layer(int layerIn, bool up, SynthesisInput? source = null) => modulated
-            ? new SynthesisLayer(layerIn, outChannels, wDim, resolution, up: up ? 2 : 1, useNoise: config.UseNoise, convClamp: config.ConvClamp)
-            : new StyleGan1Layer(layerIn, outChannels, wDim, resolution, source, up, config.Resampling == Resampling.NearestBlur, config.Normalization, config.UseNoise);
-
-        // The 2019 family's first layer is StyleGAN's input layer (the original's "4x4/Const" or "4x4/Dense" scope).
-        // Each layer has a field of its registered name: TorchSharp's state_dict also lists modules by field name.
-        if (inChannels == 0 && modulated)
-            register_parameter("const", @const = new Parameter(randn(outChannels, resolution, resolution)));
-        else if (inChannels == 0)
-            register_module("input", (nn.Module)(input = Layer(0, up: false, source: config.Input)));
-        else
-            register_module("conv0", (nn.Module)(conv0 = Layer(inChannels, up: true)));
-        NumConv += @const is null ? 1 : 0;
-        register_module("conv1", (nn.Module)(conv1 = Layer(outChannels, up: false)));
-        NumConv++;
-
-        if (isLast || architecture == Architecture.Skip || config.Growing)
+        if (parts.ResampleFilter is not null) register_buffer("resample_filter", resample_filter = parts.ResampleFilter);
+        if (parts.Const is not null) register_parameter("const", @const = parts.Const);
+        if (parts.Input is not null) register_module("input", (nn.Module)(input = parts.Input));
+        if (parts.Conv0 is not null) register_module("conv0", (nn.Module)(conv0 = parts.Conv0));
+        register_module("conv1", (nn.Module)(conv1 = parts.Conv1));
+        NumConv = Layers.Count();
+        if (parts.ToRgb is not null)
         {
-            register_module("torgb", torgb = new ToRgbLayer(outChannels, imgChannels, wDim, convClamp: config.ConvClamp, modulated: modulated));
-            NumToRgb = modulated ? 1 : 0;
+            register_module("torgb", torgb = parts.ToRgb);
+            NumToRgb = toRgbWs;
         }
-        if (inChannels != 0 && architecture == Architecture.Resnet)
-            register_module("skip", skip = new Conv2dLayer(inChannels, outChannels, kernelSize: 1, bias: false, up: 2));
+        if (parts.Skip is not null) register_module("skip", skip = parts.Skip);
     }
 
     /// <param name="x">Features of the previous block, or null for the first block.</param>
     /// <param name="img">Image so far (skip architecture), or null.</param>
     /// <param name="ws">[N, NumConv + NumToRgb, w_dim].</param>
-    /// <param name="noiseMode">Random, constant or no noise.</param>
-    /// <param name="fusedModconv">Grouped-convolution path, activation-scaling path, or null for the measured choice.</param>
-    /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
-    /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
+    /// <param name="call">The pass's noise and convolution path.</param>
     /// <param name="observe">
     /// Called with each layer's output under its state-dict name ("b8.conv0", "b8.torgb"), while the tensor is alive:
     /// an observer that keeps one copies it. Null: none.
     /// </param>
     /// <returns>The features, and the image so far plus this block's toRGB (null when the block has no toRGB and none came in).</returns>
-    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, NoiseMode noiseMode, bool? fusedModconv, torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null) =>
+    public (Tensor X, Tensor? Img) forward(Tensor? x, Tensor? img, Tensor ws, SynthesisCall call, Action<string, Tensor>? observe = null) =>
         Intermediates.Keep(() =>
         {
             var w = ws.unbind(1);
             int next = 0;
-            Tensor Conv(ISynthesisLayer layer, string name, Tensor? input, double gain = 1)
+            Tensor Conv(ISynthesisLayer layer, string name, Tensor? input)
             {
-                var output = layer.forward(input, w[next++], noiseMode, fusedModconv, gain, noiseGenerator, noiseScale);
+                var output = layer.forward(input, w[next++], call);
                 observe?.Invoke($"b{conv1.Resolution}.{name}", output);
                 return output;
             }
@@ -104,11 +79,11 @@ public sealed class SynthesisBlock : nn.Module
             {
                 x = Conv(conv1, "conv1", @const.unsqueeze(0).repeat(ws.shape[0], 1, 1, 1));
             }
-            else if (architecture == Architecture.Resnet)
+            else if (skip is not null)
             {
-                var y = skip!.forward(x!, gain: Math.Sqrt(0.5));
+                var y = skip.forward(x!, gain: Math.Sqrt(0.5));
                 x = Conv(conv0!, "conv0", x);
-                x = Conv(conv1, "conv1", x, gain: Math.Sqrt(0.5));
+                x = Conv(conv1, "conv1", x);
                 x = y + x;
             }
             else
@@ -120,7 +95,7 @@ public sealed class SynthesisBlock : nn.Module
             if (img is not null) img = Upfirdn2d.Upsample2d(img, resample_filter!);
             if (torgb is not null)
             {
-                var y = torgb.forward(x, torgb.Modulated ? w[next] : null, fusedModconv);
+                var y = torgb.forward(x, torgb.Modulated ? w[next] : null, call.FusedModconv);
                 observe?.Invoke($"b{conv1.Resolution}.torgb", y);
                 img = img is null ? y : img + y;
             }

@@ -36,11 +36,12 @@ public sealed class SynthesisNetwork : nn.Module
         ImgResolution = imgResolution;
         int log2 = ChannelRule.Log2Resolution(imgResolution);
         int Channels(int res) => ChannelRule.Channels(config.ChannelBase, config.ChannelMax, res);
+        var family = SynthesisFamily.Of(config);
         for (int i = 2; i <= log2; i++)
         {
             int res = 1 << i;
             bool isLast = res == imgResolution;
-            var block = new SynthesisBlock(res > 4 ? Channels(res / 2) : 0, Channels(res), wDim, res, imgChannels, isLast, config);
+            var block = new SynthesisBlock(family.Block(res > 4 ? Channels(res / 2) : 0, Channels(res), wDim, res, imgChannels, isLast), family.ToRgbWs);
             NumWs += block.NumConv + (isLast ? block.NumToRgb : 0);
             blocks.Add((res, block));
             register_module($"b{res}", block);
@@ -88,9 +89,9 @@ public sealed class SynthesisNetwork : nn.Module
     {
         if (ws.ndim != 3 || ws.shape[1] != NumWs || ws.shape[2] != wDim)
             throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));
-        bool? fused = fusedModconv ?? (training ? false : null);
+        var call = new SynthesisCall(noiseMode, fusedModconv ?? (training ? false : null), noiseGenerator, noiseScale);
         ws = ws.to(blocks[0].Block.DType);
-        return Growing ? Grow(ws, noiseMode, fused, noiseGenerator, noiseScale, observe) : Intermediates.Keep(() =>
+        return Growing ? Grow(ws, call, observe) : Intermediates.Keep(() =>
         {
             Tensor? x = null, img = null;
             int wIndex = 0;
@@ -98,14 +99,14 @@ public sealed class SynthesisNetwork : nn.Module
             {
                 var blockWs = ws.narrow(1, wIndex, block.NumConv + block.NumToRgb);
                 wIndex += block.NumConv;
-                (x, img) = block.forward(x, img, blockWs, noiseMode, fused, noiseGenerator, noiseScale, observe);
+                (x, img) = block.forward(x, img, blockWs, call, observe);
             }
             return img!;
         });
     }
 
     // The blocks up to the lod, each block's toRGB image faded over the up-sampled image of the blocks before.
-    Tensor Grow(Tensor ws, NoiseMode noiseMode, bool? fused, torch.Generator? noiseGenerator, double noiseScale, Action<string, Tensor>? observe) => Intermediates.Keep(() =>
+    Tensor Grow(Tensor ws, SynthesisCall call, Action<string, Tensor>? observe) => Intermediates.Keep(() =>
     {
         double level = Lod;
         Tensor? x = null, img = null;
@@ -117,7 +118,7 @@ public sealed class SynthesisNetwork : nn.Module
             var blockWs = ws.narrow(1, wIndex, block.NumConv);
             wIndex += block.NumConv;
             Tensor? y;
-            (x, y) = block.forward(x, null, blockWs, noiseMode, fused, noiseGenerator, noiseScale, observe);
+            (x, y) = block.forward(x, null, blockWs, call, observe);
             img = img is null ? y! : LevelOfDetail.Blend(y!, BoxResample.UpscaleNearest(img), t);
             imgResolution = resolution;
         }

@@ -26,7 +26,7 @@ public sealed class StyleGan1LayerTests
         }
         var x = up ? randn(2, 3, 4, 4) : randn(2, 3, 8, 8);
         var w = randn(2, 8);
-        var actual = layer.forward(x, w, NoiseMode.Const, null);
+        var actual = layer.forward(x, w, new SynthesisCall(NoiseMode.Const));
 
         // (nearest up,) conv (equalized lr), (blur after up-sampling only); + noise * per-channel weight; + bias, leaky ReLU (gain sqrt 2); instance norm; AdaIN.
         var y = up ? BoxResample.Blur(nn.functional.conv2d(BoxResample.UpscaleNearest(x), parameters["weight"] / Math.Sqrt(27), padding: new long[] { 1, 1 }))

@@ -1,0 +1,13 @@
+using StyleGan.Configs;
+
+namespace StyleGan.Layers;
+
+/// <summary>How one pass of a synthesis network runs: what every layer takes from the call rather than from its weights.</summary>
+/// <param name="NoiseMode">Random, constant or no noise.</param>
+/// <param name="FusedModconv">
+/// The path of StyleGAN2's modulated convolutions: grouped convolution, activation scaling, or null for the measured
+/// choice. A family without modulated convolutions (the 2019 layers) has no such choice to make.
+/// </param>
+/// <param name="NoiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
+/// <param name="NoiseScale">Multiplies the noise on top of the learned strength (1: as trained), as a visualizer's noise slider.</param>
+public sealed record SynthesisCall(NoiseMode NoiseMode, bool? FusedModconv = null, TorchSharp.torch.Generator? NoiseGenerator = null, double NoiseScale = 1);
