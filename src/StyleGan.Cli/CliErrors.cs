@@ -11,7 +11,7 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>
 /// How a command ends on an error. What a user can fix (a bad value, a missing, unreadable or corrupt file, no
 /// libtorch) ends in one line on stderr and exit code 1, with the library's setting names turned into this tool's
-/// flags, and a missing input named by the flag that gave it (see <see cref="MissingInputs"/>); a diverged run exits
+/// flags (<see cref="SettingFlags"/>), and a missing input named by the flag that gave it (see <see cref="MissingInputs"/>); a diverged run exits
 /// with 3; anything else is a bug and prints its stack trace, exiting with 70.
 /// </summary>
 public static partial class CliErrors
@@ -19,33 +19,6 @@ public static partial class CliErrors
     public const int UserError = 1;
     public const int Diverged = 3;
     public const int Bug = 70; // EX_SOFTWARE
-
-    // The library names its settings by their API names (an options record's properties); the CLI spells them as flags.
-    static readonly Dictionary<string, string> Flags = new()
-    {
-        [nameof(TrainingOptions.Cfg)] = "--cfg", [nameof(TrainingOptions.TotalKimg)] = "--kimg", [nameof(TrainingOptions.Batch)] = "--batch",
-        [nameof(TrainingOptions.ZDim)] = "--zdim", [nameof(TrainingOptions.MappingLayers)] = "--map", [nameof(TrainingOptions.ChannelBase)] = "--cbase",
-        [nameof(TrainingOptions.ChannelMax)] = "--cmax", [nameof(TrainingOptions.MbstdGroup)] = "--mbstd-group",
-        [nameof(TrainingOptions.LearningRate)] = "--lr", [nameof(TrainingOptions.Gamma)] = "--gamma", [nameof(TrainingOptions.PlWeight)] = "--pl-weight",
-        [nameof(TrainingOptions.StyleMixing)] = "--style-mixing", [nameof(TrainingOptions.EmaKimg)] = "--ema", [nameof(TrainingOptions.Mirror)] = "--mirror",
-        [nameof(TrainingOptions.Conditional)] = "--cond", [nameof(TrainingOptions.TickKimg)] = "--tick", [nameof(TrainingOptions.SnapKimg)] = "--snap",
-        [nameof(TrainingOptions.KeepSnapshots)] = "--keep", [nameof(TrainingOptions.Seed)] = "--seed",
-        [nameof(TrainingOptions.Augment)] = "--aug", [nameof(TrainingOptions.AugmentP)] = "--p", [nameof(TrainingOptions.AdaTarget)] = "--target", [nameof(TrainingOptions.AdaKimg)] = "--ada-kimg",
-        [nameof(TrainingOptions.AugmentPipe)] = "--augpipe", [nameof(TrainingOptions.FreezeD)] = "--freezed",
-        ["Growth.TrainingKimg"] = "--lod-kimg", ["Growth.TransitionKimg"] = "--fade-kimg",
-        ["SkipBad"] = "--skip-bad", ["Resolution"] = "--resolution", ["MaxImages"] = "--max-images", ["Source"] = "--source",
-        ["Destination"] = "--dest", ["Force"] = "--force", ["LabelsFile"] = "--labels", ["Seeds"] = "--seeds", ["Device"] = "--device",
-        ["Threads"] = "--threads", ["ImageCount"] = "--num", ["TruncationPsi"] = "--trunc", ["TruncationCutoff"] = "--trunc-cutoff",
-        ["Class"] = "--class", ["Styles"] = "--styles", ["Rows"] = "--rows", ["Cols"] = "--cols", ["Psi"] = "--psi", ["Samples"] = "--samples",
-        ["Draws"] = "--draws", ["Top"] = "--top", ["Layers"] = "--layers", ["Direction"] = "--direction", ["ProjectedW"] = "--projected-w",
-        ["BatchSize"] = "--batch", ["AnimationPath"] = "--out", ["FramesPerSecond"] = "--fps", ["FramesPerSeed"] = "--frames-per-seed",
-        ["Target"] = "--target", ["Steps"] = "--steps", ["Cutoff"] = "--cutoff", ["InceptionFile"] = "--inception",
-        [Metrics.StandardMetrics.Setting] = "--metrics", ["Configs"] = "--configs", ["ClipFile"] = "--clip", ["ClassifierFile"] = "--classifier",
-        ["DatasetTool.Convert"] = "stylegan dataset", [nameof(Metrics.ClassifierTrainingOptions.Epochs)] = "--epochs",
-        [Metrics.Lpips.VggSetting] = "--vgg", ["MixStyles"] = "--mix-styles", ["NoiseStrength"] = "--noise-strength",
-        ["PositionX"] = "--position", ["PositionY"] = "--position", ["Network"] = "--network", ["Run"] = "--run", ["Folders"] = "--folder",
-        ["Port"] = "--port", ["MaxUploadBytes"] = "--max-upload-mb",
-    };
 
     /// <summary>Runs a command's work, ending on an error as told above.</summary>
     /// <param name="parse">The command line, whose flags name the inputs that may be missing.</param>
@@ -63,18 +36,18 @@ public static partial class CliErrors
         }
         catch (InvalidValueException e)
         {
-            var flag = Flags.GetValueOrDefault(e.Name, e.Name);
-            Console.Error.WriteLine(OneLine($"stylegan: error: {flag}: {WithFlags(e.Message)}"));
+            var flags = SettingFlags.Of(parse.RootCommandResult.Command);
+            Console.Error.WriteLine(OneLine($"stylegan: error: {flags.GetValueOrDefault(e.Name, e.Name)}: {WithFlags(e.Message, flags)}"));
             return UserError;
         }
         catch (TrainingDivergedException e)
         {
-            Console.Error.WriteLine(OneLine($"stylegan: error: {WithFlags(e.Message)}"));
+            Console.Error.WriteLine(OneLine($"stylegan: error: {WithFlags(e.Message, SettingFlags.Of(parse.RootCommandResult.Command))}"));
             return Diverged;
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine(OneLine($"stylegan: error: {WithFlags(e.Message)}"));
+            Console.Error.WriteLine(OneLine($"stylegan: error: {WithFlags(e.Message, SettingFlags.Of(parse.RootCommandResult.Command))}"));
             return UserError;
         }
         catch (Exception e)
@@ -100,7 +73,10 @@ public static partial class CliErrors
     private static partial Regex ControlCharacter();
 
     /// <summary>The message with each `Setting` the library names spelled as this tool's flag.</summary>
-    public static string WithFlags(string message) => SettingName().Replace(message, m => Flags.GetValueOrDefault(m.Groups[1].Value, m.Groups[1].Value));
+    /// <param name="message">The library's message.</param>
+    /// <param name="flags">Each setting's flag (<see cref="SettingFlags.Of"/>).</param>
+    public static string WithFlags(string message, IReadOnlyDictionary<string, string> flags) =>
+        SettingName().Replace(message, m => flags.GetValueOrDefault(m.Groups[1].Value, m.Groups[1].Value));
 
     [GeneratedRegex("`([A-Za-z.]+)`")]
     private static partial Regex SettingName();

@@ -7,17 +7,17 @@ namespace StyleGan.Cli;
 /// <summary>Options every computing command takes: --threads and --device.</summary>
 public static class CommonOptions
 {
-    public static Option<int> Threads() => new("--threads")
+    public static Option<int> Threads() => new Option<int>("--threads")
     {
         Description = "libtorch CPU threads (0: all cores)",
         DefaultValueFactory = _ => 0,
-    };
+    }.Sets("Threads");
 
-    public static Option<string> Device() => new("--device")
+    public static Option<string> Device() => new Option<string>("--device")
     {
         Description = "cpu, cuda or cuda:N (cuda needs a build with -p:TorchBackend=cuda)",
         DefaultValueFactory = _ => "cpu",
-    };
+    }.Sets("Device");
 
     public static Option<string> Modconv() => new("--modconv")
     {

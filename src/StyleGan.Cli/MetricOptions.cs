@@ -8,15 +8,15 @@ namespace StyleGan.Cli;
 /// <param name="defaultMetrics">The --metrics default (null: none unless asked).</param>
 public sealed class MetricOptions(string? defaultMetrics)
 {
-    public Option<string?> Metrics { get; } = new("--metrics")
+    public Option<string?> Metrics { get; } = new Option<string?>("--metrics")
     {
         Description = $"Comma-separated metrics: {string.Join(", ", StandardMetrics.All.Select(m => m.Name))}",
         DefaultValueFactory = _ => defaultMetrics,
-    };
-    public Option<string?> Inception { get; } = new("--inception") { Description = $"pytorch-fid's Inception weights (default: {InceptionV3.Published.Name} in the cache folder)" };
-    public Option<string?> Vgg { get; } = new("--vgg") { Description = $"torchvision's VGG16 weights, for pr* and ppl* (default: {Vgg16Features.Published.Name} in the cache folder)" };
-    public Option<string?> Clip { get; } = new("--clip") { Description = $"CLIP ViT-L/14-336 in Hugging Face's safetensors layout, for cmmd (default: {ClipVisionEncoder.Published.Name} in the cache folder)" };
-    public Option<string?> Classifier { get; } = new("--classifier") { Description = "MNIST classifier of the *_mnist metrics (default: the bundled data/mnist-classifier.safetensors)" };
+    }.Sets(StandardMetrics.Setting);
+    public Option<string?> Inception { get; } = new Option<string?>("--inception") { Description = $"pytorch-fid's Inception weights (default: {InceptionV3.Published.Name} in the cache folder)" }.Sets("InceptionFile");
+    public Option<string?> Vgg { get; } = new Option<string?>("--vgg") { Description = $"torchvision's VGG16 weights, for pr* and ppl* (default: {Vgg16Features.Published.Name} in the cache folder)" }.Sets(Lpips.VggSetting);
+    public Option<string?> Clip { get; } = new Option<string?>("--clip") { Description = $"CLIP ViT-L/14-336 in Hugging Face's safetensors layout, for cmmd (default: {ClipVisionEncoder.Published.Name} in the cache folder)" }.Sets("ClipFile");
+    public Option<string?> Classifier { get; } = new Option<string?>("--classifier") { Description = "MNIST classifier of the *_mnist metrics (default: the bundled data/mnist-classifier.safetensors)" }.Sets("ClassifierFile");
 
     /// <summary>Adds the options to a command.</summary>
     /// <param name="command">The command.</param>

@@ -11,14 +11,14 @@ namespace StyleGan.Cli;
 /// <param name="writesFolder">Whether the command writes into an --outdir folder (otherwise it names its file itself).</param>
 public sealed class SamplingOptions(bool writesFolder = true)
 {
-    public Option<string> Network { get; } = new("--network") { Description = "Network: our .safetensors, an NVIDIA .pkl (StyleGAN2-ADA, or TensorFlow-era StyleGAN, Progressive GAN, StyleGAN2) or a rosinality .pt (G_ema, or Gs, is used)", Required = true };
-    public Option<int?> Class { get; } = new("--class") { Description = "Class label for a conditional network" };
-    public Option<double> Trunc { get; } = new("--trunc") { Description = "Truncation psi (1: none)", DefaultValueFactory = _ => 1 };
+    public Option<string> Network { get; } = new Option<string>("--network") { Description = "Network: our .safetensors, an NVIDIA .pkl (StyleGAN2-ADA, or TensorFlow-era StyleGAN, Progressive GAN, StyleGAN2) or a rosinality .pt (G_ema, or Gs, is used)", Required = true }.Sets("Network");
+    public Option<int?> Class { get; } = new Option<int?>("--class") { Description = "Class label for a conditional network" }.Sets("Class");
+    public Option<double> Trunc { get; } = new Option<double>("--trunc") { Description = "Truncation psi (1: none)", DefaultValueFactory = _ => 1 }.Sets("TruncationPsi");
     public Option<string> NoiseMode { get; } = new("--noise-mode") { Description = "const, random or none", DefaultValueFactory = _ => "const" };
-    public Option<double> NoiseStrength { get; } = new("--noise-strength") { Description = "Multiplies the per-pixel noise of every layer (1: as trained, 0: none)", DefaultValueFactory = _ => 1 };
-    public Option<int> Batch { get; } = new("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 };
+    public Option<double> NoiseStrength { get; } = new Option<double>("--noise-strength") { Description = "Multiplies the per-pixel noise of every layer (1: as trained, 0: none)", DefaultValueFactory = _ => 1 }.Sets("NoiseStrength");
+    public Option<int> Batch { get; } = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 16 }.Sets("BatchSize");
     public Option<string> Outdir { get; } = new("--outdir") { Description = "Where to write the results", Required = true };
-    public Option<bool> Force { get; } = new("--force") { Description = "Replace files of the same names in --outdir" };
+    public Option<bool> Force { get; } = new Option<bool>("--force") { Description = "Replace files of the same names in --outdir" }.Sets("Force");
     public Option<string> Modconv { get; } = CommonOptions.Modconv();
     public Option<int> Threads { get; } = CommonOptions.Threads();
     public Option<string> Device { get; } = CommonOptions.Device();

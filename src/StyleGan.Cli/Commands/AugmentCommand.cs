@@ -14,11 +14,11 @@ public static class AugmentCommand
         var data = new Option<string?>("--data") { Description = "Dataset folder or zip (default: the bundled MNIST digits)" };
         var pipeline = new Option<string>("--augpipe") { Description = $"Pipeline: {string.Join(", ", AugmentPresets.Names)}", DefaultValueFactory = _ => AugmentPresets.Default };
         var p = new Option<double>("--p") { Description = "Augmentation probability", DefaultValueFactory = _ => 0.5 };
-        var images = new Option<int>("--num") { Description = "Rows: the dataset's first this many images", DefaultValueFactory = _ => 8 };
-        var draws = new Option<int>("--draws") { Description = "Augmented copies per image, beside the original", DefaultValueFactory = _ => 8 };
+        var images = new Option<int>("--num") { Description = "Rows: the dataset's first this many images", DefaultValueFactory = _ => 8 }.Sets("ImageCount");
+        var draws = new Option<int>("--draws") { Description = "Augmented copies per image, beside the original", DefaultValueFactory = _ => 8 }.Sets("Draws");
         var seed = new Option<ulong>("--seed") { Description = "Seeds the augmentation's draws", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "The grid (PNG)", DefaultValueFactory = _ => "augment.png" };
-        var force = new Option<bool>("--force") { Description = "Replace an existing --out" };
+        var output = new Option<string>("--out") { Description = "The grid (PNG)", DefaultValueFactory = _ => "augment.png" }.Sets("AnimationPath");
+        var force = new Option<bool>("--force") { Description = "Replace an existing --out" }.Sets("Force");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var command = new Command("augment", "Show real images as D sees them: each beside augmentations drawn by a pipeline at probability p.")

@@ -12,9 +12,9 @@ public static class ClassifierCommand
     {
         var dataOption = new Option<string?>("--data") { Description = "Labelled digits (default: the bundled MNIST)" };
         var output = new Option<string>("--out") { Description = "Where to write the classifier", DefaultValueFactory = _ => "data/mnist-classifier.safetensors" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 8 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 8 }.Sets(nameof(Metrics.ClassifierTrainingOptions.Epochs));
         var seed = new Option<ulong>("--seed") { Description = "Seed of weights, split and shifts", DefaultValueFactory = _ => 0 };
-        var force = new Option<bool>("--force") { Description = "Replace an existing --out file" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --out file" }.Sets("Force");
         var threads = CommonOptions.Threads();
         var command = new Command("train-classifier", "Train the MNIST classifier used by `stylegan metrics` and report its held-out accuracy.")
         {

@@ -11,7 +11,7 @@ public static class ConvertCommand
     {
         var input = new Argument<string>("input") { Description = "An NVIDIA StyleGAN2-ADA .pkl, an NVIDIA TensorFlow-era .pkl (StyleGAN, Progressive GAN, StyleGAN2), a rosinality .pt, or one of our .safetensors" };
         var output = new Argument<string>("output") { Description = "The .safetensors network to write (G, D and G_ema under the official names)" };
-        var force = new Option<bool>("--force") { Description = "Replace an existing output file" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing output file" }.Sets("Force");
         var command = new Command("convert", "Convert a published network to our safetensors format, which every command reads.") { input, output, force };
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {

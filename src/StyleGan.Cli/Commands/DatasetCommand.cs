@@ -11,20 +11,20 @@ public static class DatasetCommand
 {
     public static Command Create()
     {
-        var source = new Option<string>("--source") { Description = "folder (recursive, class sub-folders allowed) or .zip of PNG/JPEG/WebP/BMP images", Required = true };
-        var dest = new Option<string>("--dest") { Description = "dataset to write: a folder, or a path ending in .zip", Required = true };
-        var resolution = new Option<int?>("--resolution") { Description = "output side, a power of two (default: keep, when the images already are one square power of two)" };
+        var source = new Option<string>("--source") { Description = "folder (recursive, class sub-folders allowed) or .zip of PNG/JPEG/WebP/BMP images", Required = true }.Sets("Source");
+        var dest = new Option<string>("--dest") { Description = "dataset to write: a folder, or a path ending in .zip", Required = true }.Sets("Destination");
+        var resolution = new Option<int?>("--resolution") { Description = "output side, a power of two (default: keep, when the images already are one square power of two)" }.Sets("Resolution");
         var transform = new Option<string>("--transform") { Description = "center-crop or pad (to square, before resizing)", DefaultValueFactory = _ => "center-crop" };
         var channels = new Option<string>("--channels") { Description = "rgb, gray, or auto (gray when every source is grayscale)", DefaultValueFactory = _ => "auto" };
         var background = new Option<string>("--background") { Description = "colour under transparency and in padding: a name (white, black, ...) or #RRGGBB", DefaultValueFactory = _ => "white" };
-        var labels = new Option<string>("--labels") { Description = "none, subfolders, or a file (JSON like dataset.json, or CSV path,class)", DefaultValueFactory = _ => "none" };
-        var skipBad = new Option<bool>("--skip-bad") { Description = "leave out unreadable or unlabelled images and report them, instead of stopping" };
-        var maxImages = new Option<int?>("--max-images") { Description = "write at most this many images (the first in path order)" };
-        var force = new Option<bool>("--force") { Description = "replace an existing non-empty destination" };
+        var labels = new Option<string>("--labels") { Description = "none, subfolders, or a file (JSON like dataset.json, or CSV path,class)", DefaultValueFactory = _ => "none" }.Sets("LabelsFile");
+        var skipBad = new Option<bool>("--skip-bad") { Description = "leave out unreadable or unlabelled images and report them, instead of stopping" }.Sets("SkipBad");
+        var maxImages = new Option<int?>("--max-images") { Description = "write at most this many images (the first in path order)" }.Sets("MaxImages");
+        var force = new Option<bool>("--force") { Description = "replace an existing non-empty destination" }.Sets("Force");
         var command = new Command("dataset", "Prepare a training dataset: square, power-of-two PNGs in StyleGAN2-ADA's layout, with optional labels.")
         {
             source, dest, resolution, transform, channels, background, labels, skipBad, maxImages, force,
-        };
+        }.Sets("DatasetTool.Convert");
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var labelsValue = parse.GetValue(labels)!;

@@ -13,11 +13,11 @@ public static class DirectionsCommand
     public static Command Create()
     {
         var options = new SamplingOptions();
-        var top = new Option<int>("--top") { Description = "How many directions to keep", DefaultValueFactory = _ => 10 };
-        var layers = new Option<string>("--layers") { Description = "ws to factorize and apply to: all, coarse, middle, fine, or indices (0-3)", DefaultValueFactory = _ => "all" };
-        var seeds = new Option<string>("--seeds") { Description = "Seeds shown moving along the directions", DefaultValueFactory = _ => "0-3" };
+        var top = new Option<int>("--top") { Description = "How many directions to keep", DefaultValueFactory = _ => 10 }.Sets("Top");
+        var layers = new Option<string>("--layers") { Description = "ws to factorize and apply to: all, coarse, middle, fine, or indices (0-3)", DefaultValueFactory = _ => "all" }.Sets("Layers");
+        var seeds = new Option<string>("--seeds") { Description = "Seeds shown moving along the directions", DefaultValueFactory = _ => "0-3" }.Sets("Seeds");
         var strength = new Option<double>("--strength") { Description = "The figure moves from -S to S along each direction", DefaultValueFactory = _ => 3 };
-        var steps = new Option<int>("--steps") { Description = "Images per direction in the figure", DefaultValueFactory = _ => 5 };
+        var steps = new Option<int>("--steps") { Description = "Images per direction in the figure", DefaultValueFactory = _ => 5 }.Sets("Steps");
         var command = options.Command("directions", "Semantic directions (SeFa): eigenvectors of the style weights, and a figure of seeds moved along them.",
             top, layers, seeds, strength, steps);
         command.SetAction(parse => CliErrors.Run(parse, () =>

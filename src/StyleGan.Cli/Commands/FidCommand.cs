@@ -11,11 +11,11 @@ public static class FidCommand
     {
         var first = new Argument<string>("PATH_A") { Description = "A folder or zip of images, or an .npz of statistics" };
         var second = new Argument<string>("PATH_B") { Description = "Another; with --save-stats, the .npz to write" };
-        var inception = new Option<string?>("--inception") { Description = $"pytorch-fid's {InceptionV3.Published.Name} (default: in $STYLEGAN_CACHE)" };
+        var inception = new Option<string?>("--inception") { Description = $"pytorch-fid's {InceptionV3.Published.Name} (default: in $STYLEGAN_CACHE)" }.Sets("InceptionFile");
         var dims = new Option<int>("--dims") { Description = "Feature dimension: 2048 (pool3) is the one FID is defined on", DefaultValueFactory = _ => 2048 };
-        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 50 };
+        var batch = new Option<int>("--batch") { Description = "Images per forward pass", DefaultValueFactory = _ => 50 }.Sets("BatchSize");
         var saveStats = new Option<bool>("--save-stats") { Description = "Write PATH_A's statistics to PATH_B (.npz) instead of comparing" };
-        var force = new Option<bool>("--force") { Description = "With --save-stats, replace PATH_B" };
+        var force = new Option<bool>("--force") { Description = "With --save-stats, replace PATH_B" }.Sets("Force");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var command = new Command("fid", "Fréchet Inception distance between two image sets (pytorch-fid's protocol); prints FID: <value> last.")

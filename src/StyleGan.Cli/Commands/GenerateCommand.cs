@@ -13,13 +13,13 @@ public static class GenerateCommand
     public static Command Create()
     {
         var options = new SamplingOptions();
-        var seeds = new Option<string>("--seeds") { Description = "Seeds, e.g. 0-63 or 1,5,9; seed s draws z = RandomState(s).randn(z_dim)", DefaultValueFactory = _ => "0-7" };
-        var cutoff = new Option<int?>("--trunc-cutoff") { Description = "Truncate only the first N ws (coarse layers)" };
-        var projectedW = new Option<string?>("--projected-w") { Description = "Synthesize from saved ws (.npz as NVIDIA's projector writes, or .safetensors) instead of seeds" };
-        var position = new Option<string?>("--position") { Description = "X,Y: one image at a point of the visualizer's seed plane (seed x + 100 y; between integers the four neighbouring seeds' ws blend), instead of --seeds" };
+        var seeds = new Option<string>("--seeds") { Description = "Seeds, e.g. 0-63 or 1,5,9; seed s draws z = RandomState(s).randn(z_dim)", DefaultValueFactory = _ => "0-7" }.Sets("Seeds");
+        var cutoff = new Option<int?>("--trunc-cutoff") { Description = "Truncate only the first N ws (coarse layers)" }.Sets("TruncationCutoff");
+        var projectedW = new Option<string?>("--projected-w") { Description = "Synthesize from saved ws (.npz as NVIDIA's projector writes, or .safetensors) instead of seeds" }.Sets("ProjectedW");
+        var position = new Option<string?>("--position") { Description = "X,Y: one image at a point of the visualizer's seed plane (seed x + 100 y; between integers the four neighbouring seeds' ws blend), instead of --seeds" }.Sets("PositionX", "PositionY");
         var mixSeed = new Option<uint?>("--mix-seed") { Description = "Style mixing: take the --mix-styles layers from this seed's ws" };
-        var mixStyles = new Option<string?>("--mix-styles") { Description = "The ws layers --mix-seed replaces: coarse, middle, fine or indices like 0-3,6" };
-        var direction = new Option<string[]>("--direction") { Description = "FILE:K or FILE:K=S: move along direction K of a `stylegan directions` file (by S, or --strength); repeatable", AllowMultipleArgumentsPerToken = false };
+        var mixStyles = new Option<string?>("--mix-styles") { Description = "The ws layers --mix-seed replaces: coarse, middle, fine or indices like 0-3,6" }.Sets("MixStyles");
+        var direction = new Option<string[]>("--direction") { Description = "FILE:K or FILE:K=S: move along direction K of a `stylegan directions` file (by S, or --strength); repeatable", AllowMultipleArgumentsPerToken = false }.Sets("Direction");
         var strength = new Option<double>("--strength") { Description = "How far to move along a --direction without =S (w units)", DefaultValueFactory = _ => 3 };
         var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seed of the noise for --noise-mode random" };
         var grid = new Option<bool>("--grid") { Description = "One grid PNG instead of one PNG per seed" };

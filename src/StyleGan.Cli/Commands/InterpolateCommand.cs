@@ -11,12 +11,12 @@ public static class InterpolateCommand
     public static Command Create()
     {
         var options = new SamplingOptions(writesFolder: false);
-        var seeds = new Option<string>("--seeds") { Description = "The seeds visited in order, e.g. 1,2,3", Required = true };
+        var seeds = new Option<string>("--seeds") { Description = "The seeds visited in order, e.g. 1,2,3", Required = true }.Sets("Seeds");
         var space = new Option<string>("--space") { Description = "z (spherical interpolation of z) or w (linear in W)", DefaultValueFactory = _ => "w" };
-        var framesPerSeed = new Option<int>("--frames-per-seed") { Description = "Frames from one seed to the next", DefaultValueFactory = _ => 60 };
-        var fps = new Option<double>("--fps") { Description = "Frames per second", DefaultValueFactory = _ => 30 };
+        var framesPerSeed = new Option<int>("--frames-per-seed") { Description = "Frames from one seed to the next", DefaultValueFactory = _ => 60 }.Sets("FramesPerSeed");
+        var fps = new Option<double>("--fps") { Description = "Frames per second", DefaultValueFactory = _ => 30 }.Sets("FramesPerSecond");
         var loop = new Option<bool>("--loop") { Description = "Walk back to the first seed, for a video that repeats smoothly" };
-        var output = new Option<string>("--out") { Description = "The video: .gif, .webp (lossless) or .mp4 (needs ffmpeg)", Required = true };
+        var output = new Option<string>("--out") { Description = "The video: .gif, .webp (lossless) or .mp4 (needs ffmpeg)", Required = true }.Sets("AnimationPath");
         var frames = new Option<string?>("--frames") { Description = "Also write every frame as a PNG into this folder" };
         var command = options.Command("interpolate", "An interpolation video between seeds.", seeds, space, framesPerSeed, fps, loop, output, frames);
         command.SetAction(parse => CliErrors.Run(parse, () =>

@@ -15,10 +15,10 @@ public static class LadderCommand
     public static Command Create()
     {
         var dataOption = new Option<string?>("--data") { Description = "Dataset folder or zip (default: the bundled MNIST digits)" };
-        var configs = new Option<string>("--configs") { Description = $"Comma-separated presets, e.g. StyleGAN2's table: {string.Join(",", Presets.ArchitectureTable)}", Required = true };
-        var kimg = new Option<double>("--kimg") { Description = "The budget of every configuration, in thousand real images", DefaultValueFactory = _ => 100 };
+        var configs = new Option<string>("--configs") { Description = $"Comma-separated presets, e.g. StyleGAN2's table: {string.Join(",", Presets.ArchitectureTable)}", Required = true }.Sets("Configs");
+        var kimg = new Option<double>("--kimg") { Description = "The budget of every configuration, in thousand real images", DefaultValueFactory = _ => 100 }.Sets(nameof(TrainingOptions.TotalKimg));
         var outdir = new Option<string>("--outdir") { Description = "The ladder's folder: a run folder per configuration and seed, ladder.json and ladder.png", DefaultValueFactory = _ => "ladder" };
-        var seeds = new Option<string>("--seeds") { Description = "Training seeds of every configuration (e.g. 0,1 or 0-2), to see the metric's noise", DefaultValueFactory = _ => "0" };
+        var seeds = new Option<string>("--seeds") { Description = "Training seeds of every configuration (e.g. 0,1 or 0-2), to see the metric's noise", DefaultValueFactory = _ => "0" }.Sets("Seeds");
         var metricOptions = new MetricOptions("fid10k_mnist");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();

@@ -14,11 +14,11 @@ public static class MetricsCommand
 {
     public static Command Create()
     {
-        var network = new Option<string[]>("--network") { Description = "Network(s) to score (G_ema): our checkpoints, exported networks, NVIDIA .pkl (PyTorch or TensorFlow-era) or rosinality .pt", Required = true, AllowMultipleArgumentsPerToken = true };
+        var network = new Option<string[]>("--network") { Description = "Network(s) to score (G_ema): our checkpoints, exported networks, NVIDIA .pkl (PyTorch or TensorFlow-era) or rosinality .pt", Required = true, AllowMultipleArgumentsPerToken = true }.Sets("Network");
         var dataOption = new Option<string?>("--data") { Description = "Real images (default: the bundled MNIST digits)" };
         var metricOptions = new MetricOptions("fid10k_mnist,is10k_mnist");
-        var num = new Option<int?>("--num") { Description = "Generated images (path length: pairs) for every metric, instead of each metric's own count" };
-        var trunc = new Option<double>("--trunc") { Description = "Truncation psi", DefaultValueFactory = _ => 1 };
+        var num = new Option<int?>("--num") { Description = "Generated images (path length: pairs) for every metric, instead of each metric's own count" }.Sets("ImageCount");
+        var trunc = new Option<double>("--trunc") { Description = "Truncation psi", DefaultValueFactory = _ => 1 }.Sets("TruncationPsi");
         var seed = new Option<ulong>("--seed") { Description = "Seed of latents, labels and path-length steps", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "Append the results to this JSONL file, a line per metric and network as NVIDIA's metric-*.jsonl" };
         var threads = CommonOptions.Threads();

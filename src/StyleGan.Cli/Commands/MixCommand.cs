@@ -12,9 +12,9 @@ public static class MixCommand
     public static Command Create()
     {
         var options = new SamplingOptions();
-        var rows = new Option<string>("--rows") { Description = "Row seeds (their ws keep every layer not mixed), e.g. 85,100,75", Required = true };
-        var cols = new Option<string>("--cols") { Description = "Column seeds (the mixed layers come from them), e.g. 55,821,1789", Required = true };
-        var styles = new Option<string>("--styles") { Description = "ws taken from the column seed: indices (0-6, 0,2,4) or coarse (ws 0-3), middle (4-7), fine (8 up)", DefaultValueFactory = _ => "0-6" };
+        var rows = new Option<string>("--rows") { Description = "Row seeds (their ws keep every layer not mixed), e.g. 85,100,75", Required = true }.Sets("Rows");
+        var cols = new Option<string>("--cols") { Description = "Column seeds (the mixed layers come from them), e.g. 55,821,1789", Required = true }.Sets("Cols");
+        var styles = new Option<string>("--styles") { Description = "ws taken from the column seed: indices (0-6, 0,2,4) or coarse (ws 0-3), middle (4-7), fine (8 up)", DefaultValueFactory = _ => "0-6" }.Sets("Styles");
         var command = options.Command("mix", "Style mixing: a grid of row seeds with the listed layers from column seeds (style_mixing.py).", rows, cols, styles);
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {

@@ -12,9 +12,9 @@ public static class NoiseCommand
     public static Command Create()
     {
         var options = new SamplingOptions();
-        var seeds = new Option<string>("--seeds") { Description = "One figure per seed", DefaultValueFactory = _ => "0-3" };
-        var samples = new Option<int>("--samples") { Description = "Noise draws shown per seed", DefaultValueFactory = _ => 8 };
-        var draws = new Option<int>("--draws") { Description = "Noise draws the standard deviation is taken over", DefaultValueFactory = _ => 100 };
+        var seeds = new Option<string>("--seeds") { Description = "One figure per seed", DefaultValueFactory = _ => "0-3" }.Sets("Seeds");
+        var samples = new Option<int>("--samples") { Description = "Noise draws shown per seed", DefaultValueFactory = _ => 8 }.Sets("Samples");
+        var draws = new Option<int>("--draws") { Description = "Noise draws the standard deviation is taken over", DefaultValueFactory = _ => 100 }.Sets("Draws");
         var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seeds the noise draws", DefaultValueFactory = _ => 0 };
         var command = options.Command("noise", "Stochastic variation: one w under many noise draws, their per-pixel standard deviation, and noise by layer range.",
             seeds, samples, draws, noiseSeed);

@@ -13,13 +13,13 @@ public static class ProjectCommand
     public static Command Create()
     {
         var options = new SamplingOptions();
-        var target = new Option<string>("--target") { Description = "The image to project (any size: centre-cropped and resized to the network's)", Required = true };
-        var steps = new Option<int>("--steps") { Description = "Optimization steps", DefaultValueFactory = _ => 1000 };
+        var target = new Option<string>("--target") { Description = "The image to project (any size: centre-cropped and resized to the network's)", Required = true }.Sets("Target");
+        var steps = new Option<int>("--steps") { Description = "Optimization steps", DefaultValueFactory = _ => 1000 }.Sets("Steps");
         var seed = new Option<ulong>("--seed") { Description = "Seeds the noise buffers' start and the w noise", DefaultValueFactory = _ => 303 };
         var wPlus = new Option<bool>("--w-plus") { Description = "Optimize one w per layer (W+) instead of one w" };
         var saveVideo = new Option<bool>("--save-video") { Description = "Also write the optimization as a video, target beside each step's image" };
         var videoFormat = new Option<string>("--video-format") { Description = "mp4 (needs ffmpeg), webp or gif", DefaultValueFactory = _ => "mp4" };
-        var vgg = new Option<string?>("--vgg") { Description = "torchvision's vgg16-397923af.pth for the LPIPS loss (default: in $STYLEGAN_CACHE); without it a pixel loss runs" };
+        var vgg = new Option<string?>("--vgg") { Description = "torchvision's vgg16-397923af.pth for the LPIPS loss (default: in $STYLEGAN_CACHE); without it a pixel loss runs" }.Sets(Metrics.Lpips.VggSetting);
         var command = options.Command("project", "Project an image into W (NVIDIA's projector.py): target.png, proj.png, projected_w.npz and .safetensors.",
             target, steps, seed, wPlus, saveVideo, videoFormat, vgg);
         command.SetAction(parse => CliErrors.Run(parse, () =>

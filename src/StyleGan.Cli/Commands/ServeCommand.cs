@@ -10,13 +10,13 @@ public static class ServeCommand
 {
     public static Command Create()
     {
-        var network = new Option<string?>("--network") { Description = "Network to explore: ours, converted, an NVIDIA .pkl (PyTorch or TensorFlow-era) or a rosinality .pt" };
-        var run = new Option<string?>("--run") { Description = "Training run folder to monitor (stats.jsonl, fakes grids, metric-*.jsonl)" };
-        var folders = new Option<string[]>("--folder") { Description = "Another folder the page may open networks from; repeatable (the network's and the run's folders are always allowed)" };
-        var port = new Option<int>("--port") { Description = "Port to listen on (0: any free one)", DefaultValueFactory = _ => 7860 };
+        var network = new Option<string?>("--network") { Description = "Network to explore: ours, converted, an NVIDIA .pkl (PyTorch or TensorFlow-era) or a rosinality .pt" }.Sets("Network");
+        var run = new Option<string?>("--run") { Description = "Training run folder to monitor (stats.jsonl, fakes grids, metric-*.jsonl)" }.Sets("Run");
+        var folders = new Option<string[]>("--folder") { Description = "Another folder the page may open networks from; repeatable (the network's and the run's folders are always allowed)" }.Sets("Folders");
+        var port = new Option<int>("--port") { Description = "Port to listen on (0: any free one)", DefaultValueFactory = _ => 7860 }.Sets("Port");
         var host = new Option<string>("--host") { Description = "Address to bind: 127.0.0.1 (this machine only) or e.g. 0.0.0.0 (every network it is on)", DefaultValueFactory = _ => "127.0.0.1" };
-        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest image upload accepted for projection, in MiB", DefaultValueFactory = _ => 16 };
-        var vgg = new Option<string?>("--vgg") { Description = "torchvision's vgg16-397923af.pth for LPIPS in projections (default: in $STYLEGAN_CACHE); without it the pixel loss" };
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest image upload accepted for projection, in MiB", DefaultValueFactory = _ => 16 }.Sets("MaxUploadBytes");
+        var vgg = new Option<string?>("--vgg") { Description = "torchvision's vgg16-397923af.pth for LPIPS in projections (default: in $STYLEGAN_CACHE); without it the pixel loss" }.Sets(Metrics.Lpips.VggSetting);
         var modconv = CommonOptions.Modconv();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();

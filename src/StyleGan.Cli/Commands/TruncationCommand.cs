@@ -12,9 +12,9 @@ public static class TruncationCommand
     public static Command Create()
     {
         var options = new SamplingOptions();
-        var seeds = new Option<string>("--seeds") { Description = "One row per seed", DefaultValueFactory = _ => "0-3" };
-        var psis = new Option<string>("--psi") { Description = "One column per psi, comma-separated (1: none, 0: the w_avg image)", DefaultValueFactory = _ => "-1,-0.5,0,0.5,0.7,1" };
-        var cutoff = new Option<int?>("--cutoff") { Description = "Truncate only the first N ws (coarse layers)" };
+        var seeds = new Option<string>("--seeds") { Description = "One row per seed", DefaultValueFactory = _ => "0-3" }.Sets("Seeds");
+        var psis = new Option<string>("--psi") { Description = "One column per psi, comma-separated (1: none, 0: the w_avg image)", DefaultValueFactory = _ => "-1,-0.5,0,0.5,0.7,1" }.Sets("Psi");
+        var cutoff = new Option<int?>("--cutoff") { Description = "Truncate only the first N ws (coarse layers)" }.Sets("Cutoff");
         var command = options.Command("truncation", "The truncation trick: each seed at several psi.", seeds, psis, cutoff);
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {

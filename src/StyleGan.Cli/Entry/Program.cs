@@ -11,6 +11,19 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        var root = Root();
+        EmptyValues.Refuse(root);
+        DownloadBar.Attach();
+        var parse = root.Parse(args);
+        // System.CommandLine would print its own text (and .NET type names); a refusal is told as every other one.
+        if (parse.Errors.Count > 0) return ParseErrors.Report(parse);
+        using var interruption = Interruption.Handle(parse.CommandResult.Command);
+        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>The command tree: the root command with every subcommand and its options.</summary>
+    public static RootCommand Root()
+    {
         var root = new RootCommand("StyleGAN for .NET: train style-based GANs, generate and control images, measure their quality.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
@@ -29,12 +42,6 @@ public static class Program
         root.Subcommands.Add(AugmentCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
-        EmptyValues.Refuse(root);
-        DownloadBar.Attach();
-        var parse = root.Parse(args);
-        // System.CommandLine would print its own text (and .NET type names); a refusal is told as every other one.
-        if (parse.Errors.Count > 0) return ParseErrors.Report(parse);
-        using var interruption = Interruption.Handle(parse.CommandResult.Command);
-        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        return root;
     }
 }

@@ -72,7 +72,7 @@ public sealed class LpipsFileTests
         Assert.Contains("vgg16-397923af.pth", e.Message);
         Assert.Contains("https://download.pytorch.org/models/vgg16-397923af.pth", e.Message);
         Assert.Contains(CacheFolder.Path, e.Message);
-        Assert.Contains("--vgg", CliErrors.WithFlags(e.Message));
+        Assert.Contains("--vgg", CliErrors.WithFlags(e.Message, SettingFlags.Of(StyleGan.Cli.Entry.Program.Root())));
 
         var given = Path.Combine(TestCache.Folder, "no-such-vgg16.pth");
         var missing = Assert.Throws<FileNotFoundException>(() => Lpips.Load(Fixture("lin-narrow.pth"), given).Dispose());
