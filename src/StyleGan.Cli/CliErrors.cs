@@ -37,7 +37,9 @@ public static partial class CliErrors
         catch (InvalidValueException e)
         {
             var flags = SettingFlags.Of(parse.RootCommandResult.Command);
-            Console.Error.WriteLine(OneLine($"stylegan: error: {flags.GetValueOrDefault(e.Name, e.Name)}: {WithFlags(e.Message, flags)}"));
+            // A message that begins with the setting names it already ("`AugmentP` is the probability of ...").
+            string named = e.Message.StartsWith($"`{e.Name}`", StringComparison.Ordinal) ? "" : $"{flags.GetValueOrDefault(e.Name, e.Name)}: ";
+            Console.Error.WriteLine(OneLine($"stylegan: error: {named}{WithFlags(e.Message, flags)}"));
             return UserError;
         }
         catch (TrainingDivergedException e)

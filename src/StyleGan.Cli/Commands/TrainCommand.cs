@@ -18,8 +18,8 @@ public static class TrainCommand
         var outdir = new Option<string>("--outdir") { Description = "Parent folder of the runs; each new run gets a numbered sub-folder", DefaultValueFactory = _ => "runs" };
         var cfg = new Option<string>("--cfg") { Description = $"Preset: {string.Join(", ", Presets.Names)}", DefaultValueFactory = _ => "cpu-tiny" }.Sets(nameof(TrainingOptions.Cfg));
         var resume = new Option<string?>("--resume") { Description = "'auto' (newest checkpoint under --outdir) or a checkpoint file: that run continues exactly, in its folder. " +
-            "Any other network (an NVIDIA .pkl, a converted or exported network): a new run starts from its weights (transfer learning)" };
-        var transfer = new Option<bool>("--transfer") { Description = "Start a new run from the weights of --resume even when it is a training checkpoint (of another run, on other data)" };
+            "Any other network (an NVIDIA .pkl, a converted or exported network): a new run starts from its weights (transfer learning)" }.Sets(nameof(TrainingRequest.Resume));
+        var transfer = new Option<bool>("--transfer") { Description = "Start a new run from the weights of --resume even when it is a training checkpoint (of another run, on other data)" }.Sets(nameof(TrainingRequest.Transfer));
         var kimg = new Option<double?>("--kimg") { Description = "Train until this many thousand real images have been shown" }.Sets(nameof(TrainingOptions.TotalKimg));
         var batch = new Option<int?>("--batch") { Description = "Minibatch size (at every resolution, for a growing preset too)" }.Sets(nameof(TrainingOptions.Batch));
         var snap = new Option<double?>("--snap") { Description = "Checkpoint and sample grid every this many kimg" }.Sets(nameof(TrainingOptions.SnapKimg));
@@ -58,70 +58,26 @@ public static class TrainCommand
         };
         metricOptions.AddTo(command);
 
-        // A new run's options: the preset's, with what the command line gives instead; the augmentation as train.py
-        // checks it. Starting from a network (transfer learning), as train.py's --resume: the network's pipeline and p
-        // unless given, ADA reacting faster (ada_kimg 100) and no G_ema ramp-up.
-        TrainingOptions NewRunOptions(ParseResult parse, TrainingOptions preset, string? sourcePath, NetworkSet? source)
+        // The command line as the library's request: each flag given overrides the preset's value.
+        TrainingRequest Request(ParseResult parse, string? checkpoint) => new(parse.GetValue(cfg)!, new TrainingOverrides
         {
-            var mode = parse.GetValue(aug) switch
+            TotalKimg = parse.GetValue(kimg), Batch = parse.GetValue(batch), SnapKimg = parse.GetValue(snap), TickKimg = parse.GetValue(tick),
+            KeepSnapshots = parse.GetValue(keep), Seed = parse.GetValue(seed), Gamma = parse.GetValue(gamma), LearningRate = parse.GetValue(lr),
+            EmaKimg = parse.GetValue(ema), PlWeight = parse.GetValue(plWeight), StyleMixing = parse.GetValue(mixing), MappingLayers = parse.GetValue(map),
+            ZDim = parse.GetValue(zdim), ChannelBase = parse.GetValue(cbase), ChannelMax = parse.GetValue(cmax), MbstdGroup = parse.GetValue(mbstd),
+            GrowthTrainingKimg = parse.GetValue(lodKimg), GrowthTransitionKimg = parse.GetValue(fadeKimg), Mirror = parse.GetValue(mirror),
+            Conditional = parse.GetValue(cond),
+            Augment = parse.GetValue(aug) switch
             {
-                null => preset.Augment,
+                null => null,
                 "ada" => AugmentMode.Ada,
                 "fixed" => AugmentMode.Fixed,
                 "noaug" => AugmentMode.Noaug,
                 var other => throw new UsageException($"Unknown --aug '{other}': use ada, fixed or noaug."),
-            };
-            double? p = parse.GetValue(augP);
-            if (mode == AugmentMode.Fixed && p is null) throw new UsageException("--aug fixed needs --p, the probability (0 to 1).");
-            if (p is not null && mode != AugmentMode.Fixed) throw new UsageException("--p is the probability of --aug fixed; ADA (--aug ada) sets its own.");
-            if (parse.GetValue(target) is not null && mode != AugmentMode.Ada) throw new UsageException("--target is ADA's; it needs --aug ada.");
-            if (parse.GetValue(adaKimg) is not null && mode != AugmentMode.Ada) throw new UsageException("--ada-kimg is ADA's; it needs --aug ada.");
-            string? pipe = parse.GetValue(augpipe);
-            if (pipe is not null && mode == AugmentMode.Noaug) throw new UsageException("--augpipe names the pipeline of --aug ada or fixed, not of noaug.");
-            var fromSource = mode == AugmentMode.Noaug || source is null ? null : Checkpoint.Augmentation(source, sourcePath!);
-
-            if (preset.Growth is null && (parse.GetValue(lodKimg) is not null || parse.GetValue(fadeKimg) is not null))
-                throw new UsageException($"--lod-kimg and --fade-kimg set progressive growing, which the {preset.Cfg} preset does not use; use an sg1-* preset.");
-            int? batchGiven = parse.GetValue(batch);
-            double? lrGiven = parse.GetValue(lr);
-            return (preset with
-            {
-                TotalKimg = parse.GetValue(kimg) ?? preset.TotalKimg,
-                Batch = batchGiven ?? preset.Batch,
-                SnapKimg = parse.GetValue(snap) ?? preset.SnapKimg,
-                TickKimg = parse.GetValue(tick) ?? preset.TickKimg,
-                KeepSnapshots = parse.GetValue(keep) ?? preset.KeepSnapshots,
-                Seed = parse.GetValue(seed) ?? preset.Seed,
-                Gamma = parse.GetValue(gamma) ?? preset.Gamma,
-                LearningRate = lrGiven ?? preset.LearningRate,
-                EmaKimg = parse.GetValue(ema) ?? preset.EmaKimg,
-                PlWeight = parse.GetValue(plWeight) ?? preset.PlWeight,
-                StyleMixing = parse.GetValue(mixing) ?? preset.StyleMixing,
-                MappingLayers = parse.GetValue(map) ?? preset.MappingLayers,
-                ZDim = parse.GetValue(zdim) ?? preset.ZDim,
-                ChannelBase = parse.GetValue(cbase) ?? preset.ChannelBase,
-                ChannelMax = parse.GetValue(cmax) ?? preset.ChannelMax,
-                MbstdGroup = parse.GetValue(mbstd) ?? preset.MbstdGroup,
-                Mirror = parse.GetValue(mirror) ?? preset.Mirror,
-                Conditional = parse.GetValue(cond) ?? preset.Conditional,
-                // A minibatch or lr given on the command line holds at every resolution of a growing preset too.
-                Growth = preset.Growth is { } growth ? growth with
-                {
-                    Batch = batchGiven is null ? growth.Batch : new(),
-                    LearningRate = lrGiven is null ? growth.LearningRate : new(),
-                    TrainingKimg = parse.GetValue(lodKimg) ?? growth.TrainingKimg,
-                    TransitionKimg = parse.GetValue(fadeKimg) ?? growth.TransitionKimg,
-                } : null,
-                Augment = mode,
-                AugmentPipe = pipe is not null ? AugmentPresets.Get(pipe) : fromSource?.Config ?? preset.AugmentPipe,
-                AugmentP = p ?? (fromSource is { } sourceAugment ? Math.Min(sourceAugment.P, 1) : preset.AugmentP), // a long ADA run can end above 1
-                AdaTarget = parse.GetValue(target) ?? preset.AdaTarget,
-                AdaKimg = parse.GetValue(adaKimg) ?? (source is null ? preset.AdaKimg : 100),
-                FreezeD = parse.GetValue(freezed) ?? preset.FreezeD,
-                EmaRampup = source is null ? preset.EmaRampup : null,
-                TransferFrom = sourcePath is null ? null : Path.GetFullPath(sourcePath),
-            }).Validate();
-        }
+            },
+            AugmentP = parse.GetValue(augP), AdaTarget = parse.GetValue(target), AdaKimg = parse.GetValue(adaKimg), AugmentPipe = parse.GetValue(augpipe),
+            FreezeD = parse.GetValue(freezed),
+        }, checkpoint, parse.GetValue(transfer));
 
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
@@ -140,47 +96,36 @@ public static class TrainCommand
                 _ => resumeFrom,
             };
 
+            var request = Request(parse, checkpoint);
             TrainingRunState run;
             ImageDataset data;
             string runFolder;
-            bool transferring = checkpoint is not null && (parse.GetValue(transfer) || !Checkpoint.IsCheckpoint(checkpoint));
-            if (parse.GetValue(transfer) && checkpoint is null)
-                throw new UsageException("--transfer needs --resume NETWORK: the network whose weights the new run starts from.");
-            if (checkpoint is null || transferring)
+            if (request.StartsNewRun)
             {
                 new OutputRule("--outdir", force: false).Folder(parent); // before the data is read, which can take minutes
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
-                using var source = transferring ? NetworkFile.Load(checkpoint!) : null;
-                var options = NewRunOptions(parse, Presets.Get(parse.GetValue(cfg)!, data.Resolution), source is null ? null : checkpoint, source);
-                if (source is not null)
-                {
-                    (run, var notes) = TrainingRunState.Transfer(options, source, checkpoint!, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
-                    foreach (var note in notes) Console.Error.WriteLine($"stylegan: note: {note}");
-                }
-                else
-                {
-                    run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), dev);
-                }
+                (run, var notes) = request.NewRun(data, dev);
+                foreach (var note in notes) Console.Error.WriteLine($"stylegan: note: {note}");
                 // Only now, with the run built, so that a start that fails leaves no empty run folder behind.
-                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{options.Cfg}");
-                AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {options.Cfg}, " +
-                    $"{options.TotalKimg} kimg, augmentation {Describe(options)}{(source is null ? "" : $", from the weights of {Markup.Escape(checkpoint!)}")}.");
+                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{run.Options.Cfg}");
+                AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {run.Options.Cfg}, " +
+                    $"{run.Options.TotalKimg} kimg, augmentation {Describe(run.Options)}{(checkpoint is null ? "" : $", from the weights of {Markup.Escape(checkpoint)}")}.");
             }
             else
             {
                 // A run continues in its own folder, beside the checkpoint, wherever --outdir points.
-                runFolder = new OutputRule("--resume", force: false).Folder(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!);
+                runFolder = new OutputRule("--resume", force: false).Folder(Path.GetDirectoryName(Path.GetFullPath(checkpoint!))!);
                 if (parse.GetResult(outdir) is { Implicit: false } && !PathIdentity.Contains(parent, runFolder))
-                    AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(checkpoint)} is not under --outdir {Markup.Escape(parent)}: the run continues in its own folder, {Markup.Escape(runFolder)}.");
-                data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint), parse.GetValue(skipBad));
-                var schedule = new TrainingSchedule(parse.GetValue(kimg), parse.GetValue(tick), parse.GetValue(snap), parse.GetValue(keep));
-                run = TrainingRunState.Resume(checkpoint, data, dev, schedule);
-                var ignored = new Option[] { cfg, batch, seed, gamma, lr, ema, plWeight, mixing, map, zdim, cbase, cmax, mbstd, lodKimg, fadeKimg, mirror, cond, aug, augP, target, adaKimg, augpipe, freezed }
-                    .Where(option => parse.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToList();
+                    AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(checkpoint!)} is not under --outdir {Markup.Escape(parent)}: the run continues in its own folder, {Markup.Escape(runFolder)}.");
+                data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint!), parse.GetValue(skipBad));
+                run = request.ContinueRun(data, dev);
+                var flags = SettingFlags.Of(parse.RootCommandResult.Command);
+                var ignored = (parse.GetResult(cfg) is { Implicit: false } ? ["--cfg"] : Array.Empty<string>())
+                    .Concat(request.Overrides.IgnoredOnResume.Select(setting => flags[setting])).ToList();
                 if (ignored.Count > 0)
                     Console.Error.WriteLine($"stylegan: note: a resumed run keeps the options it was trained with; ignored: {string.Join(", ", ignored)} " +
                         "(only --kimg, --snap, --tick and --keep change on resume).");
-                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}.");
+                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint!)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}.");
             }
             SkippedFiles.Print(data.Skipped);
 

@@ -47,10 +47,8 @@ public static class Ladder
         string? newest = Directory.Exists(runFolder) ? Checkpoint.Newest(runFolder) : null;
         // Decided from the header: a rung at its budget is not resumed (networks, optimizers) only to be left alone.
         if (newest is not null && Checkpoint.SavedCounters(newest).CurNimg >= (long)(kimg * 1000)) return (newest, TrainingOutcome.Finished);
-        using var run = newest is null
-            ? new TrainingRunState((Presets.Get(rung.Config, data.Resolution) with { TotalKimg = kimg, Seed = rung.Seed }).Validate(),
-                data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), device)
-            : TrainingRunState.Resume(newest, data, device, new TrainingSchedule(TotalKimg: kimg));
+        var request = new TrainingRequest(rung.Config, new TrainingOverrides { TotalKimg = kimg, Seed = rung.Seed }, Resume: newest);
+        using var run = newest is null ? request.NewRun(data, device).Run : request.ContinueRun(data, device);
         var outcome = new TrainingLoop(run, data, runFolder, device, report).Run(cancel);
         return (Checkpoint.Newest(runFolder)!, outcome);
     }
