@@ -22,12 +22,14 @@ public sealed class FullyConnectedLayer : nn.Module<Tensor, Tensor>
     /// <param name="activation">Activation after the bias.</param>
     /// <param name="lrMultiplier">Learning-rate multiplier (0.01 in the mapping network).</param>
     /// <param name="biasInit">Initial value of the bias (1 for style affines, so styles start at 1).</param>
+    /// <param name="weightInit">Initial standard deviation of the weight (0: StyleGAN3's input affine starts at its bias).</param>
+    /// <param name="biasInitValues">Initial bias per output, instead of <paramref name="biasInit"/> for all.</param>
     public FullyConnectedLayer(long inFeatures, long outFeatures, bool bias = true, Activation activation = Activation.Linear,
-        double lrMultiplier = 1, float biasInit = 0) : base(nameof(FullyConnectedLayer))
+        double lrMultiplier = 1, float biasInit = 0, double weightInit = 1, float[]? biasInitValues = null) : base(nameof(FullyConnectedLayer))
     {
         this.activation = activation;
-        weight = new Parameter(randn(outFeatures, inFeatures) / lrMultiplier);
-        this.bias = bias ? new Parameter(full(outFeatures, biasInit)) : null;
+        weight = new Parameter(weightInit == 1 ? randn(outFeatures, inFeatures) / lrMultiplier : randn(outFeatures, inFeatures) * (weightInit / lrMultiplier));
+        this.bias = bias ? new Parameter(biasInitValues is null ? full(outFeatures, biasInit) : tensor(biasInitValues) / lrMultiplier) : null;
         weightGain = lrMultiplier / Math.Sqrt(inFeatures);
         biasGain = lrMultiplier;
         register_parameter("weight", weight);
