@@ -49,6 +49,27 @@ public sealed record SynthesisConfig
     public Resampling Resampling { get; init; } = Resampling.Fir;
     /// <summary>Progressive growing: a toRGB per resolution, faded in by the network's lod (2019 family, orig architecture).</summary>
     public bool Growing { get; init; }
+    /// <summary>StyleGAN3: layers, excluding the input and the toRGB (null: 14).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? NumLayers { get; init; }
+    /// <summary>StyleGAN3: critically sampled layers at the end (null: 2).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? NumCritical { get; init; }
+    /// <summary>StyleGAN3: pixels outside the image in every layer but the last two (null: 10).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MarginSize { get; init; }
+    /// <summary>StyleGAN3: scale of the output image (null: 0.25).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? OutputScale { get; init; }
+    /// <summary>StyleGAN3: convolution kernel, 3 in config T, 1 in config R (null: 3).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ConvKernel { get; init; }
+    /// <summary>StyleGAN3: radially symmetric down-sampling filters, config R (null: false).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? UseRadialFilters { get; init; }
+    /// <summary>StyleGAN3: decay of the layers' tracked input magnitudes (null: 0.999).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? MagnitudeEmaBeta { get; init; }
 
     /// <summary>
     /// The mixtures of variation points no paper built, each as the setting (its JSON name) and why: StyleGAN2's
@@ -58,14 +79,22 @@ public sealed record SynthesisConfig
     public IEnumerable<(string Setting, string Problem)> CombinationProblems()
     {
         bool modulated = Normalization == SynthesisNormalization.Demodulation;
-        if (modulated && Input != SynthesisInput.Const)
-            yield return ("input", $"{Input}, but StyleGAN2's modulated layers start from the learned const");
+        if (modulated && Input == SynthesisInput.Dense)
+            yield return ("input", $"{Input}, but StyleGAN2's modulated layers start from the learned const (StyleGAN3's from Fourier features)");
         if (modulated != (Resampling == Resampling.Fir))
             yield return ("resampling", $"{Resampling} with {Normalization} normalization, but StyleGAN2's layers resample with FIR filters and the 2019 family's with nearest or nearest_blur");
         if (!modulated && Architecture != Architecture.Orig)
             yield return ("architecture", $"{Architecture}, but the 2019 family's networks are feed-forward (orig)");
         if (modulated && Growing)
             yield return ("growing", "true, but StyleGAN2's networks do not grow; progressive growing is the 2019 family's");
+        if (!modulated && Input == SynthesisInput.Fourier)
+            yield return ("input", $"{Input} with {Normalization} normalization, but the 2019 family starts from the const or the dense input");
+        if (Input == SynthesisInput.Fourier && Architecture != Architecture.Orig)
+            yield return ("architecture", $"{Architecture}, but StyleGAN3's layers are feed-forward (orig)");
+        bool aliasFreeSettings = NumLayers is not null || NumCritical is not null || MarginSize is not null || OutputScale is not null
+            || ConvKernel is not null || UseRadialFilters is not null || MagnitudeEmaBeta is not null;
+        if (aliasFreeSettings && Input != SynthesisInput.Fourier)
+            yield return ("input", $"{Input}, but num_layers, num_critical, margin_size, output_scale, conv_kernel, use_radial_filters and magnitude_ema_beta are StyleGAN3's, whose input is fourier");
     }
 }
 

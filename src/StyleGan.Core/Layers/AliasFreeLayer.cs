@@ -10,7 +10,7 @@ namespace StyleGan.Layers;
 /// low-pass filter to a higher rate, applies the nonlinearity there and low-passes back down, so that no frequency
 /// above the layer's cutoff survives (alias-free). The last layer (toRGB) is a plain modulated 1x1 convolution.
 /// </summary>
-public sealed class AliasFreeLayer : nn.Module
+public sealed class AliasFreeLayer : nn.Module, ISynthesisLayer
 {
     readonly FullyConnectedLayer affine;
     readonly Parameter weight;
@@ -26,6 +26,7 @@ public sealed class AliasFreeLayer : nn.Module
     readonly double? convClamp;
     readonly double magnitudeEmaBeta;
     readonly long inChannels;
+    readonly int outSize;
 
     /// <param name="wDim">Intermediate latent size.</param>
     /// <param name="isToRgb">Whether this is the final toRGB layer.</param>
@@ -53,6 +54,7 @@ public sealed class AliasFreeLayer : nn.Module
     {
         this.isToRgb = isToRgb;
         this.inChannels = inChannels;
+        this.outSize = outSize;
         this.convKernel = isToRgb ? 1 : convKernel;
         this.convClamp = convClamp;
         this.magnitudeEmaBeta = magnitudeEmaBeta;
@@ -86,7 +88,22 @@ public sealed class AliasFreeLayer : nn.Module
     }
 
     /// <summary>The rows of the style affine [in_channels, w_dim], as applied.</summary>
-    public Tensor ScaleStyleWeight => affine.EffectiveWeight;
+    public Tensor? ScaleStyleWeight => affine.EffectiveWeight;
+
+    /// <summary>None: StyleGAN3's layers have no noise input.</summary>
+    public Tensor? NoiseConst => null;
+
+    /// <summary>None: StyleGAN3's layers have no noise input.</summary>
+    public Parameter? NoiseStrength => null;
+
+    /// <summary>The output side, margin included.</summary>
+    public int Resolution => outSize;
+
+    public ScalarType DType => weight.dtype;
+
+    /// <summary>As <see cref="forward(Tensor, Tensor, bool)"/>, with the call's <see cref="SynthesisCall.UpdateEmas"/>; there is no noise to draw.</summary>
+    public Tensor forward(Tensor? x, Tensor w, SynthesisCall call) =>
+        forward(x ?? throw new ArgumentNullException(nameof(x), "A StyleGAN3 layer needs its input features."), w, call.UpdateEmas);
 
     /// <param name="x">Input [N, in_channels, in_size, in_size].</param>
     /// <param name="w">The layer's w [N, w_dim].</param>

@@ -10,4 +10,6 @@ namespace StyleGan.Layers;
 /// </param>
 /// <param name="NoiseGenerator">Random stream for NoiseMode.Random (the global one when null).</param>
 /// <param name="NoiseScale">Multiplies the noise on top of the learned strength (1: as trained), as a visualizer's noise slider.</param>
-public sealed record SynthesisCall(NoiseMode NoiseMode, bool? FusedModconv = null, TorchSharp.torch.Generator? NoiseGenerator = null, double NoiseScale = 1);
+/// <param name="UpdateEmas">StyleGAN3's layers first track their input magnitudes (training, as NVIDIA's update_emas).</param>
+public sealed record SynthesisCall(NoiseMode NoiseMode, bool? FusedModconv = null, TorchSharp.torch.Generator? NoiseGenerator = null, double NoiseScale = 1,
+    bool UpdateEmas = false);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace StyleGan.Networks;
 
 /// <summary>
-/// The generator of every family built here (StyleGAN2, StyleGAN 2019, Progressive GAN; its config chooses the parts):
+/// The generator of every family built here (StyleGAN2, StyleGAN 2019, Progressive GAN, StyleGAN3; its config chooses the parts):
 /// mapping z -> w, then synthesis w -> image. Parameter names follow the official state dict (StyleGAN2-ADA's; the
 /// README's naming contract for the 2019 networks).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class Generator : nn.Module
     public Generator(GeneratorConfig config) : base(nameof(Generator))
     {
         Config = config;
-        Synthesis = new SynthesisNetwork(config.WDim, config.ImgResolution, config.ImgChannels, config.SynthesisKwargs);
+        Synthesis = SynthesisNetwork.Of(config.WDim, config.ImgResolution, config.ImgChannels, config.SynthesisKwargs);
         Mapping = new MappingNetwork(config.ZDim, config.CDim, config.WDim, Synthesis.NumWs, config.MappingKwargs);
         register_module("synthesis", Synthesis);
         register_module("mapping", Mapping);

@@ -1,127 +1,64 @@
-using TorchSharp;
 using StyleGan.Configs;
 using StyleGan.Layers;
-using StyleGan.Ops;
 using static TorchSharp.torch;
 
 namespace StyleGan.Networks;
 
 /// <summary>
-/// Builds the image from the 4x4 input, block by block up to the output resolution, driven by ws. A growing network
-/// (progressive growing, the 2019 family) runs the blocks up to its lod, fades the newest one in, and up-samples the
-/// result to the output resolution as the original's "recursive" structure does.
+/// The synthesis network a generator draws with, ws -> image, whatever its family: the block families' (StyleGAN2,
+/// StyleGAN 2019, Progressive GAN: <see cref="BlockSynthesisNetwork"/>) or StyleGAN3's alias-free layers
+/// (<see cref="AliasFreeSynthesisNetwork"/>). <see cref="Of"/> chooses it once from the config.
 /// </summary>
-public sealed class SynthesisNetwork : nn.Module
+/// <param name="name">The module's name.</param>
+public abstract class SynthesisNetwork(string name) : nn.Module(name)
 {
-    readonly List<(int Resolution, SynthesisBlock Block)> blocks = new();
-    readonly Tensor? lod;
-    readonly int wDim;
+    /// <summary>The synthesis network a config describes: StyleGAN3's when its input is Fourier features, else the blocks of its family.</summary>
+    /// <param name="wDim">Intermediate latent size.</param>
+    /// <param name="imgResolution">Output resolution.</param>
+    /// <param name="imgChannels">Output channels.</param>
+    /// <param name="config">The synthesis arguments.</param>
+    public static SynthesisNetwork Of(int wDim, int imgResolution, int imgChannels, SynthesisConfig config) =>
+        config.Input == SynthesisInput.Fourier
+            ? new AliasFreeSynthesisNetwork(wDim, imgResolution, imgChannels, config)
+            : new BlockSynthesisNetwork(wDim, imgResolution, imgChannels, config);
 
-    /// <summary>Number of ws the network consumes: one per synthesis layer plus the final toRGB when it is modulated.</summary>
-    public int NumWs { get; }
+    /// <summary>Number of ws the network consumes.</summary>
+    public abstract int NumWs { get; }
 
     /// <summary>Resolution of the generated images.</summary>
-    public int ImgResolution { get; }
+    public abstract int ImgResolution { get; }
 
-    /// <summary>Whether the network grows progressively (see <see cref="Lod"/>).</summary>
-    public bool Growing => lod is not null;
-
-    /// <param name="wDim">Intermediate latent size.</param>
-    /// <param name="imgResolution">Output resolution (power of two).</param>
-    /// <param name="imgChannels">Output channels.</param>
-    /// <param name="config">Channel rule, architecture, normalization, input, noise, resampling, growing and clamp.</param>
-    public SynthesisNetwork(int wDim, int imgResolution, int imgChannels, SynthesisConfig config) : base(nameof(SynthesisNetwork))
-    {
-        this.wDim = wDim;
-        ImgResolution = imgResolution;
-        int log2 = ChannelRule.Log2Resolution(imgResolution);
-        int Channels(int res) => ChannelRule.Channels(config.ChannelBase, config.ChannelMax, res);
-        var family = SynthesisFamily.Of(config);
-        for (int i = 2; i <= log2; i++)
-        {
-            int res = 1 << i;
-            bool isLast = res == imgResolution;
-            var block = new SynthesisBlock(family.Block(res > 4 ? Channels(res / 2) : 0, Channels(res), wDim, res, imgChannels, isLast), family.ToRgbWs);
-            NumWs += block.NumConv + (isLast ? block.NumToRgb : 0);
-            blocks.Add((res, block));
-            register_module($"b{res}", block);
-        }
-        if (config.Growing) register_buffer("lod", lod = zeros(Array.Empty<long>()));
-    }
+    /// <summary>Whether the network grows progressively (see <see cref="Lod"/>); only the 2019 family's does.</summary>
+    public virtual bool Growing => false;
 
     /// <summary>
     /// The level of detail of a growing network (0: full resolution; k: the resolution / 2^k; between: a fade), as
-    /// the training schedule sets it. Part of the state dict, so a saved network generates at the lod it was saved at.
+    /// the training schedule sets it; always 0 for a network that does not grow.
     /// </summary>
-    public double Lod
+    public virtual double Lod
     {
-        get => LevelOfDetail.Get(lod);
-        set => LevelOfDetail.Set(lod, value, MaxLod);
+        get => 0;
+        set
+        {
+            if (value != 0) throw new InvalidOperationException($"A {GetType().Name} does not grow: its level of detail is 0, not {value}.");
+        }
     }
 
-    /// <summary>The lowest level of detail: the 4x4 output.</summary>
-    public int MaxLod => LevelOfDetail.Of(ImgResolution, 4);
+    /// <summary>The lowest level of detail (0 for a network that does not grow).</summary>
+    public virtual int MaxLod => 0;
 
-    /// <summary>How many of the ws the network at its lod uses: the layers of the inactive resolutions take none (the original's cur_layers).</summary>
-    public int ActiveNumWs => NumWs - 2 * (int)Math.Floor(Lod);
+    /// <summary>How many of the ws the network at its lod uses.</summary>
+    public virtual int ActiveNumWs => NumWs;
 
-    /// <summary>Every synthesis layer with its name in the state dict ("b8.conv0") and the index of the w it takes.</summary>
-    public IEnumerable<(string Name, int WIndex, ISynthesisLayer Layer)> Layers()
-    {
-        int wIndex = 0;
-        foreach (var (resolution, block) in blocks)
-            foreach (var (name, layer) in block.Layers)
-                yield return ($"b{resolution}.{name}", wIndex++, layer);
-    }
+    /// <summary>Every synthesis layer with its name in the state dict and the index of the w it takes.</summary>
+    public abstract IEnumerable<(string Name, int WIndex, ISynthesisLayer Layer)> Layers();
 
     /// <param name="ws">[N, NumWs, w_dim].</param>
-    /// <param name="noiseMode">Random, constant or no noise.</param>
-    /// <param name="fusedModconv">
-    /// Grouped-convolution path or activation-scaling path. Default: unfused in training mode, as the official code;
-    /// in eval mode the choice of <see cref="StyleGan.Runtime.ModulatedConvChoice"/> (fused on CUDA, measured per
-    /// shape and batch on CPU).
-    /// </param>
+    /// <param name="noiseMode">Random, constant or no noise (StyleGAN3's layers have none).</param>
+    /// <param name="fusedModconv">StyleGAN2's modulated convolution path (default: unfused in training, measured in eval).</param>
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
     /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
-    /// <param name="observe">Called with each layer's output under its name, while alive (see <see cref="SynthesisBlock.forward"/>); null: none.</param>
-    public Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null)
-    {
-        if (ws.ndim != 3 || ws.shape[1] != NumWs || ws.shape[2] != wDim)
-            throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));
-        var call = new SynthesisCall(noiseMode, fusedModconv ?? (training ? false : null), noiseGenerator, noiseScale);
-        ws = ws.to(blocks[0].Block.DType);
-        return Growing ? Grow(ws, call, observe) : Intermediates.Keep(() =>
-        {
-            Tensor? x = null, img = null;
-            int wIndex = 0;
-            foreach (var (_, block) in blocks)
-            {
-                var blockWs = ws.narrow(1, wIndex, block.NumConv + block.NumToRgb);
-                wIndex += block.NumConv;
-                (x, img) = block.forward(x, img, blockWs, call, observe);
-            }
-            return img!;
-        });
-    }
-
-    // The blocks up to the lod, each block's toRGB image faded over the up-sampled image of the blocks before.
-    Tensor Grow(Tensor ws, SynthesisCall call, Action<string, Tensor>? observe) => Intermediates.Keep(() =>
-    {
-        double level = Lod;
-        Tensor? x = null, img = null;
-        int wIndex = 0, imgResolution = 0;
-        foreach (var (resolution, block) in blocks)
-        {
-            double t = LevelOfDetail.FadeWeight(level, LevelOfDetail.Of(ImgResolution, resolution));
-            if (t >= 1) break;
-            var blockWs = ws.narrow(1, wIndex, block.NumConv);
-            wIndex += block.NumConv;
-            Tensor? y;
-            (x, y) = block.forward(x, null, blockWs, call, observe);
-            img = img is null ? y! : LevelOfDetail.Blend(y!, BoxResample.UpscaleNearest(img), t);
-            imgResolution = resolution;
-        }
-        return BoxResample.UpscaleNearest(img!, ImgResolution / imgResolution);
-    });
+    /// <param name="observe">Called with each layer's output under its name, while alive; null: none.</param>
+    public abstract Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, TorchSharp.torch.Generator? noiseGenerator = null,
+        double noiseScale = 1, Action<string, Tensor>? observe = null);
 }

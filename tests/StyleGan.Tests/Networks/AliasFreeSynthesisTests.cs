@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using StyleGan.Configs;
 using StyleGan.Formats;
 using StyleGan.Networks;
 using TorchSharp;
@@ -84,5 +85,52 @@ public sealed class AliasFreeSynthesisTests : IDisposable
         net.to(dtype == "float64" ? float64 : float32);
         using var _ = no_grad();
         Close.Assert(layers[$"{prefix}.img"], net.forward(layers[$"{prefix}.ws"]), $"{prefix} image", dtype == "float64" ? 1e-9 : 1e-4);
+    }
+
+    static GeneratorConfig Config(JsonNode kwargs) => new()
+    {
+        ZDim = 8, WDim = kwargs["w_dim"]!.GetValue<int>(), ImgResolution = kwargs["img_resolution"]!.GetValue<int>(), ImgChannels = kwargs["img_channels"]!.GetValue<int>(),
+        MappingKwargs = new MappingConfig { NumLayers = 2, WAvgBeta = 0.998 },
+        SynthesisKwargs = new SynthesisConfig
+        {
+            ChannelBase = kwargs["channel_base"]!.GetValue<int>(), ChannelMax = kwargs["channel_max"]!.GetValue<int>(), ConvClamp = 256,
+            Architecture = Architecture.Orig, Input = SynthesisInput.Fourier, NumLayers = kwargs["num_layers"]!.GetValue<int>(),
+            MarginSize = kwargs["margin_size"]!.GetValue<int>(), ConvKernel = kwargs["conv_kernel"]?.GetValue<int>(),
+            UseRadialFilters = kwargs["use_radial_filters"]?.GetValue<bool>(),
+        },
+    };
+
+    [Theory]
+    [InlineData("t")]
+    [InlineData("r")]
+    public void AGeneratorWithFourierInputIsStyleGan3s(string network)
+    {
+        var description = JsonNode.Parse(layers.Metadata["layers"])![network]!;
+        var config = Config(description["kwargs"]!);
+        Assert.Equal(config, GeneratorConfig.FromJson(config.ToJson(), "test")); // the StyleGAN3 settings survive a network file
+        using var generator = new StyleGan.Networks.Generator(config);
+        var synthesis = Assert.IsType<AliasFreeSynthesisNetwork>(generator.Synthesis);
+        Assert.Equal(description["num_ws"]!.GetValue<int>(), generator.NumWs);
+        Assert.Equal(description["layers"]!.AsArray().Select((l, i) => (l!["name"]!.GetValue<string>(), i + 1)), synthesis.Layers().Select(l => (l.Name, l.WIndex)));
+        Assert.All(synthesis.Layers(), l => Assert.Null(l.Layer.NoiseConst));
+        string prefix = $"{network}.float32";
+        StateDict.Load(synthesis, layers.Tensors.Where(kv => kv.Key.StartsWith(prefix + ".", StringComparison.Ordinal) && kv.Key.Contains(".state.", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[(prefix.Length + 1)..].Replace(".state.", "."), kv => kv.Value));
+        using var _ = no_grad();
+        Close.Assert(layers[$"{prefix}.img"], generator.Synthesis.forward(layers[$"{prefix}.ws"], NoiseMode.Const), $"{prefix} image through the generator");
+    }
+
+    [Theory]
+    [InlineData("adain", "orig", "fourier", "input")]
+    [InlineData("demodulation", "skip", "fourier", "architecture")]
+    [InlineData("demodulation", "orig", "const", "input")]
+    public void StyleGan3sSettingsGoOnlyWithItsFourierInput(string normalization, string architecture, string input, string refused)
+    {
+        var config = new SynthesisConfig
+        {
+            Normalization = Enum.Parse<SynthesisNormalization>(normalization, ignoreCase: true), Architecture = Enum.Parse<Architecture>(architecture, ignoreCase: true),
+            Input = Enum.Parse<SynthesisInput>(input, ignoreCase: true), Resampling = normalization == "adain" ? Resampling.Nearest : Resampling.Fir, NumLayers = 6,
+        };
+        Assert.Contains(refused, config.CombinationProblems().Select(p => p.Setting));
     }
 }
