@@ -23,7 +23,10 @@ public static class GenerateCommand
         var strength = new Option<double>("--strength") { Description = "How far to move along a --direction without =S (w units)", DefaultValueFactory = _ => 3 };
         var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seed of the noise for --noise-mode random" };
         var grid = new Option<bool>("--grid") { Description = "One grid PNG instead of one PNG per seed" };
-        var command = options.Command("generate", "Generate images from a trained network.", seeds, position, cutoff, projectedW, mixSeed, mixStyles, direction, strength, noiseSeed, grid);
+        var translate = new Option<string?>("--translate") { Description = "X,Y: translate a StyleGAN3 image (in image sizes, as gen_images.py)" }.Sets("Translate");
+        var rotate = new Option<double?>("--rotate") { Description = "Rotate a StyleGAN3 image by this many degrees (as gen_images.py)" };
+        var command = options.Command("generate", "Generate images from a trained network.", seeds, position, cutoff, projectedW, mixSeed, mixStyles, direction, strength, noiseSeed, grid,
+            translate, rotate);
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var seedList = SeedList.Parse(parse.GetValue(seeds)!);
@@ -53,8 +56,11 @@ public static class GenerateCommand
             foreach (var file in inTheWay) rule.File(file);
             var directions = directionFile is null ? null : SemanticDirectionSet.Load(directionFile);
 
+            var (tx, ty) = parse.GetValue(translate) is string shift ? ParseTranslation(shift) : (0.0, 0.0);
             var (networks, sampler) = options.Open(parse);
             using var _ = networks;
+            if (parse.GetValue(translate) is not null || parse.GetValue(rotate) is not null)
+                InputTransform.Apply(sampler.Generator, tx, ty, parse.GetValue(rotate) ?? 0);
             var noise = options.Noise(parse, parse.GetValue(noiseSeed));
             int? classIndex = parse.GetValue(options.Class);
             var truncation = options.Truncation(parse, parse.GetValue(cutoff));
@@ -153,6 +159,16 @@ public static class GenerateCommand
             || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, culture, out double y))
             throw new UsageException($"--position '{text}' is not X,Y, e.g. 3.25,0.5.");
         SeedPlane.Check(x, y);
+        return (x, y);
+    }
+
+    static (double X, double Y) ParseTranslation(string text)
+    {
+        var parts = text.Split(',');
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, culture, out double x)
+            || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, culture, out double y))
+            throw new UsageException($"--translate '{text}' is not X,Y, e.g. 0.1,-0.2.");
         return (x, y);
     }
 

@@ -80,11 +80,43 @@ public static class TorchNetworks
     {
         var module = Persistent(value, "Generator", what);
         var tensors = TorchModules.StateDict(module);
-        if (tensors.Keys.Any(k => k.StartsWith("synthesis.input.", StringComparison.Ordinal)))
-            throw new InvalidDataException($"{what} is a StyleGAN3 generator (alias-free, config T or R), which this version cannot run yet; use a StyleGAN2 or StyleGAN2-ADA network.");
-        var generator = new Generator(NetworkLimits.CheckFits(GeneratorConfig.FromJson(InitKwargs(module, what).ToJsonString(), what), fileBytes, what));
+        var kwargs = InitKwargs(module, what);
+        bool aliasFree = tensors.Keys.Any(k => k.StartsWith("synthesis.input.", StringComparison.Ordinal));
+        if (aliasFree) kwargs = AliasFreeKwargs(kwargs);
+        var generator = new Generator(NetworkLimits.CheckFits(GeneratorConfig.FromJson(kwargs.ToJsonString(), what), fileBytes, what));
+        if (aliasFree) CheckFilters(generator, tensors, what);
         Fill(generator, tensors, what);
         return generator;
+    }
+
+    // StyleGAN3's Generator takes its synthesis arguments as keyword arguments of its own (networks_stylegan3.py's
+    // **synthesis_kwargs): ours hold them under synthesis_kwargs, with the Fourier input that makes the network
+    // StyleGAN3's and NVIDIA's defaults where ours differ (conv_clamp 256, w_avg_beta 0.998). An argument we do not
+    // build (first_cutoff, filter_size, ...) stays unknown to our config, which refuses it by name.
+    static JsonObject AliasFreeKwargs(JsonObject kwargs)
+    {
+        var synthesis = new JsonObject { ["input"] = "fourier", ["architecture"] = "orig", ["conv_clamp"] = 256 };
+        foreach (var (name, value) in kwargs.ToList())
+        {
+            if (name is "z_dim" or "c_dim" or "w_dim" or "img_resolution" or "img_channels" or "mapping_kwargs") continue;
+            kwargs.Remove(name);
+            synthesis[name] = value;
+        }
+        kwargs["synthesis_kwargs"] = synthesis;
+        var mapping = kwargs["mapping_kwargs"] as JsonObject ?? [];
+        kwargs["mapping_kwargs"] = mapping;
+        if (mapping["w_avg_beta"] is null) mapping["w_avg_beta"] = 0.998;
+        return kwargs;
+    }
+
+    // The filters are designed from the arguments, as NVIDIA's layers design them; a pickle whose buffers differ was
+    // made by other code, and its images would not be the ones its arguments promise.
+    static void CheckFilters(Generator generator, Dictionary<string, Tensor> tensors, string what)
+    {
+        foreach (var (name, designed) in generator.named_buffers().Where(b => b.name.EndsWith("_filter", StringComparison.Ordinal)))
+            if (tensors.GetValueOrDefault(name) is { } pickled && (!pickled.shape.SequenceEqual(designed.shape)
+                || (pickled.to(float64) - designed.to(float64)).abs().max().item<double>() > 1e-6 * designed.abs().max().item<float>()))
+                throw new InvalidDataException($"{what}: its {name} is not the filter its arguments design; the file was not made by NVIDIA's StyleGAN3 code.");
     }
 
     static Discriminator NvidiaDiscriminator(object value, string what, List<string> notes, long fileBytes)

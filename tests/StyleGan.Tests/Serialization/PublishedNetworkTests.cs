@@ -1,5 +1,8 @@
+using StyleGan.Cli;
 using StyleGan.Configs;
 using StyleGan.Formats;
+using StyleGan.Generation;
+using StyleGan.Networks;
 using StyleGan.Images;
 using StyleGan.Random;
 using StyleGan.Serialization;
@@ -73,13 +76,46 @@ public sealed class PublishedNetworkTests : IDisposable
         Assert.True((pixels != reference).sum().item<long>() <= reference.numel() / 1000, "seed 42 differs from generate.py's image in too many pixels.");
     }
 
-    [Fact]
-    public void StyleGan3IsRecognisedAndRefusedClearly()
+    [Theory]
+    [InlineData("psi1", 1, 0, 0, 0)]
+    [InlineData("psi0.7", 0.7, 0, 0, 0)]
+    [InlineData("psi0.7_translate0.1,-0.2_rotate10", 0.7, 0.1, -0.2, 10)]
+    public void StyleGan3PickleDrawsWhatGenImagesDraws(string key, double psi, double x, double y, double degrees)
     {
-        var path = Fixture("stylegan3-t-tiny.pkl");
-        var error = Assert.Throws<InvalidDataException>(() => NetworkFile.Load(path));
-        Assert.Contains(path, error.Message);
-        Assert.Contains("StyleGAN3", error.Message);
+        // stylegan3-t-tiny.expected.safetensors: gen_images.py's pixels (make_sg3_expected.py).
+        using var expected = ReferenceData.Load(Fixtures, "stylegan3-t-tiny.expected");
+        using var networks = NetworkFile.Load(Fixture("stylegan3-t-tiny.pkl"), NetworkParts.Sampler);
+        Assert.IsType<AliasFreeSynthesisNetwork>(networks.Sampler.Synthesis);
+        InputTransform.Apply(networks.Sampler, x, y, degrees);
+        var sampler = new Sampler(networks.Sampler);
+        foreach (var seed in new uint[] { 0, 1 })
+        {
+            using var _ = no_grad();
+            var pixels = PixelRange.ToUint8(sampler.GenerateSeeds([seed], truncation: new Truncation(psi)))[0].permute(1, 2, 0).to(int32);
+            var reference = expected[$"seed{seed}.{key}"].to(int32);
+            Assert.True((pixels - reference).abs().max().item<int>() <= 1, $"seed {seed} {key} differs from gen_images.py's image by more than one level.");
+        }
+    }
+
+    [Fact]
+    public void GenerateTranslatesAndRotatesAStyleGan3PickleAsGenImagesDoes()
+    {
+        using var expected = ReferenceData.Load(Fixtures, "stylegan3-t-tiny.expected");
+        var output = Path.Combine(folder, "sg3");
+        Assert.Equal(0, StyleGan.Cli.Entry.Program.Main(["generate", "--network", Fixture("stylegan3-t-tiny.pkl"), "--seeds", "0-1", "--trunc", "0.7",
+            "--translate", "0.1,-0.2", "--rotate", "10", "--outdir", output, "--threads", "1"]));
+        foreach (var seed in new[] { 0, 1 })
+        {
+            using var bitmap = ImageFile.Decode(File.ReadAllBytes(Path.Combine(output, $"seed000{seed}.png")), SkiaSharp.SKColorType.Rgba8888,
+                SkiaSharp.SKAlphaType.Unpremul, "seed.png");
+            var pixels = tensor(bitmap.Bytes).reshape(bitmap.Height, bitmap.Width, 4).narrow(2, 0, 3).to(int32);
+            var reference = expected[$"seed{seed}.psi0.7_translate0.1,-0.2_rotate10"].to(int32);
+            Assert.True((pixels - reference).abs().max().item<int>() <= 1, $"seed {seed} differs from gen_images.py's image by more than one level.");
+        }
+        var (code, error) = CliHarness.Run("generate", "--network", Fixture("stylegan2-ada-tiny.pkl"), "--seeds", "0", "--class", "0", "--translate", "0.1,0",
+            "--outdir", Path.Combine(folder, "sg2"));
+        Assert.Equal(CliErrors.UserError, code);
+        Assert.StartsWith("stylegan: error: --translate: translating and rotating the image move StyleGAN3's Fourier input", error);
     }
 
     [Theory]
