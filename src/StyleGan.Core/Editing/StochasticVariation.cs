@@ -30,6 +30,8 @@ public static class StochasticVariation
     public static StochasticVariationFigure Run(Sampler sampler, uint seed, int samples = 8, int draws = 100, ulong noiseSeed = 0, int? classIndex = null,
         Truncation? truncation = null)
     {
+        if (NoiseInputs.Of(sampler.Generator.Synthesis).Count == 0)
+            throw new InvalidValueException("Network", "this network has no per-pixel noise inputs (StyleGAN3's layers take none, nor does a network built without noise): stochastic variation shows what that noise changes.");
         if (samples < 1 || samples > draws) throw new InvalidValueException("Samples", $"the samples shown ({samples}) must be between 1 and the draws ({draws}).");
         if (draws is < 2 or > 100_000) throw new InvalidValueException("Draws", $"the noise draws {draws} are outside [2, 100000].");
         using var scope = NewDisposeScope();

@@ -1,5 +1,6 @@
 using StyleGan.Cli;
 using StyleGan.Configs;
+using StyleGan.Editing;
 using StyleGan.Formats;
 using StyleGan.Generation;
 using StyleGan.Networks;
@@ -95,6 +96,15 @@ public sealed class PublishedNetworkTests : IDisposable
             var reference = expected[$"seed{seed}.{key}"].to(int32);
             Assert.True((pixels - reference).abs().max().item<int>() <= 1, $"seed {seed} {key} differs from gen_images.py's image by more than one level.");
         }
+    }
+
+    [Fact]
+    public void StochasticVariationOfAStyleGan3NetworkIsRefusedForItHasNoNoise()
+    {
+        using var networks = NetworkFile.Load(Fixture("stylegan3-t-tiny.pkl"), NetworkParts.Sampler);
+        var error = Assert.Throws<InvalidValueException>(() => StochasticVariation.Run(new Sampler(networks.Sampler), 0));
+        Assert.Equal("Network", error.Name);
+        Assert.Contains("no per-pixel noise", error.Message);
     }
 
     [Fact]
