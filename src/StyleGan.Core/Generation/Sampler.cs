@@ -1,6 +1,7 @@
 using StyleGan.Configs;
 using StyleGan.Networks;
 using StyleGan.Random;
+using StyleGan.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using Generator = StyleGan.Networks.Generator;
@@ -134,6 +135,7 @@ public sealed class Sampler
     Tensor Batched(long rows, Func<long, long, Tensor> compute)
     {
         if (rows == 0) throw new ArgumentException("Nothing to generate: zero rows.");
+        TorchRuntime.ApplyThreads(); // the same sums whichever thread asks (a server's request, a command)
         var parts = new List<Tensor>();
         using var _ = no_grad();
         for (long start = 0; start < rows; start += BatchSize)

@@ -55,7 +55,22 @@ public static class TorchRuntime
         if (threads < 0) throw new InvalidValueException("Threads", $"the thread count {threads} is negative; give 0 for all cores, or 1 to {Environment.ProcessorCount}.");
         int count = threads == 0 ? Environment.ProcessorCount : Math.Min(threads, Environment.ProcessorCount);
         set_num_threads(count);
+        configuredThreads = count;
         return count;
+    }
+
+    static volatile int configuredThreads;
+
+    /// <summary>
+    /// Brings the calling thread to the count <see cref="SetThreads"/> set. libtorch keeps its thread count per OS
+    /// thread (OpenMP's), and a thread that computed before keeps the count it had; then one image computed on two
+    /// threads (a server's request thread, a command's) can differ in the last bit of its sums. Nothing when no count
+    /// was set.
+    /// </summary>
+    public static void ApplyThreads()
+    {
+        int count = configuredThreads;
+        if (count > 0 && get_num_threads() != count) set_num_threads(count);
     }
 
     /// <summary>Versions of the pieces that compute: this library, TorchSharp, libtorch, .NET.</summary>
