@@ -47,7 +47,7 @@ public static class LadderScore
             var reports = MetricSuite.Evaluate(loaded.Sampler, data, missing, networks, device: device, progress: progress);
             foreach (var report in reports)
             {
-                MetricLog.Append(MetricLog.RunFile(folder, report.Metric.Name), [MetricLog.Line(report, snapshot, counters.CurNimg / 1000.0)]);
+                MetricLog.AppendToRun(folder, report, snapshot, counters.CurNimg / 1000.0);
                 foreach (var (name, value) in report.Results) results[name] = value;
             }
         }

@@ -16,6 +16,14 @@ public static class MetricLog
     /// <param name="metric">The metric's name.</param>
     public static string RunFile(string folder, string metric) => Path.Combine(folder, $"metric-{metric}.jsonl");
 
+    /// <summary>Appends a report of a run's snapshot to the run folder's metric-NAME.jsonl, as NVIDIA's training loop does.</summary>
+    /// <param name="folder">The run folder.</param>
+    /// <param name="report">The result.</param>
+    /// <param name="snapshot">The snapshot scored (its file name).</param>
+    /// <param name="kimg">Where the run's training stood.</param>
+    public static void AppendToRun(string folder, MetricReport report, string snapshot, double kimg) =>
+        Append(RunFile(folder, report.Metric.Name), [Line(report, snapshot, kimg)]);
+
     /// <summary>One line for a report.</summary>
     /// <param name="report">The result.</param>
     /// <param name="snapshot">The network it is of (a file name), as <c>snapshot_pkl</c>.</param>

@@ -14,7 +14,7 @@ public static class SnapshotMetrics
     public static SnapshotScorer Logged(Func<Generator, IReadOnlyList<MetricReport>> evaluate) => (gEma, runFolder, snapshot, kimg) =>
     {
         var reports = evaluate(gEma);
-        foreach (var report in reports) MetricLog.Append(MetricLog.RunFile(runFolder, report.Metric.Name), [MetricLog.Line(report, snapshot, kimg)]);
+        foreach (var report in reports) MetricLog.AppendToRun(runFolder, report, snapshot, kimg);
         return reports.SelectMany(report => report.Results).ToList();
     };
 }

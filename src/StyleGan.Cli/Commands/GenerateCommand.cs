@@ -56,7 +56,7 @@ public static class GenerateCommand
             foreach (var file in inTheWay) rule.File(file);
             var directions = directionFile is null ? null : SemanticDirectionSet.Load(directionFile);
 
-            var (tx, ty) = parse.GetValue(translate) is string shift ? ParseTranslation(shift) : (0.0, 0.0);
+            var (tx, ty) = parse.GetValue(translate) is string shift ? ParsePair(shift, "--translate", "0.1,-0.2") : (0.0, 0.0);
             var (networks, sampler) = options.Open(parse);
             using var _ = networks;
             if (parse.GetValue(translate) is not null || parse.GetValue(rotate) is not null)
@@ -153,22 +153,19 @@ public static class GenerateCommand
     static (double X, double Y)? ParsePosition(string? text)
     {
         if (text is null) return null;
-        var parts = text.Split(',');
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, culture, out double x)
-            || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, culture, out double y))
-            throw new UsageException($"--position '{text}' is not X,Y, e.g. 3.25,0.5.");
+        var (x, y) = ParsePair(text, "--position", "3.25,0.5");
         SeedPlane.Check(x, y);
         return (x, y);
     }
 
-    static (double X, double Y) ParseTranslation(string text)
+    // X,Y as two invariant-culture numbers, or a refusal naming the flag.
+    static (double X, double Y) ParsePair(string text, string flag, string example)
     {
         var parts = text.Split(',');
         var culture = System.Globalization.CultureInfo.InvariantCulture;
         if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, culture, out double x)
             || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, culture, out double y))
-            throw new UsageException($"--translate '{text}' is not X,Y, e.g. 0.1,-0.2.");
+            throw new UsageException($"{flag} '{text}' is not X,Y, e.g. {example}.");
         return (x, y);
     }
 
