@@ -31,11 +31,13 @@ public sealed class DependencyTests(ITestOutputHelper output)
             $"{(below.Length == 0 ? "none of ours" : string.Join(", ", below))}). Move the code used down a layer, or the user up.");
     }
 
+    /// <summary>Each of our assemblies, as <see cref="Layers"/> lists them.</summary>
+    public static TheoryData<string> AssemblyNames => new(Layers.Select(row => (string)row[0]));
+
     [Theory]
-    [MemberData(nameof(Layers))]
-    public void NoTwoNamespacesOfAnAssemblyUseEachOther(string assembly, string[] below)
+    [MemberData(nameof(AssemblyNames))]
+    public void NoTwoNamespacesOfAnAssemblyUseEachOther(string assembly)
     {
-        _ = below;
         var graph = new NamespaceGraph(Assembly.Load(assembly));
         var cycles = graph.Cycles();
         foreach (var cycle in cycles) foreach (var line in graph.Describe(cycle)) output.WriteLine(line);

@@ -19,6 +19,11 @@ public sealed class AliasFreeSynthesisTests : IDisposable
 
     public void Dispose() => layers.Dispose();
 
+    // The whole network's state dict under NVIDIA's names, from each module's state in the set.
+    Dictionary<string, Tensor> NetworkState(string prefix) => layers.Tensors
+        .Where(kv => kv.Key.StartsWith(prefix + ".", StringComparison.Ordinal) && kv.Key.Contains(".state.", StringComparison.Ordinal))
+        .ToDictionary(kv => kv.Key[(prefix.Length + 1)..].Replace(".state.", "."), kv => kv.Value);
+
     static AliasFreeSynthesisNetwork Build(JsonNode kwargs) => new(kwargs["w_dim"]!.GetValue<int>(), kwargs["img_resolution"]!.GetValue<int>(),
         kwargs["img_channels"]!.GetValue<int>(), kwargs["channel_base"]!.GetValue<double>(), kwargs["channel_max"]!.GetValue<double>(),
         numLayers: kwargs["num_layers"]?.GetValue<int>() ?? 14, marginSize: kwargs["margin_size"]?.GetValue<int>() ?? 10,
@@ -78,8 +83,7 @@ public sealed class AliasFreeSynthesisTests : IDisposable
         var description = JsonNode.Parse(layers.Metadata["layers"])![network]!;
         using var net = Build(description["kwargs"]!);
         string prefix = $"{network}.{dtype}";
-        var state = layers.Tensors.Where(kv => kv.Key.StartsWith(prefix + ".", StringComparison.Ordinal) && kv.Key.Contains(".state.", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[(prefix.Length + 1)..].Replace(".state.", "."), kv => kv.Value);
+        var state = NetworkState(prefix);
         Assert.Equal(state.Keys.Order(StringComparer.Ordinal), net.state_dict().Keys.Order(StringComparer.Ordinal)); // NVIDIA's names, all of them
         StateDict.Load(net, state);
         net.to(dtype == "float64" ? float64 : float32);
@@ -114,8 +118,7 @@ public sealed class AliasFreeSynthesisTests : IDisposable
         Assert.Equal(description["layers"]!.AsArray().Select((l, i) => (l!["name"]!.GetValue<string>(), i + 1)), synthesis.Layers().Select(l => (l.Name, l.WIndex)));
         Assert.All(synthesis.Layers(), l => Assert.Null(l.Layer.NoiseConst));
         string prefix = $"{network}.float32";
-        StateDict.Load(synthesis, layers.Tensors.Where(kv => kv.Key.StartsWith(prefix + ".", StringComparison.Ordinal) && kv.Key.Contains(".state.", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[(prefix.Length + 1)..].Replace(".state.", "."), kv => kv.Value));
+        StateDict.Load(synthesis, NetworkState(prefix));
         using var _ = no_grad();
         Close.Assert(layers[$"{prefix}.img"], generator.Synthesis.forward(layers[$"{prefix}.ws"], NoiseMode.Const), $"{prefix} image through the generator");
     }

@@ -24,6 +24,13 @@ public sealed class PublishedNetworkTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
+    // A PNG's RGB values [H, W, 3], as the scripts compare them.
+    static Tensor Pixels(string png)
+    {
+        using var bitmap = ImageFile.Decode(File.ReadAllBytes(png), SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul, Path.GetFileName(png));
+        return tensor(bitmap.Bytes).reshape(bitmap.Height, bitmap.Width, 4).narrow(2, 0, 3).to(int32);
+    }
+
     static string Fixture(string name) => Path.Combine(Fixtures, name);
 
     [Fact]
@@ -68,9 +75,7 @@ public sealed class PublishedNetworkTests : IDisposable
         int classIndex = (int)expected["seed42.c"].argmax().item<long>();
         Assert.Equal(0, StyleGan.Cli.Entry.Program.Main(["generate", "--network", Fixture("stylegan2-ada-tiny.pkl"), "--seeds", "42", "--class", $"{classIndex}",
             "--trunc", "0.7", "--noise-mode", "const", "--outdir", output, "--threads", "1"]));
-        using var bitmap = ImageFile.Decode(File.ReadAllBytes(Path.Combine(output, "seed0042.png")), SkiaSharp.SKColorType.Rgba8888,
-            SkiaSharp.SKAlphaType.Unpremul, "seed0042.png");
-        var pixels = tensor(bitmap.Bytes).reshape(bitmap.Height, bitmap.Width, 4).narrow(2, 0, 3).to(int32);
+        var pixels = Pixels(Path.Combine(output, "seed0042.png"));
         var reference = expected["seed42.uint8"].to(int32);
         // Equal but for values that sit within float32 rounding of a quantization step.
         Assert.True((pixels - reference).abs().max().item<int>() <= 1, "seed 42 differs from generate.py's image by more than one level.");
@@ -116,9 +121,7 @@ public sealed class PublishedNetworkTests : IDisposable
             "--translate", "0.1,-0.2", "--rotate", "10", "--outdir", output, "--threads", "1"]));
         foreach (var seed in new[] { 0, 1 })
         {
-            using var bitmap = ImageFile.Decode(File.ReadAllBytes(Path.Combine(output, $"seed000{seed}.png")), SkiaSharp.SKColorType.Rgba8888,
-                SkiaSharp.SKAlphaType.Unpremul, "seed.png");
-            var pixels = tensor(bitmap.Bytes).reshape(bitmap.Height, bitmap.Width, 4).narrow(2, 0, 3).to(int32);
+            var pixels = Pixels(Path.Combine(output, $"seed000{seed}.png"));
             var reference = expected[$"seed{seed}.psi0.7_translate0.1,-0.2_rotate10"].to(int32);
             Assert.True((pixels - reference).abs().max().item<int>() <= 1, $"seed {seed} differs from gen_images.py's image by more than one level.");
         }
