@@ -83,7 +83,7 @@ public static class MemoryBench
                 foreach (var phase in phases)
                 {
                     using var scope = NewDisposeScope();
-                    phase.Run(loss, reals, null, randn(batch, shape.G.ZDim), null);
+                    phase.Run(loss, reals, null, randn(batch, shape.G.ZDim), null, curNimg: 0);
                 }
             });
         }

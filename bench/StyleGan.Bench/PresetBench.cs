@@ -54,7 +54,7 @@ public static class PresetBench
             double t = Measure.Seconds(warmup, iters, () =>
             {
                 using var scope = NewDisposeScope();
-                phase.Run(run.Loss, reals, null, randn(batch, run.Options.ZDim), null);
+                phase.Run(run.Loss, reals, null, randn(batch, run.Options.ZDim), null, curNimg: 0);
             });
             seconds[phase.Phase.ToString()] = t;
             perBatch += t / phase.Interval;

@@ -193,7 +193,7 @@ foreach (var shape in BenchShape.All.Where(s => options.Shapes.Contains(s.Name) 
         foreach (var phase in phases)
         {
             using var scope = NewDisposeScope();
-            phase.Run(loss, reals, null, randn(options.Batch, shape.G.ZDim), null);
+            phase.Run(loss, reals, null, randn(options.Batch, shape.G.ZDim), null, curNimg: 0);
         }
     });
     rows.Add(new BenchResult(shape.Name, "train step: G then D, no reg", options.Batch, threads, train, FlopCount.TrainingStep(shape.G, shape.D)));

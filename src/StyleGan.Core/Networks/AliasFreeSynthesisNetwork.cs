@@ -83,13 +83,9 @@ public sealed class AliasFreeSynthesisNetwork : SynthesisNetwork
     /// <param name="noiseGenerator">Ignored.</param>
     /// <param name="noiseScale">Ignored.</param>
     /// <param name="observe">Called with the input's and each layer's output under its name, while alive; null: none.</param>
-    public override Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, TorchSharp.torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null) => forward(ws, updateEmas: false, observe);
-
-    /// <param name="ws">[N, NumWs, w_dim].</param>
     /// <param name="updateEmas">Track each layer's input magnitude first (training).</param>
-    /// <param name="observe">Called with the input's and each layer's output under its name, while alive; null: none.</param>
-    public Tensor forward(Tensor ws, bool updateEmas, Action<string, Tensor>? observe = null) => Intermediates.Keep(() =>
+    public override Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, TorchSharp.torch.Generator? noiseGenerator = null,
+        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false) => Intermediates.Keep(() =>
     {
         if (ws.ndim != 3 || ws.shape[1] != NumWs)
             throw new ArgumentException($"ws must be [N, {NumWs}, w_dim], got [{string.Join(", ", ws.shape)}].", nameof(ws));

@@ -85,8 +85,9 @@ public sealed class BlockSynthesisNetwork : SynthesisNetwork
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
     /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
     /// <param name="observe">Called with each layer's output under its name, while alive (see <see cref="SynthesisBlock.forward"/>); null: none.</param>
+    /// <param name="updateEmas">Ignored: the block families track no moving averages in synthesis.</param>
     public override Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null)
+        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false)
     {
         if (ws.ndim != 3 || ws.shape[1] != NumWs || ws.shape[2] != wDim)
             throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));

@@ -59,6 +59,7 @@ public abstract class SynthesisNetwork(string name) : nn.Module(name)
     /// <param name="noiseGenerator">Random stream for NoiseMode.Random.</param>
     /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
     /// <param name="observe">Called with each layer's output under its name, while alive; null: none.</param>
+    /// <param name="updateEmas">Training: track the moving averages first (StyleGAN3's input magnitudes; the block families have none), as NVIDIA's update_emas.</param>
     public abstract Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, TorchSharp.torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null);
+        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false);
 }

@@ -26,7 +26,7 @@ public sealed record LossTerms
     /// <summary>(|grad D| - 1)^2 at images between reals and fakes (WGAN-GP), before its weight lambda.</summary>
     public Tensor? GradientPenalty { get; init; }
 
-    /// <summary>D's logits on the fakes of the D phase.</summary>
+    /// <summary>D's logits on the fakes (of G's main phase or D's).</summary>
     public Tensor? ScoresFake { get; init; }
 
     /// <summary>D's logits on the reals.</summary>

@@ -5,7 +5,7 @@ namespace StyleGan.Training;
 /// presets that learn something within minutes on two cores, and StyleGAN2's architecture table at the cpu-tiny size
 /// (sg2-G-D, G and D each orig, skip or resnet) and the StyleGAN (2019) paper's configs A-F (sg1-a ... sg1-f). Values not
 /// in a preset keep TrainingOptions' defaults, ADA among them; the papers' tables were trained without augmentation,
-/// and so are their presets.
+/// and so are their presets. StyleGAN3's configs T and R (stylegan3-t, stylegan3-r) and CPU sizes of each follow.
 /// </summary>
 public static class Presets
 {
@@ -18,8 +18,11 @@ public static class Presets
     /// <summary>The StyleGAN (2019) paper's table 1, configs A (Progressive GAN) to F (StyleGAN), as presets.</summary>
     public static readonly IReadOnlyList<string> StyleGan1Table = ["sg1-a", "sg1-b", "sg1-c", "sg1-d", "sg1-e", "sg1-f"];
 
+    /// <summary>StyleGAN3's configs T and R as its train.py builds them, and each at a size for CPUs.</summary>
+    public static readonly IReadOnlyList<string> StyleGan3Table = ["stylegan3-t", "stylegan3-r", "stylegan3-t-cpu", "stylegan3-r-cpu"];
+
     public static readonly IReadOnlyList<string> Names = ["cpu-tiny", "cpu-small", "auto", "stylegan2", "paper256", "paper512", "paper1024", "cifar",
-        .. ArchitectureTable, .. StyleGan1Table];
+        .. ArchitectureTable, .. StyleGan1Table, .. StyleGan3Table];
 
     /// <param name="cfg">Preset name.</param>
     /// <param name="resolution">Dataset resolution (the auto preset derives its values from it).</param>
@@ -45,6 +48,14 @@ public static class Presets
             Cfg = cfg, GArchitecture = ArchitectureOf(cfg.Split('-')[1]), DArchitecture = ArchitectureOf(cfg.Split('-')[2]), Augment = Augment.AugmentMode.Noaug,
         },
         _ when StyleGan1Table.Contains(cfg) => StyleGan1(cfg, Get("cpu-tiny", resolution)),
+        "stylegan3-t" or "stylegan3-r" => StyleGan3(cfg, Make(cfg, kimg: 25000, batch: 32, mbstd: 4, fmaps: 1, channelMax: 512, lr: 0.0025,
+            gamma: 8.2, ema: 10, ramp: 0.05, map: 2)),
+        // Ours, for CPUs. StyleGAN3's layers cost far more than StyleGAN2's at equal widths (NVIDIA's own code on this
+        // CPU: 14 s for one forward pass of 32 images at cpu-tiny's widths with 6 layers), so: 4 layers, a margin of 4
+        // pixels, 32 channels at most. R's doubling of G's channels is left out, so the two differ only in what makes
+        // R: 1x1 convolutions, radial filters and the blur.
+        "stylegan3-t-cpu" or "stylegan3-r-cpu" => StyleGan3(cfg, Make(cfg, kimg: 200, batch: 32, mbstd: 4, fmaps: 1024 / 32768.0, channelMax: 32,
+            lr: 0.0025, gamma: 10, ema: 10, ramp: 0.05, map: 2, zDim: 128)) with { TickKimg = 1, SnapKimg = 5, SynthesisLayers = 4, SynthesisMargin = 4, GChannelMultiplier = 1 },
         _ => throw new InvalidValueException(nameof(TrainingOptions.Cfg), $"unknown preset '{cfg}'; choose one of: {string.Join(", ", Names)}."),
     };
 
@@ -72,6 +83,21 @@ public static class Presets
                 Batch = new() { [4] = 64, [8] = 64, [16] = 64, [32] = 32, [64] = 16 },
                 LearningRate = new() { [128] = 0.0015, [256] = 0.002, [512] = 0.003, [1024] = 0.003 },
             },
+        };
+    }
+
+    // StyleGAN3's train.py on top of its common settings: Fourier input and alias-free layers, D's lr 0.002, no style
+    // mixing or path length regularization, the G_ema half-life batch * 10 / 32 kimg; config R doubles G's channels,
+    // takes 1x1 convolutions and radial filters, and blurs D's images at first (sigma 10, fading over batch * 200 / 32 kimg).
+    static TrainingOptions StyleGan3(string cfg, TrainingOptions common)
+    {
+        bool r = cfg.StartsWith("stylegan3-r", StringComparison.Ordinal);
+        return common with
+        {
+            Input = Configs.SynthesisInput.Fourier, GArchitecture = Configs.Architecture.Orig, DLearningRate = 0.002, StyleMixing = 0, PlWeight = 0,
+            GRegInterval = null, EmaKimg = common.Batch * 10 / 32.0,
+            GChannelMultiplier = r ? 2 : 1,
+            ConvKernel = r ? 1 : null, RadialFilters = r, BlurSigma = r ? 10 : 0, BlurFadeKimg = r ? common.Batch * 200 / 32.0 : 0,
         };
     }
 

@@ -9,7 +9,8 @@ namespace StyleGan.Training;
 /// <summary>
 /// StyleGAN2's losses (StyleGAN2-ADA's training/loss.py): non-saturating logistic loss, style mixing regularization,
 /// path length regularization for G and R1 for D; or, for Progressive GAN (the 2019 paper's config A), WGAN-GP with
-/// its drift term. Accumulates gradients; the caller steps the optimizers.
+/// its drift term. StyleGAN3's version of the same loss adds the fading blur of D's images and advances the moving
+/// averages only for D's fakes (<see cref="LossVersion"/>). Accumulates gradients; the caller steps the optimizers.
 /// </summary>
 public sealed class StyleGan2Loss
 {
@@ -25,6 +26,9 @@ public sealed class StyleGan2Loss
     readonly double wganEpsilon;
     readonly torch.Generator random;
     readonly Func<Tensor, Tensor>? augment;
+    readonly double blurInitSigma;
+    readonly double blurFadeKimg;
+    readonly LossVersion version;
 
     /// <summary>Running mean of path lengths (part of the training state).</summary>
     public Tensor PlMean { get; }
@@ -41,10 +45,17 @@ public sealed class StyleGan2Loss
     /// <param name="wganLambda">WGAN-GP's gradient penalty weight (0: off).</param>
     /// <param name="wganEpsilon">WGAN-GP's drift weight on D(real)^2.</param>
     /// <param name="augment">Applied to every image D sees, reals and fakes, differentiably (ADA's pipeline); null: none.</param>
+    /// <param name="blurInitSigma">StyleGAN3's Gaussian blur of every image D sees, before the augmentation: its sigma at the start (0: none).</param>
+    /// <param name="blurFadeKimg">The blur fades linearly to none over this many thousand images (0: no blur at all, as NVIDIA's).</param>
+    /// <param name="version">Whose loss.py, where StyleGAN2-ADA's and stylegan3's differ (moving averages, zero gradients).</param>
     public StyleGan2Loss(Generator generator, Discriminator discriminator, torch.Generator random, double styleMixingProb = 0.9,
         double r1Gamma = 10, int plBatchShrink = 2, double plDecay = 0.01, double plWeight = 2,
-        AdversarialLoss kind = AdversarialLoss.Logistic, double wganLambda = 10, double wganEpsilon = 0.001, Func<Tensor, Tensor>? augment = null)
+        AdversarialLoss kind = AdversarialLoss.Logistic, double wganLambda = 10, double wganEpsilon = 0.001, Func<Tensor, Tensor>? augment = null,
+        double blurInitSigma = 0, double blurFadeKimg = 0, LossVersion version = LossVersion.StyleGan2Ada)
     {
+        this.blurInitSigma = blurInitSigma;
+        this.blurFadeKimg = blurFadeKimg;
+        this.version = version;
         this.augment = augment;
         this.kind = kind;
         this.wganLambda = wganLambda;
@@ -64,11 +75,13 @@ public sealed class StyleGan2Loss
     /// <summary>
     /// Runs G as the official loss does: mapping (which updates w_avg in training mode), style mixing from a cutoff
     /// on, synthesis. The mixing and the synthesis noise come from <paramref name="draws"/> when given, else from
-    /// the loss's random stream, drawn in the official order.
+    /// the loss's random stream, drawn in the official order. <paramref name="forDiscriminator"/>: the fakes of D's
+    /// main phase, the run in which stylegan3's loss advances the moving averages.
     /// </summary>
-    public (Tensor Img, Tensor Ws) RunGenerator(Tensor z, Tensor? c, LossDraws? draws = null)
+    public (Tensor Img, Tensor Ws) RunGenerator(Tensor z, Tensor? c, LossDraws? draws = null, bool forDiscriminator = false)
     {
-        var ws = generator.Mapping.forward(z, c);
+        bool updateEmas = generator.training && (version == LossVersion.StyleGan2Ada || forDiscriminator);
+        var ws = generator.Mapping.forward(z, c, skipWAvgUpdate: !updateEmas);
         long numWs = ws.shape[1];
         var mix = draws is null ? DrawMixing(z, numWs, generator.Synthesis.ActiveNumWs) : draws.Mixing;
         if (mix is not null && mix.Cutoff < numWs)
@@ -76,7 +89,7 @@ public sealed class StyleGan2Loss
             var mixed = generator.Mapping.forward(mix.Z.narrow(0, 0, z.shape[0]), c, skipWAvgUpdate: true);
             ws = cat(new[] { ws.narrow(1, 0, mix.Cutoff), mixed.narrow(1, mix.Cutoff, numWs - mix.Cutoff) }, 1);
         }
-        return (generator.Synthesis.forward(ws, draws?.SynthesisNoise ?? NoiseMode.Random, noiseGenerator: random), ws);
+        return (generator.Synthesis.forward(ws, draws?.SynthesisNoise ?? NoiseMode.Random, noiseGenerator: random, updateEmas: updateEmas), ws);
     }
 
     // The official draw: a cutoff in [1, num_ws), kept with the mixing probability (else num_ws), and new latents. A
@@ -89,15 +102,35 @@ public sealed class StyleGan2Loss
         return new StyleMix(mix ? cutoff : numWs, randn(z.shape, device: z.device, generator: random));
     }
 
-    // D of an image as the official run_D: through the augmentation first, so that gradients (G's, R1's) pass through it.
-    Tensor RunDiscriminator(Tensor img, Tensor? c) => discriminator.forward(augment is null ? img : augment(img), c);
+    // D of an image as the official run_D: blurred and augmented first, so that gradients (G's, R1's) pass through both.
+    Tensor RunDiscriminator(Tensor img, Tensor? c, double blurSigma)
+    {
+        double blurSize = Math.Floor(blurSigma * 3);
+        if (blurSize > 0)
+        {
+            var taps = arange(-blurSize, blurSize + 1, dtype: img.dtype, device: img.device).div(blurSigma).square().neg().exp2();
+            img = Ops.Upfirdn2d.Filter2d(img, taps / taps.sum());
+        }
+        return discriminator.forward(augment is null ? img : augment(img), c);
+    }
+
+    // StyleGAN2-ADA's `x * 0` terms: they reach every parameter, so each gets a gradient (zero where the term does not
+    // depend on it: the ToRGB biases in the path length term, D's output bias in R1) and Adam advances its moments and
+    // step count for all of them. stylegan3's loss has none.
+    Tensor ZeroReachingEveryParameter(Tensor output) =>
+        version == LossVersion.StyleGan2Ada ? (output.ndim == 4 ? output.select(1, 0).select(1, 0).select(1, 0) : output) * 0 : zeros(1, dtype: output.dtype, device: output.device);
+
+    /// <summary>The sigma of StyleGAN3's blur of D's images after <paramref name="curNimg"/> images: fading linearly from its initial value to 0.</summary>
+    public double BlurSigma(long curNimg) => blurFadeKimg > 0 ? Math.Max(1 - curNimg / (blurFadeKimg * 1e3), 0) * blurInitSigma : 0;
 
     /// <summary>
     /// Accumulates the gradients of one phase for one minibatch, scaled by <paramref name="gain"/> (the lazy
-    /// interval), as the official accumulate_gradients does; <paramref name="draws"/> replaces its random draws.
+    /// interval), as the official accumulate_gradients does; <paramref name="draws"/> replaces its random draws, and
+    /// <paramref name="curNimg"/> (images shown so far) sets the blur.
     /// </summary>
-    public LossTerms Accumulate(LossPhase phase, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC, double gain, LossDraws? draws = null)
+    public LossTerms Accumulate(LossPhase phase, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC, double gain, LossDraws? draws = null, long curNimg = 0)
     {
+        double blurSigma = BlurSigma(curNimg);
         bool doGMain = phase is LossPhase.GMain or LossPhase.GBoth;
         bool doDMain = phase is LossPhase.DMain or LossPhase.DBoth;
         bool doGPl = phase is LossPhase.GReg or LossPhase.GBoth && plWeight != 0;
@@ -109,10 +142,10 @@ public sealed class StyleGan2Loss
         if (doGMain)
         {
             var (img, _) = RunGenerator(genZ, genC, draws);
-            var logits = RunDiscriminator(img, genC);
+            var logits = RunDiscriminator(img, genC, blurSigma);
             var loss = wgan ? GanLosses.GeneratorWasserstein(logits) : GanLosses.GeneratorLogistic(logits);
             (loss.mean() * gain).backward();
-            terms = terms with { GMain = loss.detach() };
+            terms = terms with { GMain = loss.detach(), ScoresFake = logits.detach() };
         }
 
         if (doGPl)
@@ -124,18 +157,15 @@ public sealed class StyleGan2Loss
             var plMean = PlMean + (lengths.mean() - PlMean) * plDecay;
             using (no_grad()) PlMean.copy_(plMean.detach());
             var penalty = (lengths - plMean).square();
-            // The `x * 0` terms are the official loss's: they reach every parameter, so each gets a gradient (zero
-            // where the term does not depend on it, as the ToRGB biases here) and Adam advances its moments and
-            // step count for all of them, as NVIDIA's training does.
-            ((img.select(1, 0).select(1, 0).select(1, 0) * 0 + penalty * plWeight).mean() * gain).backward();
+            ((ZeroReachingEveryParameter(img) + penalty * plWeight).mean() * gain).backward();
             terms = terms with { PlPenalty = penalty.detach() };
         }
 
         Tensor? fakes = null;
         if (doDMain)
         {
-            using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
-            var logits = RunDiscriminator(fakes, genC);
+            using (no_grad()) fakes = RunGenerator(genZ, genC, draws, forDiscriminator: true).Img;
+            var logits = RunDiscriminator(fakes, genC, blurSigma);
             var loss = wgan ? GanLosses.DiscriminatorWassersteinFake(logits) : GanLosses.DiscriminatorFake(logits);
             (loss.mean() * gain).backward();
             terms = terms with { DFake = loss.detach(), ScoresFake = logits.detach() };
@@ -147,7 +177,7 @@ public sealed class StyleGan2Loss
             if (fakes is null) using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
             var u = draws?.GradientPenaltyFactors ?? rand(new long[] { realImg.shape[0], 1, 1, 1 }, dtype: realImg.dtype, device: realImg.device, generator: random);
             var mixed = (realImg.detach() + (fakes - realImg.detach()) * u).detach().requires_grad_(true);
-            var penalty = GanLosses.GradientPenalty(RunDiscriminator(mixed, realC), mixed);
+            var penalty = GanLosses.GradientPenalty(RunDiscriminator(mixed, realC, blurSigma), mixed);
             (penalty.mean() * (wganLambda * gain)).backward();
             terms = terms with { GradientPenalty = penalty.detach() };
         }
@@ -155,8 +185,8 @@ public sealed class StyleGan2Loss
         if (doDMain || doDR1)
         {
             var real = realImg.detach().requires_grad_(doDR1);
-            var logits = RunDiscriminator(real, realC);
-            var total = logits * 0; // as in the path length term: every parameter gets a gradient (the output bias in R1)
+            var logits = RunDiscriminator(real, realC, blurSigma);
+            var total = ZeroReachingEveryParameter(logits);
             terms = terms with { ScoresReal = logits.detach() };
             if (doDMain)
             {

@@ -179,7 +179,7 @@ public sealed class TrainingLoop
             var genLabels = options.Growth is not null && phase.Module == run.D ? realLabels : LabelsFor(labelIndices);
             if (run.Counters.BatchIdx % phase.Interval != 0) continue;
 
-            var terms = phase.Run(run.Loss, reals, realLabels, z, genLabels);
+            var terms = phase.Run(run.Loss, reals, realLabels, z, genLabels, run.Counters.CurNimg);
             foreach (var (name, value) in terms.Computed())
             {
                 if (!double.IsFinite(value))

@@ -66,8 +66,35 @@ public sealed record TrainingOptions
     /// <summary>WGAN-GP's drift weight epsilon on D(real)^2.</summary>
     public double WganEpsilon { get; init; } = 0.001;
 
-    /// <summary>Adam lr of G and D.</summary>
+    /// <summary>Adam lr of G, and of D unless <see cref="DLearningRate"/> says otherwise.</summary>
     public double LearningRate { get; init; } = 0.0025;
+
+    /// <summary>Adam lr of D (null: <see cref="LearningRate"/>; StyleGAN3's train.py uses 0.002 beside G's 0.0025).</summary>
+    public double? DLearningRate { get; init; }
+
+    /// <summary>
+    /// StyleGAN3's blur of every image D sees: a Gaussian of this sigma (pixels) at the start, fading linearly to none
+    /// over <see cref="BlurFadeKimg"/> (10 in config R; 0: off).
+    /// </summary>
+    public double BlurSigma { get; init; }
+
+    /// <summary>Thousand images over which <see cref="BlurSigma"/> fades out (config R: batch * 200 / 32).</summary>
+    public double BlurFadeKimg { get; init; }
+
+    /// <summary>StyleGAN3 (<see cref="SynthesisInput.Fourier"/>): synthesis layers between the input and ToRGB (null: NVIDIA's 14).</summary>
+    public int? SynthesisLayers { get; init; }
+
+    /// <summary>StyleGAN3: pixels computed outside the image in every layer but the last critically sampled ones (null: NVIDIA's 10).</summary>
+    public int? SynthesisMargin { get; init; }
+
+    /// <summary>G's channel base and maximum are this multiple of <see cref="ChannelBase"/> and <see cref="ChannelMax"/>, D's stay (StyleGAN3-R: 2).</summary>
+    public int GChannelMultiplier { get; init; } = 1;
+
+    /// <summary>StyleGAN3: convolution kernel of the synthesis layers (null: 3, config T; config R uses 1).</summary>
+    public int? ConvKernel { get; init; }
+
+    /// <summary>StyleGAN3: radially symmetric down-sampling filters (config R).</summary>
+    public bool RadialFilters { get; init; }
 
     /// <summary>R1 weight.</summary>
     public double Gamma { get; init; } = 10;
@@ -160,6 +187,17 @@ public sealed record TrainingOptions
         if (Batch % MbstdGroup != 0)
             throw new InvalidValueException(nameof(MbstdGroup), $"the minibatch size {Batch} is not a multiple of the minibatch-stddev group size {MbstdGroup}; choose a batch that it divides, or another group size.");
         Range(nameof(LearningRate), LearningRate, "learning rate", 1e-12, 10);
+        if (DLearningRate is double dLr) Range(nameof(DLearningRate), dLr, "D learning rate", 1e-12, 10);
+        Range(nameof(BlurSigma), BlurSigma, "blur sigma of D's inputs (pixels)", 0, 1000);
+        Range(nameof(BlurFadeKimg), BlurFadeKimg, "blur fade (kimg)", 0, 1e9);
+        if (SynthesisLayers is int layers) Range(nameof(SynthesisLayers), layers, "number of synthesis layers", 2, 64);
+        if (SynthesisMargin is int margin) Range(nameof(SynthesisMargin), margin, "synthesis margin (pixels)", 0, 256);
+        Range(nameof(GChannelMultiplier), GChannelMultiplier, "G's channel multiplier", 1, 16);
+        if (ConvKernel is int kernel) Range(nameof(ConvKernel), kernel, "convolution kernel", 1, 15);
+        bool aliasFree = Input == SynthesisInput.Fourier;
+        foreach (var (name, set) in new[] { (nameof(SynthesisLayers), SynthesisLayers is not null), (nameof(SynthesisMargin), SynthesisMargin is not null), (nameof(ConvKernel), ConvKernel is not null), (nameof(RadialFilters), RadialFilters) })
+            if (set && !aliasFree)
+                throw new InvalidValueException(name, $"it shapes StyleGAN3's synthesis layers, but this run's input is {Input}, not fourier; choose a stylegan3 preset.");
         Range(nameof(Gamma), Gamma, "R1 weight gamma", 0, 1e9);
         Range(nameof(PlWeight), PlWeight, "path length weight", 0, 1e9);
         Range(nameof(StyleMixing), StyleMixing, "style mixing probability", 0, 1);

@@ -23,14 +23,15 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
     /// </summary>
     /// <param name="generator">Generator (its parameters get the G optimizer).</param>
     /// <param name="discriminator">Discriminator.</param>
-    /// <param name="learningRate">Adam learning rate of both networks (0.0025 in StyleGAN2).</param>
+    /// <param name="learningRate">Adam learning rate of G (0.0025 in StyleGAN2).</param>
+    /// <param name="dLearningRate">Adam learning rate of D (as G's in StyleGAN2; 0.002 in StyleGAN3).</param>
     /// <param name="beta1">Adam beta1 (0 in StyleGAN2).</param>
     /// <param name="beta2">Adam beta2 (0.99 in StyleGAN2).</param>
     /// <param name="gRegInterval">Path length regularization every this many minibatches, or null for none.</param>
     /// <param name="dRegInterval">R1 every this many minibatches, or null to compute it in every D step.</param>
     /// <param name="frozenDLayers">Freeze-D: D's first this many layers (see <see cref="Discriminator.BlockLayers"/>) are not trained.</param>
     /// <param name="discriminatorFirst">D's phases before G's, as the 2019 training loop runs them (StyleGAN2-ADA runs G's first).</param>
-    public static List<TrainingPhase> Schedule(Generator generator, Discriminator discriminator, double learningRate = 0.0025,
+    public static List<TrainingPhase> Schedule(Generator generator, Discriminator discriminator, double learningRate = 0.0025, double dLearningRate = 0.0025,
         double beta1 = 0, double beta2 = 0.99, int? gRegInterval = 4, int? dRegInterval = 16, int frozenDLayers = 0, bool discriminatorFirst = false)
     {
         var phases = new List<TrainingPhase>();
@@ -44,7 +45,7 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
             .OrderBy(network => network.Item1 == discriminatorFirst))
         {
             double ratio = interval is int k ? k / (k + 1.0) : 1;
-            var adam = optim.Adam(parameters, learningRate * ratio, Math.Pow(beta1, ratio), Math.Pow(beta2, ratio), eps: 1e-8);
+            var adam = optim.Adam(parameters, (isG ? learningRate : dLearningRate) * ratio, Math.Pow(beta1, ratio), Math.Pow(beta2, ratio), eps: 1e-8);
             if (interval is int regInterval)
             {
                 phases.Add(new(isG ? LossPhase.GMain : LossPhase.DMain, module, parameters, adam, 1, ratio) { ScaledStep = scaled });
@@ -61,12 +62,16 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
     /// <summary>Sets the phase's optimizer to a learning rate (times its ratio), as a per-resolution schedule does.</summary>
     public void SetLearningRate(double learningRate) => AdamState.SetLearningRate(Optimizer, learningRate * LearningRateRatio);
 
-    /// <summary>Accumulates this phase's gradients (only this phase's parameters require grad), sanitizes them, steps the optimizer.</summary>
-    public LossTerms Run(StyleGan2Loss loss, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC)
+    /// <summary>
+    /// Accumulates this phase's gradients (only this phase's parameters require grad) after <paramref name="curNimg"/>
+    /// images, sanitizes them, steps the optimizer.
+    /// </summary>
+    public LossTerms Run(StyleGan2Loss loss, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC, long curNimg)
     {
-        Optimizer.zero_grad();
+        // As NVIDIA's zero_grad(set_to_none=True): a parameter the phase does not reach keeps no gradient, so Adam skips it.
+        foreach (var parameter in Parameters) parameter.grad = null;
         SetRequiresGrad(Parameters, true);
-        var terms = loss.Accumulate(Phase, realImg, realC, genZ, genC, gain: Interval);
+        var terms = loss.Accumulate(Phase, realImg, realC, genZ, genC, gain: Interval, curNimg: curNimg);
         SetRequiresGrad(Parameters, false);
         using (no_grad())
         {

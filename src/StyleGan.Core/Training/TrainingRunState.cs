@@ -85,8 +85,9 @@ public sealed class TrainingRunState : IDisposable
         var augmentRandom = new GeneratorRandom(AugmentRandom);
         Loss = new StyleGan2Loss(G, D, LossRandom, options.StyleMixing, options.Gamma, plWeight: options.PlWeight,
             kind: options.Loss, wganLambda: options.WganLambda, wganEpsilon: options.WganEpsilon,
-            augment: Augment is null ? null : images => Augment.forward(images, augmentRandom));
-        Phases = TrainingPhase.Schedule(G, D, options.LearningRate, 0, 0.99,
+            augment: Augment is null ? null : images => Augment.forward(images, augmentRandom), blurInitSigma: options.BlurSigma,
+            blurFadeKimg: options.BlurFadeKimg, version: options.Input == SynthesisInput.Fourier ? LossVersion.StyleGan3 : LossVersion.StyleGan2Ada);
+        Phases = TrainingPhase.Schedule(G, D, options.LearningRate, options.DLearningRate ?? options.LearningRate, 0, 0.99,
             options.PlWeight > 0 ? options.GRegInterval : null, options.DRegularized ? options.DRegInterval : null, options.FreezeD,
             discriminatorFirst: options.Growth is not null);
     }
@@ -247,6 +248,7 @@ public sealed class TrainingRunState : IDisposable
     public static (GeneratorConfig G, DiscriminatorConfig D) NetworkConfigs(TrainingOptions o, int resolution, int channels, int labelDim)
     {
         int? labelsBesideZ = o.MappingLayers == 0 && labelDim > 0 ? labelDim : null;
+        bool aliasFree = o.Input == SynthesisInput.Fourier;
         return (
             new GeneratorConfig
             {
@@ -256,11 +258,15 @@ public sealed class TrainingRunState : IDisposable
                 {
                     NumLayers = o.MappingLayers, EmbedFeatures = labelsBesideZ,
                     TruncationCutoff = o.Normalization == SynthesisNormalization.Adain ? 8 : null,
+                    WAvgBeta = aliasFree ? 0.998 : 0.995, // StyleGAN3's MappingNetwork tracks w_avg slower
                 },
                 SynthesisKwargs = new SynthesisConfig
                 {
-                    ChannelBase = o.ChannelBase, ChannelMax = o.ChannelMax, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture,
+                    ChannelBase = o.ChannelBase * o.GChannelMultiplier, ChannelMax = o.ChannelMax * o.GChannelMultiplier, ConvClamp = o.ConvClamp, Architecture = o.GArchitecture,
                     Normalization = o.Normalization, Input = o.Input, UseNoise = o.UseNoise, Resampling = o.Resampling, Growing = o.Growth is not null,
+                    // StyleGAN3's train.py: the magnitude EMA's half-life is 20 kimg whatever the batch.
+                    NumLayers = aliasFree ? o.SynthesisLayers : null, MarginSize = aliasFree ? o.SynthesisMargin : null, ConvKernel = aliasFree ? o.ConvKernel : null,
+                    UseRadialFilters = aliasFree && o.RadialFilters ? true : null, MagnitudeEmaBeta = aliasFree ? Math.Pow(0.5, o.Batch / 20000.0) : null,
                 },
             },
             new DiscriminatorConfig

@@ -51,7 +51,7 @@ public sealed class OriginalUnitsTests
         foreach (var phase in run.Phases)
         {
             var before = phase.Parameters.Select(parameter => parameter.detach().clone()).ToList();
-            phase.Run(run.Loss, reals, null, randn(4, 16), null);
+            phase.Run(run.Loss, reals, null, randn(4, 16), null, curNimg: 0);
             var scaled = phase.ScaledStep.ToHashSet(ReferenceEqualityComparer.Instance);
             Assert.NotEmpty(scaled);
             foreach (var (parameter, previous) in phase.Parameters.Zip(before))
