@@ -18,7 +18,7 @@ public sealed class FeatureNetworks : IDisposable
     {
         try
         {
-            foreach (var space in metrics.Select(m => m.Space).Distinct())
+            foreach (var space in metrics.Select(m => m.Space).Where(space => space != FeatureSpace.Pixels).Distinct())
                 loaded[space] = space switch
                 {
                     FeatureSpace.Inception => InceptionV3.Load(files.Inception, device),

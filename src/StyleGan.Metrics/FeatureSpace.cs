@@ -15,6 +15,9 @@ public enum FeatureSpace
     /// <summary>CLIP ViT-L/14-336's normalized image embeddings (<see cref="ClipVisionEncoder"/>).</summary>
     Clip,
 
+    /// <summary>The images themselves, no network (the equivariance metrics' PSNR).</summary>
+    Pixels,
+
     /// <summary>LPIPS with the VGG16 trunk (<see cref="Lpips"/>), the path-length distance.</summary>
     Lpips,
 }

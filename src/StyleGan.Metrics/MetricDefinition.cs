@@ -8,11 +8,15 @@ namespace StyleGan.Metrics;
 /// <param name="MaxReal">At most this many real images, the first in dataset order; null: all (or none, for IS and path length).</param>
 /// <param name="Neighbourhood">The k of precision/recall.</param>
 /// <param name="PathLength">The sampling of path length.</param>
+/// <param name="Transform">The transform of an equivariance metric.</param>
 public sealed record MetricDefinition(string Name, MetricKind Kind, FeatureSpace Space, int GeneratedCount, int? MaxReal = null,
-    int Neighbourhood = 3, PathLengthProtocol? PathLength = null)
+    int Neighbourhood = 3, PathLengthProtocol? PathLength = null, EquivarianceTransform? Transform = null)
 {
     /// <summary>Whether the metric compares with real images.</summary>
-    public bool UsesReal => Kind is not (MetricKind.InceptionScore or MetricKind.PathLength or MetricKind.ClassCoverage);
+    public bool UsesReal => Kind is not (MetricKind.InceptionScore or MetricKind.PathLength or MetricKind.ClassCoverage or MetricKind.Equivariance);
+
+    /// <summary>Whether the metric scores a stream of generated images in a feature space (not path length's pairs or equivariance's transforms).</summary>
+    public bool ScoresFeatures => Kind is not (MetricKind.PathLength or MetricKind.Equivariance);
 
     /// <summary>Whether the metric needs every feature vector (not just their mean and covariance).</summary>
     public bool NeedsAllFeatures => Kind is MetricKind.Kid or MetricKind.PrecisionRecall or MetricKind.Cmmd;
@@ -46,6 +50,12 @@ public sealed record MetricDefinition(string Name, MetricKind Kind, FeatureSpace
                 MetricKind.PathLength => $"PPL in {PathLength!.Space}, {(PathLength.Full ? "full paths" : "end points")}, epsilon {PathLength.Epsilon:G}, " +
                     $"{(PathLength.Crop ? "centre crop" : "no crop")}, {GeneratedCount:N0} pairs, LPIPS (VGG16)",
                 MetricKind.Cmmd => $"CMMD (Gaussian kernel, sigma 10, scale 1000), {generated} against {real}, {SpaceName}",
+                MetricKind.Equivariance => $"PSNR (dB) of the {Transform switch
+                {
+                    EquivarianceTransform.IntegerTranslation => "integer translations (up to 1/8 of the image)",
+                    EquivarianceTransform.FractionalTranslation => "fractional translations (up to 1/8 of the image)",
+                    _ => "rotations (up to 180 degrees)",
+                }} of StyleGAN3's input against the transformed images, {generated} in batches of {Metrics.Equivariance.BatchSize}",
                 MetricKind.ClassCoverage => $"classes holding at least {ClassCoverage.MinShare:P0} of {generated} (and the smallest and largest share), {SpaceName}",
                 _ => throw new InvalidOperationException($"No protocol text for {Kind}."),
             };

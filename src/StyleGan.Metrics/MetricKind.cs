@@ -21,6 +21,9 @@ public enum MetricKind
     /// <summary>CLIP maximum mean discrepancy with a Gaussian kernel (Jayasumana et al. 2024).</summary>
     Cmmd,
 
+    /// <summary>PSNR between the image of a transformed StyleGAN3 input and the transformed image (equivariance.py).</summary>
+    Equivariance,
+
     /// <summary>How many classes a classifier finds among the images, each with a share of at least 3% (ours: a collapse detector).</summary>
     ClassCoverage,
 }

@@ -39,9 +39,10 @@ public static class MetricSuite
         ulong seed = 0, Truncation? truncation = null, Device? device = null, Action<MetricProgress>? progress = null)
     {
         foreach (var metric in metrics) CheckImageCount(metric.GeneratedCount);
+        if (metrics.Any(m => m.Kind == MetricKind.Equivariance)) Equivariance.FourierInputOf(generator);
         device ??= CPU;
         var reports = new Dictionary<MetricDefinition, MetricReport>();
-        foreach (var group in metrics.Where(m => m.Kind != MetricKind.PathLength).GroupBy(m => m.Space))
+        foreach (var group in metrics.Where(m => m.ScoresFeatures).GroupBy(m => m.Space))
             foreach (var report in EvaluateGroup(generator, data, [.. group], networks.Features(group.Key), seed, truncation, device, progress))
                 reports[report.Metric] = report;
         foreach (var metric in metrics.Where(m => m.Kind == MetricKind.PathLength))
@@ -52,6 +53,15 @@ public static class MetricSuite
                 done => progress?.Invoke(new MetricProgress($"{metric.Name} pairs", done, metric.GeneratedCount)));
             reports[metric] = new MetricReport(metric, new Dictionary<string, double> { [metric.Name] = PerceptualPathLength.Aggregate(distances) },
                 LpipsLabel, metric.GeneratedCount, 0, watch.Elapsed.TotalSeconds);
+        }
+        foreach (var metric in metrics.Where(m => m.Kind == MetricKind.Equivariance))
+        {
+            var watch = Stopwatch.StartNew();
+            using var latents = new MetricLatents(generator.Config, data, seed);
+            double psnr = Equivariance.Psnr(generator, metric.Transform!.Value, metric.GeneratedCount, latents, device,
+                done => progress?.Invoke(new MetricProgress($"{metric.Name} images", done, metric.GeneratedCount)));
+            reports[metric] = new MetricReport(metric, new Dictionary<string, double> { [metric.Name] = psnr }, PixelsLabel, metric.GeneratedCount, 0,
+                watch.Elapsed.TotalSeconds);
         }
         return metrics.Select(m => reports[m]).ToList();
     }
@@ -64,9 +74,15 @@ public static class MetricSuite
     /// <param name="metric">A metric of the list the networks were made for.</param>
     /// <param name="networks">The networks.</param>
     public static string FeaturesLabel(MetricDefinition metric, FeatureNetworks networks) =>
-        metric.Kind == MetricKind.PathLength ? LpipsLabel : FeaturesLabel(networks.Features(metric.Space));
+        metric.Kind switch
+        {
+            MetricKind.PathLength => LpipsLabel,
+            MetricKind.Equivariance => PixelsLabel,
+            _ => FeaturesLabel(networks.Features(metric.Space)),
+        };
 
     const string LpipsLabel = "LPIPS v0.1 (VGG16)";
+    const string PixelsLabel = "pixels (no network)";
 
     static string FeaturesLabel(string? digest, string name) => name + (digest is string d ? $", weights sha256 {d[..16]}" : ", weights in memory");
 

@@ -1,7 +1,8 @@
 namespace StyleGan.Metrics;
 
 /// <summary>
-/// The metrics by name: NVIDIA's (metric_main.py, the same protocols under the same names), CMMD, quick 10k looks,
+/// The metrics by name: NVIDIA's (metric_main.py, the same protocols under the same names; StyleGAN3's equivariance
+/// metrics among them), CMMD, quick 10k looks,
 /// and the bundled MNIST classifier's, which need no downloaded weights.
 /// </summary>
 public static class StandardMetrics
@@ -17,6 +18,9 @@ public static class StandardMetrics
         new("ppl2_wend", MetricKind.PathLength, FeatureSpace.Lpips, 50000, PathLength: WEndNoCrop),
         new("is50k", MetricKind.InceptionScore, FeatureSpace.Inception, 50000),
         new("cmmd", MetricKind.Cmmd, FeatureSpace.Clip, 30000, MaxReal: 30000),
+        new("eqt50k_int", MetricKind.Equivariance, FeatureSpace.Pixels, 50000, Transform: EquivarianceTransform.IntegerTranslation),
+        new("eqt50k_frac", MetricKind.Equivariance, FeatureSpace.Pixels, 50000, Transform: EquivarianceTransform.FractionalTranslation),
+        new("eqr50k", MetricKind.Equivariance, FeatureSpace.Pixels, 50000, Transform: EquivarianceTransform.Rotation),
         new("fid10k", MetricKind.Fid, FeatureSpace.Inception, 10000, MaxReal: 10000),
         new("fid10k_full", MetricKind.Fid, FeatureSpace.Inception, 10000),
         // NVIDIA's legacy ones: the real set cut to the generated count, and the 2019 paper's path lengths (cropped).
