@@ -36,6 +36,7 @@ public static class Program
         root.Subcommands.Add(LadderCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(FidCommand.Create());
+        root.Subcommands.Add(SpectrumCommand.Create());
         root.Subcommands.Add(ClassifierCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());

@@ -68,6 +68,38 @@ public sealed class NumpyRandomState
         return values;
     }
 
+    /// <summary>
+    /// <c>randint(high)</c>: an integer in [0, high), drawn as NumPy's legacy generator draws it (32-bit words masked
+    /// to the range's bits, redrawn while above it).
+    /// </summary>
+    /// <param name="high">One past the largest value.</param>
+    public int RandomInteger(int high)
+    {
+        if (high <= 0) throw new ArgumentOutOfRangeException(nameof(high), high, "randint needs high > 0.");
+        uint range = (uint)(high - 1);
+        if (range == 0) return 0;
+        uint mask = range;
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
+        uint value;
+        do value = NextUInt32() & mask; while (value > range);
+        return (int)value;
+    }
+
+    /// <summary><c>shuffle(items)</c>: NumPy's Fisher-Yates from the end, each position's partner drawn as <see cref="RandomInteger"/> draws.</summary>
+    /// <param name="items">Shuffled in place.</param>
+    public void Shuffle<T>(IList<T> items)
+    {
+        for (int i = items.Count - 1; i > 0; i--)
+        {
+            int j = RandomInteger(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
     uint NextUInt32()
     {
         if (position == StateLength) Regenerate();

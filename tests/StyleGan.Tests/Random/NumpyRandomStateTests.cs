@@ -65,6 +65,33 @@ public sealed class NumpyRandomStateTests
         Assert.Equal((float)-0.05023810944913695, latents[1, 511].item<float>());
     }
 
+    // NumPy 1.24: r = RandomState(5); r.randn(1, 7); [r.randint(10) for _ in range(5)], and RandomState(0) after
+    // randn(1, 512): randint(1000) (avg_spectra.py's class of a conditional network's image).
+    [Fact]
+    public void RandomIntegersAfterLatentsAreNumpys()
+    {
+        var random = new NumpyRandomState(5);
+        random.Randn(7);
+        Assert.Equal(new[] { 5, 7, 0, 1, 4 }, Enumerable.Range(0, 5).Select(_ => random.RandomInteger(10)).ToArray());
+        var other = new NumpyRandomState(0);
+        other.Randn(512);
+        Assert.Equal(196, other.RandomInteger(1000));
+        Assert.Equal(0, other.RandomInteger(1));
+    }
+
+    // NumPy 1.24: a = np.arange(10); RandomState(0).shuffle(a); and the first 5 of arange(10000) shuffled by RandomState(3), sorted
+    // (ImageFolderDataset's max_size subset).
+    [Fact]
+    public void ShuffleIsNumpys()
+    {
+        var items = Enumerable.Range(0, 10).ToList();
+        new NumpyRandomState(0).Shuffle(items);
+        Assert.Equal(new[] { 2, 8, 4, 9, 1, 6, 7, 3, 0, 5 }, items);
+        var many = Enumerable.Range(0, 10000).ToList();
+        new NumpyRandomState(3).Shuffle(many);
+        Assert.Equal(new[] { 231, 1448, 3351, 5876, 6555 }, many.Take(5).Order().ToArray());
+    }
+
     static double[] Samples(NumpyRandomState random, int count) =>
         Enumerable.Range(0, count).Select(_ => random.RandomSample()).ToArray();
 
