@@ -1,4 +1,5 @@
 using StyleGan.Configs;
+using StyleGan.Ops;
 using StyleGan.Data;
 using StyleGan.Networks;
 using static TorchSharp.torch;

@@ -1,6 +1,8 @@
 using StyleGan.Editing;
 using StyleGan.Generation;
 using StyleGan.Images;
+using StyleGan.Networks;
+using StyleGan.Ops;
 using StyleGan.Serialization;
 using static TorchSharp.torch;
 
@@ -38,6 +40,7 @@ public sealed class ExploreSession : IDisposable
             catch (InvalidValueException) { directions = null; } // a network without styles has no directions to offer
             Info = new NetworkInfo(path, networks.Format, config.ImgResolution, config.ImgChannels, Sampler.NumWs, config.ZDim, config.WDim, config.CDim,
                 Sampler.Generator.parameters().Sum(p => p.numel()), NoiseInputs.Of(Sampler.Generator.Synthesis).Count > 0,
+                Sampler.Generator.Synthesis is AliasFreeSynthesisNetwork,
                 (int)(directions?.Directions.shape[0] ?? 0), ListLayers(), networks.Notes);
         }
         catch
@@ -77,13 +80,18 @@ public sealed class ExploreSession : IDisposable
         using var scope = NewDisposeScope();
         var ws = Ws(state, projected);
         Tensor? captured = null;
+        if (Info.HasInputTransform) InputTransform.Apply(Sampler.Generator, state.Move.X, state.Move.Y, state.Move.Degrees);
         var image = Sampler.Synthesize(ws, state.Noise, state.Layer is null ? null : (name, output) =>
         {
             if (name == state.Layer) captured = output.detach().cpu().clone().DetachFromDisposeScope();
         });
         try
         {
-            using var view = LayerView.Show(captured ?? image, state.Channel, state.Normalize);
+            var shown = captured ?? image;
+            // As NVIDIA's visualizer: the shown tensor resampled by the input's transform (its filter cut at 6 pixels).
+            if (state.Move.Untransform)
+                shown = EquivarianceTransforms.AffineTransformation(shown.to(float32), ((AliasFreeSynthesisNetwork)Sampler.Generator.Synthesis).Input.Transform.cpu(), a: 3, amax: 6).Image;
+            using var view = LayerView.Show(shown, state.Channel, state.Normalize);
             byte[] png = ImageFile.Png(view.Image);
             return new RenderResult(png, view.Statistics, watch.Elapsed.TotalMilliseconds, state.Seed);
         }

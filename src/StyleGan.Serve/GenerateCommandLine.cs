@@ -28,8 +28,11 @@ public static class GenerateCommandLine
         if (state.Noise.Mode != NoiseMode.None && state.Noise.Strength != 1) args.AddRange(["--noise-strength", state.Noise.Strength.ToString("R", inv)]);
         var moves = state.Edits.Moves.Where(move => move.Strength != 0).ToList();
         foreach (var move in moves) args.AddRange(["--direction", string.Create(inv, $"directions/directions.safetensors:{move.Index}={move.Strength:R}")]);
+        if (state.Move.X != 0 || state.Move.Y != 0) args.AddRange(["--translate", string.Create(inv, $"{state.Move.X:R},{state.Move.Y:R}")]);
+        if (state.Move.Degrees != 0) args.AddRange(["--rotate", state.Move.Degrees.ToString("R", inv)]);
         args.AddRange(["--outdir", "out"]);
-        string generate = string.Join(" ", args);
+        // The untransform is the page's resampling of the shown image, not the network's; generate writes the network's.
+        string generate = string.Join(" ", args) + (state.Move.Untransform ? "  # the network's image, before the page's untransform" : "");
         if (moves.Count == 0) return generate;
         var directions = new List<string> { "stylegan", "directions", "--network", ShellWord.Quote(network.Path), "--top", network.Directions.ToString(inv) };
         if (state.Class is int k) directions.AddRange(["--class", k.ToString(inv)]);

@@ -17,8 +17,9 @@ public sealed record LayerInfo(string Name, int Channels, int Resolution);
 /// <param name="CDim">Classes (0: unconditional).</param>
 /// <param name="Parameters">Parameters of the generator.</param>
 /// <param name="HasNoise">Whether any layer takes per-pixel noise.</param>
+/// <param name="HasInputTransform">Whether the input can be translated and rotated (StyleGAN3's Fourier input).</param>
 /// <param name="Directions">How many semantic directions the page offers (0 for a network without styles).</param>
 /// <param name="Layers">The synthesis layers in order.</param>
 /// <param name="Notes">What loading the file said.</param>
 public sealed record NetworkInfo(string Path, string Format, int Resolution, int Channels, int NumWs, int ZDim, int WDim, int CDim,
-    long Parameters, bool HasNoise, int Directions, IReadOnlyList<LayerInfo> Layers, IReadOnlyList<string> Notes);
+    long Parameters, bool HasNoise, bool HasInputTransform, int Directions, IReadOnlyList<LayerInfo> Layers, IReadOnlyList<string> Notes);

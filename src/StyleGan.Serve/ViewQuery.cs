@@ -15,7 +15,7 @@ public static class ViewQuery
 {
     /// <summary>The parameters a render request may carry.</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["seed", "x", "y", "class", "psi", "cutoff", "mix", "styles", "noise", "noiseSeed", "noiseStrength", "dirs", "layer", "channel", "normalize", "projection", "client"];
+        ["seed", "x", "y", "class", "psi", "cutoff", "mix", "styles", "noise", "noiseSeed", "noiseStrength", "dirs", "layer", "channel", "normalize", "projection", "tx", "ty", "rotate", "untransform", "client"];
 
     /// <param name="query">The request's query.</param>
     /// <param name="network">What the values are checked against.</param>
@@ -60,17 +60,29 @@ public static class ViewQuery
             throw new RequestException($"layer: '{layer}' is not a layer of this network; the layers are output, {string.Join(", ", network.Layers.Select(l => l.Name))}.");
         int channels = layer is null ? network.Channels : network.Layers.First(l => l.Name == layer).Channels;
         int? channel = query.ContainsKey("channel") ? Int(query, "channel", 0, channels - 1) : null;
-        bool normalize = query["normalize"].ToString() switch
-        {
-            "" or "0" or "false" => false,
-            "1" or "true" => true,
-            var other => throw new RequestException($"normalize: '{other}' is not true or false."),
-        };
+        bool normalize = Bool(query, "normalize");
+        var move = new InputMove(Double(query, "tx", 0, -MaxTranslation, MaxTranslation), Double(query, "ty", 0, -MaxTranslation, MaxTranslation),
+            Double(query, "rotate", 0, -MaxDegrees, MaxDegrees), Bool(query, "untransform"));
+        if (move != InputMove.None && !network.HasInputTransform)
+            throw new RequestException($"{new[] { "tx", "ty", "rotate", "untransform" }.First(query.ContainsKey)}: translating and rotating move StyleGAN3's Fourier input; this network has none.");
         string? projection = query.ContainsKey("projection") ? query["projection"].ToString() : null;
 
         return new ViewState(x, y, classIndex, new Truncation(psi, cutoff), new WsEdits(mixSeed, styles, moves),
-            new NoiseSettings(noiseMode, noiseSeed, noiseStrength), layer, channel, normalize, projection);
+            new NoiseSettings(noiseMode, noiseSeed, noiseStrength), layer, channel, normalize, projection, move);
     }
+
+    /// <summary>The largest translation the page may ask for, in image sizes (the input is periodic far beyond it).</summary>
+    public const double MaxTranslation = 100;
+
+    /// <summary>The largest rotation the page may ask for, in degrees either way.</summary>
+    public const double MaxDegrees = 3600;
+
+    static bool Bool(IQueryCollection query, string name) => query[name].ToString() switch
+    {
+        "" or "0" or "false" => false,
+        "1" or "true" => true,
+        var other => throw new RequestException($"{name}: '{other}' is not true or false."),
+    };
 
     /// <summary>The request's client id for coalescing, or null; refused when it is long or not plain.</summary>
     /// <param name="query">The request's query.</param>

@@ -7,6 +7,7 @@ const state = {
   x: 0, y: 0, cls: 0, psi: 1, cutoff: null, mixSeed: 1, styles: new Set(),
   noise: 'const', noiseSeed: 0, noiseStrength: 1, dirs: [],
   layer: 'output', rgb: true, channel: 0, normalize: false, projection: null,
+  tx: 0, ty: 0, rotate: 0, untransform: false,
 };
 let network = null;
 let inFlight = false, dirty = false, shownUrl = null, renders = 0;
@@ -42,6 +43,10 @@ function query(s = state) {
   if (!s.rgb) p.set('channel', String(s.channel));
   if (s.normalize) p.set('normalize', 'true');
   if (s.projection) p.set('projection', s.projection);
+  if (s.tx !== 0) p.set('tx', String(s.tx));
+  if (s.ty !== 0) p.set('ty', String(s.ty));
+  if (s.rotate !== 0) p.set('rotate', String(s.rotate));
+  if (s.untransform) p.set('untransform', 'true');
   return p.toString();
 }
 
@@ -117,6 +122,9 @@ function showNetwork(info) {
   state.projection = null;
   $('use-projection').checked = false;
   $('noise').disabled = !info.hasNoise;
+  // StyleGAN3's Fourier input moves; other networks have nothing to translate or rotate.
+  $('equivariance').hidden = !info.hasInputTransform;
+  Object.assign(state, { tx: 0, ty: 0, rotate: 0, untransform: false });
 }
 
 // A state written into the address (#x=..&psi=..), as every render leaves it: a page opened with it shows that image.
@@ -138,6 +146,10 @@ function restore(hash) {
   state.rgb = !p.has('channel');
   state.channel = num('channel', 0);
   state.normalize = p.get('normalize') === 'true';
+  state.tx = num('tx', 0);
+  state.ty = num('ty', 0);
+  state.rotate = num('rotate', 0);
+  state.untransform = p.get('untransform') === 'true';
   // Controls show the state.
   $('seed').value = roundEven(state.x) + roundEven(state.y) * 100;
   $('frac-x').value = (state.x - roundEven(state.x)).toFixed(2);
@@ -158,7 +170,18 @@ function restore(hash) {
   $('channel').disabled = state.rgb;
   $('channel').value = state.channel;
   $('normalize').checked = state.normalize;
+  showEquivariance();
   return p.get('view');
+}
+
+function showEquivariance() {
+  $('tx').value = state.tx;
+  $('ty').value = state.ty;
+  $('rotate').value = state.rotate;
+  $('untransform').checked = state.untransform;
+  $('tx-value').textContent = state.tx.toFixed(3);
+  $('ty-value').textContent = state.ty.toFixed(3);
+  $('rotate-value').textContent = `${state.rotate}°`;
 }
 
 function escapeHtml(text) { return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
@@ -205,6 +228,9 @@ function bind() {
   $('rgb').onchange = () => { state.rgb = $('rgb').checked; $('channel').disabled = state.rgb; render(); };
   $('channel').onchange = () => { state.channel = Math.max(0, Math.round(number('channel', 0))); render(); };
   $('normalize').onchange = () => { state.normalize = $('normalize').checked; render(); };
+  for (const id of ['tx', 'ty', 'rotate']) $(id).oninput = () => { state[id] = number(id, 0); showEquivariance(); render(); };
+  $('untransform').onchange = () => { state.untransform = $('untransform').checked; render(); };
+  $('equivariance-reset').onclick = () => { Object.assign(state, { tx: 0, ty: 0, rotate: 0, untransform: false }); showEquivariance(); render(); };
   $('directions').oninput = e => {
     const i = Number(e.target.dataset.direction);
     state.dirs[i] = Number(e.target.value);

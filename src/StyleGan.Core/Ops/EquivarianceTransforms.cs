@@ -1,14 +1,13 @@
-using StyleGan.Ops;
 using TorchSharp;
-using Padding = StyleGan.Ops.Padding;
 using static TorchSharp.torch;
+using Padding = StyleGan.Ops.Padding;
 
-namespace StyleGan.Metrics;
+namespace StyleGan.Ops;
 
 /// <summary>
-/// The reference transforms of StyleGAN3's equivariance metrics (metrics/equivariance.py), as pure functions of an
-/// image batch: each returns the transformed images and a mask of the pixels it can vouch for. Computed in float32, as
-/// NVIDIA's, so that the scores agree in their last digits.
+/// The reference transforms of StyleGAN3's equivariance metrics (metrics/equivariance.py) and of its visualizer's
+/// untransform (viz/renderer.py), as pure functions of an image batch: each returns the transformed images and a mask of
+/// the pixels it can vouch for. Computed in float32, as NVIDIA's, so that the scores agree in their last digits.
 /// </summary>
 public static class EquivarianceTransforms
 {
