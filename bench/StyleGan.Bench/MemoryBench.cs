@@ -75,7 +75,8 @@ public static class MemoryBench
         if (workload == "train-step")
         {
             using var discriminator = new Discriminator(shape.D);
-            var loss = new StyleGan2Loss(generator, discriminator, new torch.Generator(0), r1Gamma: 0, plWeight: 0);
+            var version = shape.G.SynthesisKwargs.Input == SynthesisInput.Fourier ? LossVersion.StyleGan3 : LossVersion.StyleGan2Ada;
+            var loss = new StyleGan2Loss(generator, discriminator, new torch.Generator(0), r1Gamma: 0, plWeight: 0, version: version);
             var phases = TrainingPhase.Schedule(generator, discriminator, gRegInterval: null, dRegInterval: null);
             var reals = rand(batch, shape.G.ImgChannels, shape.G.ImgResolution, shape.G.ImgResolution) * 2 - 1;
             return Timed(shape.Name, workload, batch, iters, () =>
@@ -88,6 +89,7 @@ public static class MemoryBench
             });
         }
         generator.eval();
+        // "forward" (StyleGAN3's one path) and "forward-measured" both leave the choice to the network.
         bool? fused = workload switch { "forward-fused" => true, "forward-unfused" => false, _ => null };
         var result = Timed(shape.Name, workload, batch, iters, () =>
         {
@@ -109,6 +111,15 @@ public static class MemoryBench
     public static double PeakRssMb() =>
         long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+
+    /// <summary>One workload of a shape in a fresh child process.</summary>
+    /// <param name="shape">A shape of <see cref="BenchShape"/>.</param>
+    /// <param name="workload">forward, forward-fused, forward-unfused, forward-measured or train-step.</param>
+    /// <param name="batch">Images per iteration.</param>
+    /// <param name="threads">libtorch threads.</param>
+    /// <param name="iters">Timed iterations after one warm-up.</param>
+    public static MemoryResult InChild(string shape, string workload, int batch, int threads, int iters) =>
+        Child(["--workload", $"{shape}/{workload}", "--batch", batch.ToString(), "--threads", threads.ToString(), "--iters", iters.ToString()]);
 
     static MemoryResult Child(string[] args)
     {

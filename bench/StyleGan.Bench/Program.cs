@@ -14,6 +14,7 @@ using Generator = StyleGan.Networks.Generator;
 // Measures images/s of the generator's forward pass and of one training step on the two shapes.
 // Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME] [--official]
 //        (--official: also NVIDIA's training step on Debian's PyTorch, in this run; see bench/official/README.md)
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --stylegan3 [--stylegan3-src SOURCES/stylegan3] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
@@ -127,6 +128,25 @@ if (options.Convolutions)
         results = convolutionRows,
     }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
     Console.WriteLine($"wrote {convolutionFile}");
+    return 0;
+}
+
+if (options.StyleGan3)
+{
+    var stylegan3Rows = StyleGan3Bench.Run(options.Batch, threads, options.Iters, options.StyleGan3Sources);
+    AnsiConsole.Write(StyleGan3Bench.Table(stylegan3Rows, threads));
+    string stylegan3File = Path.Combine(options.OutDir, $"stylegan3-{stamp}.json");
+    File.WriteAllText(stylegan3File, JsonSerializer.Serialize(new
+    {
+        date = DateTime.UtcNow.ToString("o"),
+        machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = TorchRuntime.CpuModel() },
+        versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
+        threads,
+        convolution_kernels = ConvolutionCheck.Ensure().ToString(),
+        nvidia_sources = options.StyleGan3Sources,
+        results = stylegan3Rows,
+    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    Console.WriteLine($"wrote {stylegan3File}");
     return 0;
 }
 
@@ -245,6 +265,8 @@ sealed record BenchResult(string Shape, string Workload, int Batch, int Threads,
 sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int Iters, int Threads, string OutDir, IReadOnlyList<string> Presets, string? Curve, int Num)
 {
     public bool Memory { get; init; }
+    public bool StyleGan3 { get; init; }
+    public string? StyleGan3Sources { get; init; }
     public bool Convolutions { get; init; }
     public bool Metrics { get; init; }
     public bool Augment { get; init; }
@@ -268,6 +290,8 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
             {
                 "--shapes" => o with { Shapes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), ShapesGiven = true },
                 "--memory" => o with { Memory = true },
+                "--stylegan3" => o with { StyleGan3 = true },
+                "--stylegan3-src" => o with { StyleGan3Sources = Next() },
                 "--conv" => o with { Convolutions = true },
                 "--metrics" => o with { Metrics = true },
                 "--augment" => o with { Augment = true },

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace StyleGan.Bench;
+
+/// <summary>One StyleGAN3 (or StyleGAN2 beside it) workload, ours and NVIDIA's, each in a fresh process.</summary>
+public sealed record StyleGan3Result(string Shape, string Workload, int Batch, double Seconds, double PeakRssMb, double? NvidiaSeconds, double? NvidiaPeakRssMb);
+
+/// <summary>
+/// StyleGAN3's forward pass at small64's size beside StyleGAN2's small64, its training step at the CPU presets' size
+/// beside cpu-tiny's, and its FFHQ-1024 forward pass at batch 1; NVIDIA's stylegan3 code on the same machine in the same run (bench/official/measure_stylegan3.py,
+/// Debian's PyTorch) where its sources are given.
+/// </summary>
+public static class StyleGan3Bench
+{
+    const string Python = "/usr/bin/python3";
+    static readonly string Script = Path.Combine("bench", "official", "measure_stylegan3.py");
+
+    /// <summary>
+    /// The workloads: (shape, workload, batch, NVIDIA's too). Training steps at the CPU presets' sizes: at small64's,
+    /// one step of NVIDIA's R code at batch 4 took 193 s here.
+    /// </summary>
+    public static IEnumerable<(string Shape, string Workload, int Batch, bool Nvidia)> Workloads(int batch) =>
+    [
+        ("small64", "forward-measured", 1, false), ("sg3t-small64", "forward", 1, true), ("sg3r-small64", "forward", 1, true),
+        ("small64", "forward-measured", batch, false), ("sg3t-small64", "forward", batch, true), ("sg3r-small64", "forward", batch, true),
+        ("tiny32", "train-step", batch, false), ("sg3t-cpu32", "train-step", batch, true), ("sg3r-cpu32", "train-step", batch, true),
+        ("sg3t-ffhq1024", "forward", 1, true), ("sg3r-ffhq1024", "forward", 1, true),
+    ];
+
+    /// <param name="batch">The batch of the batched workloads.</param>
+    /// <param name="threads">libtorch threads, both sides.</param>
+    /// <param name="iters">Timed iterations after one warm-up.</param>
+    /// <param name="stylegan3Sources">NVIDIA's stylegan3 sources, or null: ours alone.</param>
+    public static List<StyleGan3Result> Run(int batch, int threads, int iters, string? stylegan3Sources)
+    {
+        var results = new List<StyleGan3Result>();
+        foreach (var (shape, workload, b, nvidia) in Workloads(batch))
+        {
+            int n = shape.EndsWith("ffhq1024", StringComparison.Ordinal) ? 1 : iters;
+            var ours = MemoryBench.InChild(shape, workload, b, threads, n);
+            double? theirSeconds = null, theirRss = null;
+            if (nvidia && stylegan3Sources is not null)
+            {
+                var their = Nvidia(stylegan3Sources, threads, shape, workload, b, n);
+                theirSeconds = their.GetProperty("iter_s").GetDouble();
+                theirRss = their.GetProperty("peak_rss_kib").GetDouble() / 1024;
+            }
+            var row = new StyleGan3Result(shape, workload, b, ours.SecondsPerIter, ours.PeakRssMb, theirSeconds, theirRss);
+            Console.Error.WriteLine($"  {row}");
+            results.Add(row);
+        }
+        return results;
+    }
+
+    static JsonElement Nvidia(string sources, int threads, string shape, string workload, int batch, int iters)
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Script, "--src", sources, "--threads", threads.ToString(), "--iters", iters.ToString(), shape, workload, batch.ToString() })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{Script} {shape} {workload} {batch} failed (exit {process.ExitCode}): {stderr.Result}");
+        return JsonDocument.Parse(line["RESULT ".Length..]).RootElement.Clone();
+    }
+
+    public static Table Table(IEnumerable<StyleGan3Result> results, int threads)
+    {
+        var table = new Table().Title($"StyleGAN3 beside StyleGAN2 and NVIDIA's stylegan3 code, each workload in a fresh process ({threads} threads)");
+        foreach (var column in new[] { "shape", "workload", "batch", "ours s/iter", "ours peak RSS (MB)", "NVIDIA s/iter", "NVIDIA peak RSS (MB)", "NVIDIA / ours" })
+            table.AddColumn(column);
+        foreach (var r in results)
+            table.AddRow(r.Shape, r.Workload, r.Batch.ToString(), $"{r.Seconds:F3}", $"{r.PeakRssMb:F0}", r.NvidiaSeconds is double s ? $"{s:F3}" : "-",
+                r.NvidiaPeakRssMb is double m ? $"{m:F0}" : "-", r.NvidiaSeconds is double t ? $"{t / r.Seconds:F2}x" : "-");
+        return table;
+    }
+}
