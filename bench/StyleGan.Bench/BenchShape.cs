@@ -28,7 +28,6 @@ public sealed record BenchShape(string Name, GeneratorConfig G, DiscriminatorCon
         MakeAliasFree("sg3t-small64", resolution: 64, channelBase: 4096, channelMax: 128, latent: 128, r: false),
         MakeAliasFree("sg3r-small64", resolution: 64, channelBase: 4096, channelMax: 128, latent: 128, r: true),
         MakeAliasFree("sg3t-ffhq1024", resolution: 1024, channelBase: 32768, channelMax: 512, latent: 512, r: false),
-        MakeAliasFree("sg3r-ffhq1024", resolution: 1024, channelBase: 32768, channelMax: 512, latent: 512, r: true),
     };
 
     public static BenchShape Named(string name) => All.Concat(StyleGan3).FirstOrDefault(s => s.Name == name)

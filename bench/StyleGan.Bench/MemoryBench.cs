@@ -110,7 +110,7 @@ public static class MemoryBench
     /// <summary>The process's peak resident set size (VmHWM of /proc/self/status), in MB.</summary>
     public static double PeakRssMb() =>
         long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+            .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0; // "VmHWM:\t 432140 kB", or with no space once it has 7 digits
 
     /// <summary>One workload of a shape in a fresh child process.</summary>
     /// <param name="shape">A shape of <see cref="BenchShape"/>.</param>

@@ -14,7 +14,7 @@ using Generator = StyleGan.Networks.Generator;
 // Measures images/s of the generator's forward pass and of one training step on the two shapes.
 // Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME] [--official]
 //        (--official: also NVIDIA's training step on Debian's PyTorch, in this run; see bench/official/README.md)
-//        dotnet run -c Release --project bench/StyleGan.Bench -- --stylegan3 [--stylegan3-src SOURCES/stylegan3] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --stylegan3 [--stylegan3-src SOURCES/stylegan3] [--shapes sg3t-ffhq1024,...] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
@@ -131,22 +131,29 @@ if (options.Convolutions)
     return 0;
 }
 
+// One JSON report per bench mode: the machine and versions beside the results, under OutDir/KIND-STAMP.json.
+void WriteReport(string kind, object results, params (string Key, object? Value)[] extra)
+{
+    var report = new Dictionary<string, object?>
+    {
+        ["date"] = DateTime.UtcNow.ToString("o"),
+        ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = TorchRuntime.CpuModel() },
+        ["versions"] = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
+        ["threads"] = threads,
+        ["convolution_kernels"] = ConvolutionCheck.Ensure().ToString(),
+    };
+    foreach (var (key, value) in extra) report[key] = value;
+    report["results"] = results;
+    string file = Path.Combine(options.OutDir, $"{kind}-{stamp}.json");
+    File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    Console.WriteLine($"wrote {file}");
+}
+
 if (options.StyleGan3)
 {
-    var stylegan3Rows = StyleGan3Bench.Run(options.Batch, threads, options.Iters, options.StyleGan3Sources);
+    var stylegan3Rows = StyleGan3Bench.Run(options.Batch, threads, options.Iters, options.StyleGan3Sources, options.ShapesGiven ? options.Shapes : null);
     AnsiConsole.Write(StyleGan3Bench.Table(stylegan3Rows, threads));
-    string stylegan3File = Path.Combine(options.OutDir, $"stylegan3-{stamp}.json");
-    File.WriteAllText(stylegan3File, JsonSerializer.Serialize(new
-    {
-        date = DateTime.UtcNow.ToString("o"),
-        machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = TorchRuntime.CpuModel() },
-        versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
-        threads,
-        convolution_kernels = ConvolutionCheck.Ensure().ToString(),
-        nvidia_sources = options.StyleGan3Sources,
-        results = stylegan3Rows,
-    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-    Console.WriteLine($"wrote {stylegan3File}");
+    WriteReport("stylegan3", stylegan3Rows, ("nvidia_sources", options.StyleGan3Sources));
     return 0;
 }
 
@@ -155,17 +162,7 @@ if (options.Memory)
     var memoryShapes = options.ShapesGiven ? BenchShape.All.Where(s => options.Shapes.Contains(s.Name)) : BenchShape.All;
     var memoryRows = MemoryBench.Run(memoryShapes, options.Files, options.Batch, threads);
     AnsiConsole.Write(MemoryBench.Table(memoryRows, threads));
-    string memoryFile = Path.Combine(options.OutDir, $"memory-{stamp}.json");
-    File.WriteAllText(memoryFile, JsonSerializer.Serialize(new
-    {
-        date = DateTime.UtcNow.ToString("o"),
-        machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = TorchRuntime.CpuModel() },
-        versions = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
-        threads,
-        convolution_kernels = ConvolutionCheck.Ensure().ToString(),
-        results = memoryRows,
-    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-    Console.WriteLine($"wrote {memoryFile}");
+    WriteReport("memory", memoryRows);
     return 0;
 }
 

@@ -6,7 +6,7 @@ One measurement per process (peak RSS only grows), printed as one line 'RESULT {
     python3 measure_stylegan3.py --src SOURCES/stylegan3 [--threads 2] SHAPE WORKLOAD BATCH [--iters 3]
 
 SHAPE is one of the bench's StyleGAN3 shapes (BenchShape.StyleGan3: sg3t-cpu32, sg3r-cpu32, sg3t-small64,
-sg3r-small64, sg3t-ffhq1024, sg3r-ffhq1024), built as stylegan3's train.py builds --cfg stylegan3-t / stylegan3-r
+sg3r-small64, sg3t-ffhq1024), built as stylegan3's train.py builds --cfg stylegan3-t / stylegan3-r
 for that size (the cpu32 ones as our CPU presets: 4 layers, margin 4, R's channels not doubled; otherwise R: G's
 channels doubled, conv_kernel 1, use_radial_filters; mapping 2 layers; D networks_stylegan2.Discriminator at the
 undoubled widths), random weights after torch.manual_seed(0). WORKLOAD is
@@ -30,7 +30,6 @@ SHAPES = {
     'sg3t-small64': dict(res=64, latent=128, cbase=4096, cmax=128, r=False),
     'sg3r-small64': dict(res=64, latent=128, cbase=4096, cmax=128, r=True),
     'sg3t-ffhq1024': dict(res=1024, latent=512, cbase=32768, cmax=512, r=False),
-    'sg3r-ffhq1024': dict(res=1024, latent=512, cbase=32768, cmax=512, r=True),
 }
 
 
