@@ -1,5 +1,6 @@
 using StyleGan.Editing;
 using StyleGan.Generation;
+using StyleGan.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,19 @@ public sealed class ProjectorTests
         // The network is left as it was: its noise buffers put back, its weights without gradients.
         foreach (var (before, after) in noiseBefore.Zip(NoiseInputs.Of(sampler.Generator.Synthesis)))
             Close.Assert(before, after.Const, "noise buffer", 0);
+        Assert.All(sampler.Generator.parameters(), p => Assert.Null(p.grad));
+    }
+
+    // StyleGAN3 has no noise inputs to regularize: only w is optimized, and it still finds the network's own image.
+    [Fact]
+    public void AStyleGan3NetworkProjectsToo()
+    {
+        using var networks = NetworkFile.Load(Path.Combine(ReferenceData.Fixture("published"), "stylegan3-t-tiny.pkl"), NetworkParts.Sampler);
+        var sampler = new Sampler(networks.Sampler, batchSize: 1);
+        var target = sampler.GenerateSeeds([5]);
+        var steps = Projector.Run(sampler, target, ImageDistance.PixelMultiScale, new ProjectorOptions { Steps = 60, WAvgSamples = 500 }).ToList();
+        Assert.Equal(60, steps.Count);
+        Assert.True(steps[^1].Distance < steps[0].Distance / 2, $"distance {steps[0].Distance:G3} -> {steps[^1].Distance:G3}");
         Assert.All(sampler.Generator.parameters(), p => Assert.Null(p.grad));
     }
 
