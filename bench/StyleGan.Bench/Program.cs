@@ -67,18 +67,26 @@ if (options.Curve is string runFolder)
     return 0;
 }
 
-// A bench's rows as bench/results JSON, beside the machine, the convolution kernels, the threads and the batch.
-void SaveReport(string kind, object rows, int? batch = null)
+// A bench's rows as bench/results JSON, beside the machine, the library versions, the convolution kernels, the threads,
+// the batch and what else the mode names.
+void SaveReport(string kind, object rows, int? batch = null, params (string Key, object? Value)[] extra)
 {
-    string file = Path.Combine(options.OutDir, $"{kind}-{stamp}.json");
-    File.WriteAllText(file, JsonSerializer.Serialize(new
+    var report = new Dictionary<string, object?>
     {
-        date = DateTime.UtcNow.ToString("o"),
-        machine = new { cores = Environment.ProcessorCount, cpu = TorchRuntime.CpuModel(), kernels = ConvolutionCheck.Ensure().ToString() },
-        threads,
-        batch = batch ?? options.Batch,
-        results = rows,
-    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        ["date"] = DateTime.UtcNow.ToString("o"),
+        ["machine"] = new
+        {
+            cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = TorchRuntime.CpuModel(),
+            kernels = ConvolutionCheck.Ensure().ToString(),
+        },
+        ["versions"] = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
+        ["threads"] = threads,
+        ["batch"] = batch ?? options.Batch,
+    };
+    foreach (var (key, value) in extra) report[key] = value;
+    report["results"] = rows;
+    string file = Path.Combine(options.OutDir, $"{kind}-{stamp}.json");
+    File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
     Console.WriteLine($"wrote {file}");
 }
 
@@ -131,29 +139,11 @@ if (options.Convolutions)
     return 0;
 }
 
-// One JSON report per bench mode: the machine and versions beside the results, under OutDir/KIND-STAMP.json.
-void WriteReport(string kind, object results, params (string Key, object? Value)[] extra)
-{
-    var report = new Dictionary<string, object?>
-    {
-        ["date"] = DateTime.UtcNow.ToString("o"),
-        ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu = TorchRuntime.CpuModel() },
-        ["versions"] = TorchRuntime.Versions().ToDictionary(v => v.Name, v => v.Value),
-        ["threads"] = threads,
-        ["convolution_kernels"] = ConvolutionCheck.Ensure().ToString(),
-    };
-    foreach (var (key, value) in extra) report[key] = value;
-    report["results"] = results;
-    string file = Path.Combine(options.OutDir, $"{kind}-{stamp}.json");
-    File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-    Console.WriteLine($"wrote {file}");
-}
-
 if (options.StyleGan3)
 {
     var stylegan3Rows = StyleGan3Bench.Run(options.Batch, threads, options.Iters, options.StyleGan3Sources, options.ShapesGiven ? options.Shapes : null);
     AnsiConsole.Write(StyleGan3Bench.Table(stylegan3Rows, threads));
-    WriteReport("stylegan3", stylegan3Rows, ("nvidia_sources", options.StyleGan3Sources));
+    SaveReport("stylegan3", stylegan3Rows, extra: ("nvidia_sources", options.StyleGan3Sources));
     return 0;
 }
 
@@ -162,7 +152,7 @@ if (options.Memory)
     var memoryShapes = options.ShapesGiven ? BenchShape.All.Where(s => options.Shapes.Contains(s.Name)) : BenchShape.All;
     var memoryRows = MemoryBench.Run(memoryShapes, options.Files, options.Batch, threads);
     AnsiConsole.Write(MemoryBench.Table(memoryRows, threads));
-    WriteReport("memory", memoryRows);
+    SaveReport("memory", memoryRows);
     return 0;
 }
 
