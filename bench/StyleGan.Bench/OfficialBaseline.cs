@@ -29,12 +29,17 @@ public static class OfficialBaseline
     /// </summary>
     /// <param name="threads">torch.set_num_threads in the child, as the C# side's.</param>
     /// <param name="arguments">The subcommand and its arguments.</param>
-    public static JsonElement Measure(int threads, params string[] arguments)
+    public static JsonElement Measure(int threads, params string[] arguments) => Result(Script, ["--threads", threads.ToString(), .. arguments]);
+
+    /// <summary>The RESULT line of a measuring script run by Debian's Python (this one, or measure_stylegan3.py).</summary>
+    /// <param name="script">The script, relative to the repository root.</param>
+    /// <param name="arguments">Its arguments.</param>
+    public static JsonElement Result(string script, IReadOnlyList<string> arguments)
     {
-        int exit = Run([Script, "--threads", threads.ToString(), .. arguments], out string output);
+        int exit = Run([script, .. arguments], out string output);
         var result = output.Split('\n').FirstOrDefault(line => line.StartsWith("RESULT ", StringComparison.Ordinal));
         if (exit != 0 || result is null)
-            throw new InvalidOperationException($"{Script} {string.Join(' ', arguments)} failed (exit {exit}):{Environment.NewLine}{output}");
+            throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed (exit {exit}):{Environment.NewLine}{output}");
         return JsonDocument.Parse(result["RESULT ".Length..]).RootElement.Clone();
     }
 

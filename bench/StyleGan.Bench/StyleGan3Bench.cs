@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Spectre.Console;
 
 namespace StyleGan.Bench;
@@ -14,7 +12,6 @@ public sealed record StyleGan3Result(string Shape, string Workload, int Batch, d
 /// </summary>
 public static class StyleGan3Bench
 {
-    const string Python = "/usr/bin/python3";
     static readonly string Script = Path.Combine("bench", "official", "measure_stylegan3.py");
 
     /// <summary>
@@ -45,7 +42,7 @@ public static class StyleGan3Bench
             double? theirSeconds = null, theirRss = null;
             if (nvidia && stylegan3Sources is not null)
             {
-                var their = Nvidia(stylegan3Sources, threads, shape, workload, b, n);
+                var their = OfficialBaseline.Result(Script, ["--src", stylegan3Sources, "--threads", threads.ToString(), "--iters", n.ToString(), shape, workload, b.ToString()]);
                 theirSeconds = their.GetProperty("iter_s").GetDouble();
                 theirRss = their.GetProperty("peak_rss_kib").GetDouble() / 1024;
             }
@@ -54,20 +51,6 @@ public static class StyleGan3Bench
             results.Add(row);
         }
         return results;
-    }
-
-    static JsonElement Nvidia(string sources, int threads, string shape, string workload, int batch, int iters)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Script, "--src", sources, "--threads", threads.ToString(), "--iters", iters.ToString(), shape, workload, batch.ToString() })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"{Script} {shape} {workload} {batch} failed (exit {process.ExitCode}): {stderr.Result}");
-        return JsonDocument.Parse(line["RESULT ".Length..]).RootElement.Clone();
     }
 
     public static Table Table(IEnumerable<StyleGan3Result> results, int threads)
