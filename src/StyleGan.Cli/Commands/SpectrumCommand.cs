@@ -53,68 +53,50 @@ public static class SpectrumCommand
             foreach (var path in paths.Where(p => !IsDataset(p)))
                 if (count is null) throw new InvalidValueException("ImageCount", $"{path} is a network: say how many of its images with --num, as avg_spectra.py asks.");
 
-            // Sizes first, so that a mismatch is refused before minutes of work.
-            var sizes = paths.Select(path => (Path: path, Size: ImageSize(path, IsDataset(path)))).ToList();
-            if (sizes.FirstOrDefault(other => other.Size != sizes[0].Size) is { Path: not null } odd)
-                throw new InvalidValueException("Source", $"{odd.Path} has {odd.Size}x{odd.Size} images but {paths[0]} {sizes[0].Size}x{sizes[0].Size}; " +
-                    "the slices compare sources of one size: run the command once per size.");
-            var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
-            double? whiteningMean = parse.GetValue(mean), whiteningStd = parse.GetValue(std);
-            if (whiteningMean is null || whiteningStd is null)
+            // Every source opened once, its size and image count checked before minutes of work.
+            var opened = new List<SpectrumSource>();
+            try
             {
-                string first = paths.FirstOrDefault(IsDataset) ?? throw new InvalidValueException("Mean",
-                    "no dataset among the sources to take the whitening mean and std from; give --mean and --std (avg_spectra.py stats prints them for a dataset).");
-                using var data = ImageDataset.Open(first);
-                var moments = PowerSpectrum.Moments(PowerSpectrum.DatasetImages(data, count, parse.GetValue(seed)));
-                whiteningMean ??= moments.Mean;
-                whiteningStd ??= moments.Std;
-                Console.WriteLine($"Whitening with the mean and std of {first}: --mean={F(whiteningMean.Value)} --std={F(whiteningStd.Value)}");
-            }
+                foreach (var path in paths) opened.Add(SpectrumSource.Open(path, IsDataset(path), count));
+                if (opened.FirstOrDefault(other => other.Size != opened[0].Size) is { } odd)
+                    throw new InvalidValueException("Source", $"{odd.Path} has {odd.Size}x{odd.Size} images but {paths[0]} {opened[0].Size}x{opened[0].Size}; " +
+                        "the slices compare sources of one size: run the command once per size.");
+                var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
+                uint firstSeed = parse.GetValue(seed);
+                double? whiteningMean = parse.GetValue(mean), whiteningStd = parse.GetValue(std);
+                if (whiteningMean is null || whiteningStd is null)
+                {
+                    var first = opened.FirstOrDefault(source => source.Data is not null) ?? throw new InvalidValueException("Mean",
+                        "no dataset among the sources to take the whitening mean and std from; give --mean and --std (avg_spectra.py stats prints them for a dataset).");
+                    var moments = PowerSpectrum.Moments(first.Images(count, firstSeed, dev));
+                    whiteningMean ??= moments.Mean;
+                    whiteningStd ??= moments.Std;
+                    Console.WriteLine($"Whitening with the mean and std of {first.Path}: --mean={F(whiteningMean.Value)} --std={F(whiteningStd.Value)}");
+                }
 
-            var slices = new List<(string, double[,])>();
-            int? size = null;
-            for (int i = 0; i < paths.Length; i++)
-            {
-                using var scope = NewDisposeScope();
-                var (spectrum, imageSize) = Spectrum(paths[i], IsDataset(paths[i]), count, parse.GetValue(seed), whiteningMean.Value, whiteningStd.Value,
-                    parse.GetValue(beta), parse.GetValue(interp), dev);
-                size = imageSize;
-                // image_size as a float64 scalar (our .npy writer writes floats only); avg_spectra.py computes with it all the same.
-                NpzFile.Save(targets[2 * i], [("spectrum", spectrum), ("image_size", tensor((double)imageSize, float64))]);
-                SpectrumCharts.SaveHeatmap(targets[2 * i + 1], names[i], Array2d(PowerSpectrum.Heatmap(spectrum, imageSize, parse.GetValue(smooth))), imageSize);
-                slices.Add((names[i], Array2d(PowerSpectrum.Heatmap(spectrum, imageSize, 0))));
-                Console.WriteLine($"{paths[i]}: {targets[2 * i]}, {targets[2 * i + 1]}");
+                var slices = new List<(string, double[,])>();
+                int size = opened[0].Size;
+                for (int i = 0; i < opened.Count; i++)
+                {
+                    using var scope = NewDisposeScope();
+                    var spectrum = PowerSpectrum.Average(opened[i].Images(count, firstSeed, dev), size, whiteningMean.Value, whiteningStd.Value,
+                        parse.GetValue(beta), parse.GetValue(interp));
+                    // image_size as a float64 scalar (our .npy writer writes floats only); avg_spectra.py computes with it all the same.
+                    NpzFile.Save(targets[2 * i], [("spectrum", spectrum), ("image_size", tensor((double)size, float64))]);
+                    SpectrumCharts.SaveHeatmap(targets[2 * i + 1], names[i], Array2d(PowerSpectrum.Heatmap(spectrum, size, parse.GetValue(smooth))), size);
+                    slices.Add((names[i], Array2d(PowerSpectrum.Heatmap(spectrum, size, 0))));
+                    Console.WriteLine($"{paths[i]}: {targets[2 * i]}, {targets[2 * i + 1]}");
+                }
+                SpectrumCharts.SaveSlices(targets[^1], slices, size);
             }
-            SpectrumCharts.SaveSlices(targets[^1], slices, size!.Value);
+            finally
+            {
+                foreach (var source in opened) source.Dispose();
+            }
             Console.WriteLine($"Slices of all sources: {targets[^1]}");
             return 0;
         }));
         return command;
-    }
-
-    static (Tensor Spectrum, int ImageSize) Spectrum(string path, bool dataset, int? count, uint seed, double mean, double std, double beta, int interp, Device device)
-    {
-        if (dataset)
-        {
-            using var data = ImageDataset.Open(path);
-            if (count is int n && n > data.Count) throw new InvalidValueException("ImageCount", $"{path} holds {data.Count} images, fewer than --num {n}.");
-            return (PowerSpectrum.Average(PowerSpectrum.DatasetImages(data, count, seed), data.Resolution, mean, std, beta, interp), data.Resolution);
-        }
-        using var networks = NetworkFile.Load(path, NetworkParts.Sampler);
-        var generator = networks.Sampler;
-        int size = generator.Config.ImgResolution;
-        return (PowerSpectrum.Average(PowerSpectrum.NetworkImages(generator, count!.Value, seed, device), size, mean, std, beta, interp), size);
-    }
-
-    static int ImageSize(string path, bool dataset)
-    {
-        if (dataset)
-        {
-            using var data = ImageDataset.Open(path);
-            return data.Resolution;
-        }
-        using var networks = NetworkFile.Load(path, NetworkParts.Sampler);
-        return networks.Sampler.Config.ImgResolution;
     }
 
     static string Name(string path) => Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
@@ -128,5 +110,38 @@ public static class SpectrumCommand
         var array = new double[rows, cols];
         Buffer.BlockCopy(values, 0, array, 0, values.Length * sizeof(double));
         return array;
+    }
+
+    /// <summary>A source opened once: a dataset, or a network file whose G_ema draws the images.</summary>
+    sealed class SpectrumSource(string path, ImageDataset? data, NetworkSet? networks) : IDisposable
+    {
+        public string Path => path;
+        public ImageDataset? Data => data;
+        public int Size => data?.Resolution ?? networks!.Sampler.Config.ImgResolution;
+
+        /// <param name="path">The source.</param>
+        /// <param name="dataset">Whether it is a dataset (else a network file).</param>
+        /// <param name="count">Images to take (null: a dataset's all); a dataset must hold that many.</param>
+        public static SpectrumSource Open(string path, bool dataset, int? count)
+        {
+            if (!dataset) return new SpectrumSource(path, null, NetworkFile.Load(path, NetworkParts.Sampler));
+            var data = ImageDataset.Open(path);
+            if (count is int n && n > data.Count)
+            {
+                data.Dispose();
+                throw new InvalidValueException("ImageCount", $"{path} holds {data.Count} images, fewer than --num {n}.");
+            }
+            return new SpectrumSource(path, data, null);
+        }
+
+        public IEnumerable<Tensor> Images(int? count, uint seed, Device device) => data is not null
+            ? PowerSpectrum.DatasetImages(data, count, seed)
+            : PowerSpectrum.NetworkImages(networks!.Sampler, count!.Value, seed, device);
+
+        public void Dispose()
+        {
+            data?.Dispose();
+            networks?.Dispose();
+        }
     }
 }
