@@ -15,6 +15,7 @@ using Generator = StyleGan.Networks.Generator;
 // Usage: dotnet run -c Release --project bench/StyleGan.Bench -- [--shapes cifar32,small64|none] [--batch 16] [--iters 3] [--threads 0] [--out DIR] [--presets all|NAME,NAME] [--official]
 //        (--official: also NVIDIA's training step on Debian's PyTorch, in this run; see bench/official/README.md)
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --stylegan3 [--stylegan3-src SOURCES/stylegan3] [--shapes sg3t-ffhq1024,...] [--batch 16] [--iters 3] [--threads 0] [--out DIR]
+//        dotnet run -c Release --project bench/StyleGan.Bench -- --data-parallel [--kimg 0.512] [--iters 20] [--out DIR]   (needs Open MPI's mpirun)
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --memory [--shapes cifar32,small64,ffhq1024] [--files A.pkl,B.safetensors] [--batch 16] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --conv [--kernels checked|libtorch] [--threads 0] [--out DIR]
 //        dotnet run -c Release --project bench/StyleGan.Bench -- --curve RUN_FOLDER [--num 10000] [--threads 0] [--out DIR]
@@ -36,6 +37,16 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 TorchRuntime.EnsureLoaded();
 ModulatedConvChoice.CacheFile = null; // every bench process measures the choice afresh, within its warm-up
 int threads = TorchRuntime.SetThreads(options.Threads);
+if (options.AllReduceSizes is { } allReduceSizes)
+{
+    DataParallelBench.AllReduceChild(allReduceSizes, options.Iters);
+    return 0;
+}
+if (options.TrainKimg is double trainKimg)
+{
+    DataParallelBench.TrainChild(trainKimg);
+    return 0;
+}
 if (options.Workload is string workload)
 {
     manual_seed(0);
@@ -136,6 +147,17 @@ if (options.Convolutions)
         results = convolutionRows,
     }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
     Console.WriteLine($"wrote {convolutionFile}");
+    return 0;
+}
+
+if (options.DataParallel)
+{
+    var (splits, reductions, traffic, latency, bandwidth) = DataParallelBench.Run(options.Kimg, options.Iters);
+    AnsiConsole.Write(DataParallelBench.SplitTable(splits));
+    AnsiConsole.Write(DataParallelBench.ReductionTable(reductions));
+    AnsiConsole.Write(DataParallelBench.TrafficTable(traffic, latency, bandwidth));
+    SaveReport("data-parallel", new { splits, reductions, traffic, latency_s = latency, bandwidth_bytes_per_s = bandwidth }, batch: 32,
+        ("mpi", "Open MPI, mpirun -np 2 on this host"));
     return 0;
 }
 
@@ -266,6 +288,10 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
     public bool ShapesGiven { get; init; }
     public IReadOnlyList<string> Files { get; init; } = [];
     public string? Workload { get; init; }
+    public bool DataParallel { get; init; }
+    public double Kimg { get; init; } = 0.512;
+    public IReadOnlyList<long>? AllReduceSizes { get; init; }
+    public double? TrainKimg { get; init; }
 
     public static BenchOptions Parse(string[] args)
     {
@@ -290,6 +316,10 @@ sealed record BenchOptions(HashSet<string> Shapes, int Batch, int Warmup, int It
                 "--kernels" => o with { Kernels = Next() is var k && k is "checked" or "libtorch" ? k : throw new ArgumentException($"--kernels {k}: use checked or libtorch") },
                 "--files" => o with { Files = Next().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--workload" => o with { Workload = Next() },
+                "--data-parallel" => o with { DataParallel = true },
+                "--kimg" => o with { Kimg = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--allreduce-child" => o with { AllReduceSizes = Next().Split(',').Select(long.Parse).ToList() },
+                "--train-child" => o with { TrainKimg = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--batch" => o with { Batch = int.Parse(Next()) },
                 "--warmup" => o with { Warmup = int.Parse(Next()) },
                 "--iters" => o with { Iters = int.Parse(Next()) },

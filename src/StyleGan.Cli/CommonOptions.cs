@@ -38,6 +38,8 @@ public static class CommonOptions
     public static Device Setup(int threads, string deviceName)
     {
         TorchRuntime.EnsureLoaded();
+        // Processes that mpirun started on one host share its cores.
+        if (threads == 0 && Distributed.ProcessGroup.LocalSize > 1) threads = Math.Max(1, Environment.ProcessorCount / Distributed.ProcessGroup.LocalSize);
         int count = TorchRuntime.SetThreads(threads);
         if (threads > count) Console.Error.WriteLine($"stylegan: note: --threads {threads} is more than the {count} cores; using {count}.");
         return TorchRuntime.ParseDevice(deviceName);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using StyleGan.Augment;
 using StyleGan.Data;
+using StyleGan.Distributed;
 using StyleGan.Files;
 using StyleGan.Metrics;
 using StyleGan.Serialization;
@@ -9,7 +10,10 @@ using StyleGan.Training;
 
 namespace StyleGan.Cli.Commands;
 
-/// <summary><c>stylegan train</c>: train on a folder or zip of images, resumable, with live progress.</summary>
+/// <summary>
+/// <c>stylegan train</c>: train on a folder or zip of images, resumable, with live progress. Started by mpirun as
+/// several processes, they train the run together (data parallel); rank 0 makes the run folder and prints.
+/// </summary>
 public static class TrainCommand
 {
     public static Command Create()
@@ -79,13 +83,14 @@ public static class TrainCommand
             FreezeD = parse.GetValue(freezed),
         }, checkpoint, parse.GetValue(transfer));
 
-        command.SetAction(parse => CliErrors.Run(parse, () =>
+        command.SetAction(parse => RankedRun.Run(parse, ranks =>
         {
+            bool writes = ranks.Rank == 0;
             var metrics = metricOptions.Chosen(parse);
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             // Read before a run folder is made, so that a missing weights file stops the run now and leaves nothing
-            // behind, rather than at its first snapshot.
-            using var networks = metrics.Count > 0 ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null;
+            // behind, rather than at its first snapshot. Rank 0 alone scores the snapshots.
+            using var networks = metrics.Count > 0 && writes ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null;
             string parent = parse.GetValue(outdir)!;
             string? resumeFrom = parse.GetValue(resume);
             string? checkpoint = resumeFrom switch
@@ -102,40 +107,44 @@ public static class TrainCommand
             string runFolder;
             if (request.StartsNewRun)
             {
-                new OutputRule("--outdir", force: false).Folder(parent); // before the data is read, which can take minutes
+                if (writes) new OutputRule("--outdir", force: false).Folder(parent); // before the data is read, which can take minutes
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? BundledData.Mnist, parse.GetValue(skipBad));
-                (run, var notes) = request.NewRun(data, dev);
-                foreach (var note in notes) Console.Error.WriteLine($"stylegan: note: {note}");
-                // Only now, with the run built, so that a start that fails leaves no empty run folder behind.
-                runFolder = RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{run.Options.Cfg}");
-                AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {run.Options.Cfg}, " +
-                    $"{run.Options.TotalKimg} kimg, augmentation {Describe(run.Options)}{(checkpoint is null ? "" : $", from the weights of {Markup.Escape(checkpoint)}")}.");
+                (run, var notes) = request.NewRun(data, dev, ranks);
+                if (writes) foreach (var note in notes) Console.Error.WriteLine($"stylegan: note: {note}");
+                // Only now, with the run built, so that a start that fails leaves no empty run folder behind. Only rank
+                // 0 writes in it; the others are told nothing but the parent.
+                runFolder = writes ? RunFolders.CreateNext(parent, $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(data.Path))}-{run.Options.Cfg}") : parent;
+                if (writes)
+                    AnsiConsole.MarkupLine($"New run in [bold]{Markup.Escape(runFolder)}[/]: {data.Count} images {data.Resolution}x{data.Resolution}x{data.Channels}, cfg {run.Options.Cfg}, " +
+                        $"{run.Options.TotalKimg} kimg, augmentation {Describe(run.Options)}{(checkpoint is null ? "" : $", from the weights of {Markup.Escape(checkpoint)}")}{OnRanks(ranks)}.");
             }
             else
             {
                 // A run continues in its own folder, beside the checkpoint, wherever --outdir points.
-                runFolder = new OutputRule("--resume", force: false).Folder(Path.GetDirectoryName(Path.GetFullPath(checkpoint!))!);
-                if (parse.GetResult(outdir) is { Implicit: false } && !PathIdentity.Contains(parent, runFolder))
+                runFolder = Path.GetDirectoryName(Path.GetFullPath(checkpoint!))!;
+                if (writes) new OutputRule("--resume", force: false).Folder(runFolder);
+                if (writes && parse.GetResult(outdir) is { Implicit: false } && !PathIdentity.Contains(parent, runFolder))
                     AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(checkpoint!)} is not under --outdir {Markup.Escape(parent)}: the run continues in its own folder, {Markup.Escape(runFolder)}.");
                 data = ImageDataset.Open(parse.GetValue(dataOption) ?? Checkpoint.DatasetPath(checkpoint!), parse.GetValue(skipBad));
-                run = request.ContinueRun(data, dev);
+                run = request.ContinueRun(data, dev, ranks);
                 var flags = SettingFlags.Of(parse.RootCommandResult.Command);
                 var ignored = (parse.GetResult(cfg) is { Implicit: false } ? ["--cfg"] : Array.Empty<string>())
                     .Concat(request.Overrides.IgnoredOnResume.Select(setting => flags[setting])).ToList();
-                if (ignored.Count > 0)
+                if (ignored.Count > 0 && writes)
                     Console.Error.WriteLine($"stylegan: note: a resumed run keeps the options it was trained with; ignored: {string.Join(", ", ignored)} " +
                         "(only --kimg, --snap, --tick and --keep change on resume).");
-                AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint!)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}.");
+                if (writes) AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(checkpoint!)}[/] at kimg {run.Counters.CurNimg / 1000.0:F1} of {run.Options.TotalKimg}{OnRanks(ranks)}.");
             }
-            SkippedFiles.Print(data.Skipped);
+            if (writes) SkippedFiles.Print(data.Skipped);
 
             using (data)
             using (run)
             {
                 using var stop = new GracefulStop();
-                var outcome = TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0,
-                    report => new TrainingLoop(run, data, runFolder, dev, report,
-                        networks is null ? null : SnapshotMetrics.Logged(generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev))).Run(stop.Token));
+                TrainingOutcome Train(Action<TrainingProgress>? report) => new TrainingLoop(run, data, runFolder, dev, report,
+                    networks is null ? null : SnapshotMetrics.Logged(generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev))).Run(stop.Token);
+                var outcome = writes ? TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0, Train) : Train(null);
+                if (!writes) return 0;
                 if (outcome == TrainingOutcome.Finished)
                 {
                     AnsiConsole.MarkupLine($"Done: {Markup.Escape(runFolder)}");
@@ -156,6 +165,8 @@ public static class TrainCommand
         }));
         return command;
     }
+
+    static string OnRanks(ICollective ranks) => ranks.Size == 1 ? "" : $", on {ranks.Size} processes ({ranks.Size} shares of each minibatch)";
 
     static string Describe(TrainingOptions options) => options.Augment switch
     {

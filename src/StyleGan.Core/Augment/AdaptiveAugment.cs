@@ -1,3 +1,4 @@
+using StyleGan.Distributed;
 using static TorchSharp.torch;
 
 namespace StyleGan.Augment;
@@ -34,12 +35,15 @@ public sealed class AdaptiveAugment
         SpeedKimg = speedKimg;
     }
 
-    /// <summary>Collects the signs of D's logits on a minibatch of reals.</summary>
-    public void Collect(Tensor realLogits)
+    /// <summary>Collects the signs of D's logits on a minibatch of reals, of every rank's share of it (training_stats' all-reduce).</summary>
+    /// <param name="realLogits">This rank's logits.</param>
+    /// <param name="ranks">The ranks that share the minibatch; null: one process.</param>
+    public void Collect(Tensor realLogits, ICollective? ranks = null)
     {
         using var _ = no_grad();
-        SignSum += realLogits.sign().to(float64).sum().item<double>();
-        SignCount += realLogits.numel();
+        var sums = DataParallel.Sum(ranks ?? SingleProcess.Instance, realLogits.sign().to(float64).sum().item<double>(), realLogits.numel());
+        SignSum += sums[0];
+        SignCount += (long)sums[1];
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using StyleGan.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,11 +17,17 @@ public interface IAugmentRandom
     Tensor Normal(long[] shape, Device device);
 }
 
-/// <summary>Draws from a torch generator (the run's augmentation stream, saved in every checkpoint).</summary>
+/// <summary>
+/// Draws from a torch generator (the run's augmentation stream, saved in every checkpoint). Every draw of the pipeline
+/// has a row per image, so where ranks share a minibatch each draws for the whole minibatch and keeps its rows.
+/// </summary>
 /// <param name="generator">The random stream.</param>
-public sealed class GeneratorRandom(torch.Generator generator) : IAugmentRandom
+/// <param name="share">This rank's rows of the minibatch; null: one process.</param>
+public sealed class GeneratorRandom(torch.Generator generator, BatchShare? share = null) : IAugmentRandom
 {
-    public Tensor Uniform(long[] shape, Device device) => rand(shape, device: device, generator: generator);
+    readonly BatchShare share = share ?? BatchShare.Whole;
 
-    public Tensor Normal(long[] shape, Device device) => randn(shape, device: device, generator: generator);
+    public Tensor Uniform(long[] shape, Device device) => share.Uniform(shape, generator, device: device);
+
+    public Tensor Normal(long[] shape, Device device) => share.Normal(shape, generator, device: device);
 }

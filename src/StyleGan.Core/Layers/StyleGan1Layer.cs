@@ -90,7 +90,7 @@ public sealed class StyleGan1Layer : nn.Module, ISynthesisLayer
             if (noise_strength is not null && call.NoiseMode != NoiseMode.None)
             {
                 var noise = call.NoiseMode == NoiseMode.Const ? noise_const!.to(x.dtype)
-                    : randn(new long[] { batch, 1, Resolution, Resolution }, dtype: x.dtype, device: x.device, generator: call.NoiseGenerator);
+                    : call.RandomNoise(batch, Resolution, x.dtype, x.device);
                 if (call.NoiseScale != 1) noise = noise * call.NoiseScale;
                 x = x + noise * noise_strength.to(x.dtype).reshape(1, -1, 1, 1);
             }

@@ -71,7 +71,7 @@ public sealed class SynthesisLayer : nn.Module, ISynthesisLayer
             var styles = affine.forward(w);
             Tensor? noise = null;
             if (noise_strength is not null && call.NoiseMode == NoiseMode.Random)
-                noise = randn(new long[] { x.shape[0], 1, resolution, resolution }, device: x.device, generator: call.NoiseGenerator) * noise_strength;
+                noise = call.RandomNoise(x.shape[0], resolution, null, x.device) * noise_strength;
             if (noise_strength is not null && call.NoiseMode == NoiseMode.Const)
                 noise = noise_const! * noise_strength;
             // Strength 0 takes the no-noise path, so that it is the same image as no noise, bit for bit.

@@ -1,3 +1,4 @@
+using StyleGan.Distributed;
 using StyleGan.Configs;
 using StyleGan.Layers;
 using StyleGan.Ops;
@@ -84,8 +85,9 @@ public sealed class AliasFreeSynthesisNetwork : SynthesisNetwork
     /// <param name="noiseScale">Ignored.</param>
     /// <param name="observe">Called with the input's and each layer's output under its name, while alive; null: none.</param>
     /// <param name="updateEmas">Track each layer's input magnitude first (training).</param>
+    /// <param name="share">Ignored: StyleGAN3's layers draw no noise.</param>
     public override Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, TorchSharp.torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false) => Intermediates.Keep(() =>
+        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false, BatchShare? share = null) => Intermediates.Keep(() =>
     {
         if (ws.ndim != 3 || ws.shape[1] != NumWs)
             throw new ArgumentException($"ws must be [N, {NumWs}, w_dim], got [{string.Join(", ", ws.shape)}].", nameof(ws));

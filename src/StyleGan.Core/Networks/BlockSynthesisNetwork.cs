@@ -1,3 +1,4 @@
+using StyleGan.Distributed;
 using TorchSharp;
 using StyleGan.Configs;
 using StyleGan.Layers;
@@ -86,12 +87,13 @@ public sealed class BlockSynthesisNetwork : SynthesisNetwork
     /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
     /// <param name="observe">Called with each layer's output under its name, while alive (see <see cref="SynthesisBlock.forward"/>); null: none.</param>
     /// <param name="updateEmas">Ignored: the block families track no moving averages in synthesis.</param>
+    /// <param name="share">The rows of a minibatch that several ranks compute together that ws are (noise is drawn for the whole minibatch); null: all of it.</param>
     public override Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false)
+        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false, BatchShare? share = null)
     {
         if (ws.ndim != 3 || ws.shape[1] != NumWs || ws.shape[2] != wDim)
             throw new ArgumentException($"ws must be [N, {NumWs}, {wDim}], got [{string.Join(", ", ws.shape)}].", nameof(ws));
-        var call = new SynthesisCall(noiseMode, fusedModconv ?? (training ? false : null), noiseGenerator, noiseScale);
+        var call = new SynthesisCall(noiseMode, fusedModconv ?? (training ? false : null), noiseGenerator, noiseScale, Share: share);
         ws = ws.to(blocks[0].Block.DType);
         return Growing ? Grow(ws, call, observe) : Intermediates.Keep(() =>
         {

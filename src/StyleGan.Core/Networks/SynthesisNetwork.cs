@@ -1,3 +1,4 @@
+using StyleGan.Distributed;
 using StyleGan.Configs;
 using StyleGan.Layers;
 using static TorchSharp.torch;
@@ -60,6 +61,7 @@ public abstract class SynthesisNetwork(string name) : nn.Module(name)
     /// <param name="noiseScale">Multiplies every layer's noise (1: as trained).</param>
     /// <param name="observe">Called with each layer's output under its name, while alive; null: none.</param>
     /// <param name="updateEmas">Training: track the moving averages first (StyleGAN3's input magnitudes; the block families have none), as NVIDIA's update_emas.</param>
+    /// <param name="share">The rows of a minibatch that several ranks compute together that ws are (noise is drawn for the whole minibatch); null: all of it.</param>
     public abstract Tensor forward(Tensor ws, NoiseMode noiseMode = NoiseMode.Random, bool? fusedModconv = null, TorchSharp.torch.Generator? noiseGenerator = null,
-        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false);
+        double noiseScale = 1, Action<string, Tensor>? observe = null, bool updateEmas = false, BatchShare? share = null);
 }

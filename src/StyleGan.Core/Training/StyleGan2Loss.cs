@@ -1,4 +1,5 @@
 using StyleGan.Configs;
+using StyleGan.Distributed;
 using StyleGan.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,6 +30,7 @@ public sealed class StyleGan2Loss
     readonly double blurInitSigma;
     readonly double blurFadeKimg;
     readonly LossVersion version;
+    readonly BatchShare share;
 
     /// <summary>Running mean of path lengths (part of the training state).</summary>
     public Tensor PlMean { get; }
@@ -48,11 +50,13 @@ public sealed class StyleGan2Loss
     /// <param name="blurInitSigma">StyleGAN3's Gaussian blur of every image D sees, before the augmentation: its sigma at the start (0: none).</param>
     /// <param name="blurFadeKimg">The blur fades linearly to none over this many thousand images (0: no blur at all, as NVIDIA's).</param>
     /// <param name="version">Whose loss.py, where StyleGAN2-ADA's and stylegan3's differ (moving averages, zero gradients).</param>
+    /// <param name="share">This rank's rows of minibatches that several ranks compute together (per-image draws are made for the whole minibatch, the path length mean is the whole minibatch's); null: one process.</param>
     public StyleGan2Loss(Generator generator, Discriminator discriminator, torch.Generator random, double styleMixingProb = 0.9,
         double r1Gamma = 10, int plBatchShrink = 2, double plDecay = 0.01, double plWeight = 2,
         AdversarialLoss kind = AdversarialLoss.Logistic, double wganLambda = 10, double wganEpsilon = 0.001, Func<Tensor, Tensor>? augment = null,
-        double blurInitSigma = 0, double blurFadeKimg = 0, LossVersion version = LossVersion.StyleGan2Ada)
+        double blurInitSigma = 0, double blurFadeKimg = 0, LossVersion version = LossVersion.StyleGan2Ada, BatchShare? share = null)
     {
+        this.share = share ?? BatchShare.Whole;
         this.blurInitSigma = blurInitSigma;
         this.blurFadeKimg = blurFadeKimg;
         this.version = version;
@@ -89,7 +93,7 @@ public sealed class StyleGan2Loss
             var mixed = generator.Mapping.forward(mix.Z.narrow(0, 0, z.shape[0]), c, skipWAvgUpdate: true);
             ws = cat(new[] { ws.narrow(1, 0, mix.Cutoff), mixed.narrow(1, mix.Cutoff, numWs - mix.Cutoff) }, 1);
         }
-        return (generator.Synthesis.forward(ws, draws?.SynthesisNoise ?? NoiseMode.Random, noiseGenerator: random, updateEmas: updateEmas), ws);
+        return (generator.Synthesis.forward(ws, draws?.SynthesisNoise ?? NoiseMode.Random, noiseGenerator: random, updateEmas: updateEmas, share: share), ws);
     }
 
     // The official draw: a cutoff in [1, num_ws), kept with the mixing probability (else num_ws), and new latents. A
@@ -99,7 +103,7 @@ public sealed class StyleGan2Loss
         if (styleMixingProb <= 0 || activeWs < 2) return null;
         long cutoff = randint(1, activeWs, Array.Empty<long>(), generator: random).item<long>();
         bool mix = rand(Array.Empty<long>(), generator: random).item<float>() < styleMixingProb;
-        return new StyleMix(mix ? cutoff : numWs, randn(z.shape, device: z.device, generator: random));
+        return new StyleMix(mix ? cutoff : numWs, share.Normal(z.shape, random, device: z.device));
     }
 
     // D of an image as the official run_D: blurred and augmented first, so that gradients (G's, R1's) pass through both.
@@ -152,12 +156,17 @@ public sealed class StyleGan2Loss
         {
             long batch = Math.Max(genZ.shape[0] / plBatchShrink, 1);
             var (img, ws) = RunGenerator(genZ.narrow(0, 0, batch), genC?.narrow(0, 0, batch), draws);
-            var noise = draws?.PathLengthNoise ?? randn(img.shape, device: img.device, generator: random) / Math.Sqrt(img.shape[2] * img.shape[3]);
+            var noise = draws?.PathLengthNoise ?? share.Normal(img.shape, random, device: img.device) / Math.Sqrt(img.shape[2] * img.shape[3]);
             var lengths = GanLosses.PathLengths(img, ws, noise);
-            var plMean = PlMean + (lengths.mean() - PlMean) * plDecay;
-            using (no_grad()) PlMean.copy_(plMean.detach());
+            var batchMean = share.Mean(lengths.mean());
+            var plMean = PlMean + (batchMean - PlMean) * plDecay;
+            using (no_grad()) PlMean.copy_(plMean);
             var penalty = (lengths - plMean).square();
-            ((ZeroReachingEveryParameter(img) + penalty * plWeight).mean() * gain).backward();
+            // NVIDIA's pl_mean carries the gradient of the lengths' mean, which a rank cannot take through the other
+            // ranks' lengths. That gradient is d/dl_k of the penalties' mean through pl_mean, -2 decay (mean - pl_mean) / n
+            // for every k, so a term linear in the lengths with that factor gives it exactly, on any number of ranks.
+            var throughMean = lengths * ((batchMean - plMean) * (-2 * plDecay));
+            ((ZeroReachingEveryParameter(img) + (penalty + throughMean) * plWeight).mean() * gain).backward();
             terms = terms with { PlPenalty = penalty.detach() };
         }
 
@@ -175,7 +184,7 @@ public sealed class StyleGan2Loss
         {
             // Progressive GAN's penalty: at a uniform random point between each real and a fake, with the reals' labels.
             if (fakes is null) using (no_grad()) fakes = RunGenerator(genZ, genC, draws).Img;
-            var u = draws?.GradientPenaltyFactors ?? rand(new long[] { realImg.shape[0], 1, 1, 1 }, dtype: realImg.dtype, device: realImg.device, generator: random);
+            var u = draws?.GradientPenaltyFactors ?? share.Uniform([realImg.shape[0], 1, 1, 1], random, realImg.dtype, realImg.device);
             var mixed = (realImg.detach() + (fakes - realImg.detach()) * u).detach().requires_grad_(true);
             var penalty = GanLosses.GradientPenalty(RunDiscriminator(mixed, realC, blurSigma), mixed);
             (penalty.mean() * (wganLambda * gain)).backward();

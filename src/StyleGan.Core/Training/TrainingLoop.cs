@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using StyleGan.Configs;
 using StyleGan.Data;
+using StyleGan.Distributed;
 using StyleGan.Files;
 using StyleGan.Generation;
 using StyleGan.Images;
@@ -18,7 +19,8 @@ namespace StyleGan.Training;
 /// labels, and its lod read every GrowthSchedule.MinibatchRepeats minibatches), updates G_ema and, every ADA interval, the augmentation probability; each tick logs; each snapshot writes a sample grid and a
 /// checkpoint, and evaluates the metrics asked for on G_ema. Stops at the target kimg or when cancelled, after writing a checkpoint either way. It owns its run
 /// folder: it creates it, writes training_options.json there, and first deletes the temporary files that writes of
-/// killed runs left in it (reported as an event).
+/// killed runs left in it (reported as an event). Where several ranks train the run (<see cref="TrainingRunState.Ranks"/>),
+/// each computes its share of every minibatch, and rank 0 alone writes the folder.
 /// </summary>
 public sealed class TrainingLoop
 {
@@ -55,14 +57,19 @@ public sealed class TrainingLoop
     public TrainingOutcome Run(CancellationToken cancel)
     {
         var options = run.Options;
-        Directory.CreateDirectory(outdir);
-        var stale = AtomicFile.DeleteStale(outdir);
-        if (stale.Count > 0)
-            report?.Invoke(new TrainingProgress(run.Counters.CurNimg / 1000.0, options.TotalKimg, double.NaN, new Dictionary<string, double>(),
-                $"deleted {stale.Count} temporary file(s) that a killed run left half-written: {string.Join(", ", stale.Select(Path.GetFileName))}"));
-        AtomicFile.Write(Path.Combine(outdir, OptionsFileName), stream => JsonSerializer.Serialize(stream, options, NetworkJson.Options));
-        using var log = new TrainingLog(outdir);
-        if (run.Counters.CurNimg == 0) SaveGrid("fakes_init.png");
+        var ranks = run.Ranks;
+        bool writes = ranks.Rank == 0;
+        if (writes)
+        {
+            Directory.CreateDirectory(outdir);
+            var stale = AtomicFile.DeleteStale(outdir);
+            if (stale.Count > 0)
+                report?.Invoke(new TrainingProgress(run.Counters.CurNimg / 1000.0, options.TotalKimg, double.NaN, new Dictionary<string, double>(),
+                    $"deleted {stale.Count} temporary file(s) that a killed run left half-written: {string.Join(", ", stale.Select(Path.GetFileName))}"));
+            AtomicFile.Write(Path.Combine(outdir, OptionsFileName), stream => JsonSerializer.Serialize(stream, options, NetworkJson.Options));
+        }
+        using var log = writes ? new TrainingLog(outdir) : null;
+        if (writes && run.Counters.CurNimg == 0) SaveGrid("fakes_init.png");
 
         var tickSums = new Dictionary<string, (double Sum, int Count)>();
         var tickWatch = Stopwatch.StartNew();
@@ -83,12 +90,14 @@ public sealed class TrainingLoop
             bool done = c.CurNimg >= totalNimg;
             bool tickDone = done || c.CurNimg >= c.TickStartNimg + options.TickKimg * 1000;
             bool snapDue = done || c.CurNimg >= c.SnapStartNimg + options.SnapKimg * 1000;
-            bool stop = done || cancel.IsCancellationRequested;
+            // A signal may reach one rank only (a scheduler's SIGTERM): all stop at the same minibatch.
+            bool stop = done || DataParallel.Any(ranks, cancel.IsCancellationRequested);
             string? message = null;
 
             var means = tickSums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count);
             if (tickDone)
             {
+                means = RankMeans(means);
                 double tickKimg = (c.CurNimg - c.TickStartNimg) / 1000.0;
                 secondsPerKimg = (tickWatch.Elapsed.TotalSeconds - maintenanceSeconds) / tickKimg;
                 var stats = new Dictionary<string, double>(means)
@@ -99,7 +108,7 @@ public sealed class TrainingLoop
                 };
                 if (options.Growth is not null) stats["progress/lod"] = run.Lod;
                 if (run.Augment is not null) stats["progress/augment"] = run.Augment.P;
-                log.Write(c.CurNimg / 1000.0, stats);
+                log?.Write(c.CurNimg / 1000.0, stats);
                 message = $"tick {c.CurTick}  kimg {c.CurNimg / 1000.0:F1}{(options.Growth is null ? "" : $"  lod {run.Lod:F2}")}" +
                     $"{(run.Augment is null ? "" : $"  augment {run.Augment.P:F3}")}  sec/kimg {secondsPerKimg:F1}  rss {stats["resources/rss_mb"]:F0} MB  "
                     + string.Join("  ", means.Select(kv => $"{kv.Key} {kv.Value:F3}"));
@@ -108,7 +117,7 @@ public sealed class TrainingLoop
                 tickWatch.Restart();
                 maintenanceSeconds = 0;
             }
-            if (snapDue || stop)
+            if ((snapDue || stop) && writes)
             {
                 var maintenance = Stopwatch.StartNew();
                 run.Counters = c = c with { SnapStartNimg = c.CurNimg };
@@ -120,7 +129,7 @@ public sealed class TrainingLoop
                 if (snapDue && snapshotMetrics is not null)
                 {
                     var results = snapshotMetrics(run.GEma, outdir, name, c.CurNimg / 1000.0);
-                    log.WriteMetrics(c.CurNimg / 1000.0, results);
+                    log!.WriteMetrics(c.CurNimg / 1000.0, results);
                     message += "\n" + string.Join("  ", results.Select(kv => $"{kv.Key} {kv.Value:G5}"));
                 }
                 // Snapshots and metrics are maintenance, as in the official loop: the tick's sec/kimg leaves them out (a
@@ -131,6 +140,14 @@ public sealed class TrainingLoop
             if (stop) return done ? TrainingOutcome.Finished : TrainingOutcome.Interrupted;
         }
         return TrainingOutcome.Finished;
+    }
+
+    // The tick's means over every rank's share (each rank's are means over equal shares), as training_stats reduces them.
+    Dictionary<string, double> RankMeans(Dictionary<string, double> means)
+    {
+        var names = means.Keys.Order(StringComparer.Ordinal).ToList();
+        var sums = DataParallel.Sum(run.Ranks, names.Select(name => means[name]).ToArray());
+        return names.Select((name, i) => (name, sums[i] / run.Ranks.Size)).ToDictionary();
     }
 
     // The minibatch size of the next minibatch. A growing run first reads its schedule, every MinibatchRepeats
@@ -158,28 +175,30 @@ public sealed class TrainingLoop
     {
         var options = run.Options;
         int sources = data.Count * (options.Mirror ? 2 : 1);
-        var drawn = randint(0, sources, new long[] { batch }, generator: run.DataRandom).data<long>().ToArray();
+        var share = run.Share;
+        // Every rank draws the whole minibatch's order and latents from streams they hold alike, and takes its rows.
+        var drawn = share.Take(randint(0, sources, new long[] { batch }, generator: run.DataRandom).data<long>().ToArray());
         var indices = drawn.Select(i => (int)(i % data.Count)).ToArray();
         var images = data.Images(indices);
         var reals = options.Growth is null ? PixelRange.FromUint8(images) : ProgressiveReals.At(images, run.Lod);
         if (options.Mirror)
         {
-            var flip = tensor(drawn.Select(i => i >= data.Count).ToArray()).reshape(batch, 1, 1, 1);
+            var flip = tensor(drawn.Select(i => i >= data.Count).ToArray()).reshape(drawn.Length, 1, 1, 1);
             reals = where(flip, reals.flip(3), reals);
         }
-        reals = reals.to(device);
+        reals = reals.to(device).to(run.DType);
         var realLabels = LabelsFor(indices);
 
         foreach (var phase in run.Phases)
         {
             // Draw every phase's latents even when it is skipped, so the streams stay aligned with the batch index.
-            var z = randn(new long[] { batch, options.ZDim }, device: device, generator: run.LatentRandom);
-            var labelIndices = randint(0, data.Count, new long[] { batch }, generator: run.DataRandom).data<long>().Select(i => (int)i).ToArray();
+            var z = share.Take(randn(new long[] { batch, options.ZDim }, device: device, generator: run.LatentRandom));
+            var labelIndices = share.Take(randint(0, data.Count, new long[] { batch }, generator: run.DataRandom).data<long>().Select(i => (int)i).ToArray());
             // The 2019 D step gave the fakes the reals' labels (training/loss.py of StyleGAN); StyleGAN2-ADA draws them.
             var genLabels = options.Growth is not null && phase.Module == run.D ? realLabels : LabelsFor(labelIndices);
             if (run.Counters.BatchIdx % phase.Interval != 0) continue;
 
-            var terms = phase.Run(run.Loss, reals, realLabels, z, genLabels, run.Counters.CurNimg);
+            var terms = phase.Run(run.Loss, reals, realLabels, z, genLabels, run.Counters.CurNimg, run.Ranks);
             foreach (var (name, value) in terms.Computed())
             {
                 if (!double.IsFinite(value))
@@ -189,8 +208,9 @@ public sealed class TrainingLoop
                 var (sum, count) = tickSums.GetValueOrDefault(name);
                 tickSums[name] = (sum + value, count + 1);
             }
-            if (run.Ada is not null && terms.ScoresReal is not null) run.Ada.Collect(terms.ScoresReal);
+            if (run.Ada is not null && terms.ScoresReal is not null) run.Ada.Collect(terms.ScoresReal, run.Ranks);
         }
+        DataParallel.AverageTrackedBuffers(run.Ranks, run.G);
         UpdateEma(batch);
     }
 

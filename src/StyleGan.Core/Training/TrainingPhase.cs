@@ -1,3 +1,4 @@
+using StyleGan.Distributed;
 using StyleGan.Networks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -64,15 +65,16 @@ public sealed record TrainingPhase(LossPhase Phase, nn.Module Module, IReadOnlyL
 
     /// <summary>
     /// Accumulates this phase's gradients (only this phase's parameters require grad) after <paramref name="curNimg"/>
-    /// images, sanitizes them, steps the optimizer.
+    /// images, averages them over the <paramref name="ranks"/> that share the minibatch, sanitizes them, steps the optimizer.
     /// </summary>
-    public LossTerms Run(StyleGan2Loss loss, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC, long curNimg)
+    public LossTerms Run(StyleGan2Loss loss, Tensor realImg, Tensor? realC, Tensor genZ, Tensor? genC, long curNimg, ICollective? ranks = null)
     {
         // As NVIDIA's zero_grad(set_to_none=True): a parameter the phase does not reach keeps no gradient, so Adam skips it.
         foreach (var parameter in Parameters) parameter.grad = null;
         SetRequiresGrad(Parameters, true);
         var terms = loss.Accumulate(Phase, realImg, realC, genZ, genC, gain: Interval, curNimg: curNimg);
         SetRequiresGrad(Parameters, false);
+        DataParallel.AverageGradients(ranks ?? SingleProcess.Instance, Parameters);
         using (no_grad())
         {
             foreach (var parameter in Parameters)

@@ -1,4 +1,5 @@
 using StyleGan.Data;
+using StyleGan.Distributed;
 using StyleGan.Serialization;
 using static TorchSharp.torch;
 
@@ -34,22 +35,24 @@ public sealed record TrainingRequest(string Cfg, TrainingOverrides Overrides, st
     /// <summary>A new run on <paramref name="data"/>: from scratch, or from <see cref="Resume"/>'s weights, with notes on what the transfer kept.</summary>
     /// <param name="data">The training images, which set the networks' resolution, channels and labels.</param>
     /// <param name="device">Where to train.</param>
-    public (TrainingRunState Run, IReadOnlyList<string> Notes) NewRun(ImageDataset data, Device device)
+    /// <param name="ranks">The processes that train the run together; null: this one alone.</param>
+    public (TrainingRunState Run, IReadOnlyList<string> Notes) NewRun(ImageDataset data, Device device, ICollective? ranks = null)
     {
         if (!StartsNewRun) throw new InvalidOperationException($"{Resume} is a training checkpoint: continue it with ContinueRun, or ask for a Transfer.");
         using var source = Resume is null ? null : NetworkFile.Load(Resume);
         var options = Overrides.ApplyTo(Presets.Get(Cfg, data.Resolution), source is null ? null : Resume, source);
         return source is null
-            ? (new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), device), [])
-            : TrainingRunState.Transfer(options, source, Resume!, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), device);
+            ? (new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), device, ranks), [])
+            : TrainingRunState.Transfer(options, source, Resume!, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(data.Path), device, ranks);
     }
 
     /// <summary>The run of the <see cref="Resume"/> checkpoint, exactly as it stopped, with only the overrides' schedule changed.</summary>
     /// <param name="data">The training images (the checkpoint's dataset, <see cref="Checkpoint.DatasetPath"/>, unless moved).</param>
     /// <param name="device">Where to train.</param>
-    public TrainingRunState ContinueRun(ImageDataset data, Device device)
+    /// <param name="ranks">The processes that continue the run together (any number: the checkpoint is the same file); null: this one alone.</param>
+    public TrainingRunState ContinueRun(ImageDataset data, Device device, ICollective? ranks = null)
     {
         if (StartsNewRun) throw new InvalidOperationException("Only a training checkpoint, resumed without Transfer, continues.");
-        return TrainingRunState.Resume(Resume!, data, device, Overrides.Schedule);
+        return TrainingRunState.Resume(Resume!, data, device, Overrides.Schedule, ranks);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using StyleGan.Augment;
 using StyleGan.Configs;
 using StyleGan.Data;
+using StyleGan.Distributed;
 using StyleGan.Formats;
 using StyleGan.Networks;
 using StyleGan.Serialization;
@@ -25,6 +26,12 @@ public sealed class TrainingRunState : IDisposable
     public TrainingOptions Options { get; }
     public string DatasetPath { get; }
     public TrainingCounters Counters { get; set; } = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>The processes that train this run together (each holds a copy of this state); rank 0 writes its files.</summary>
+    public ICollective Ranks { get; }
+
+    /// <summary>This rank's rows of each minibatch.</summary>
+    public BatchShare Share { get; }
 
     /// <summary>The augmentation of D's inputs, or null when the run has none.</summary>
     public AugmentPipe? Augment { get; }
@@ -52,15 +59,22 @@ public sealed class TrainingRunState : IDisposable
     /// <param name="labelDim">Label size (0: unconditional).</param>
     /// <param name="datasetPath">Where the data came from (recorded in checkpoints).</param>
     /// <param name="device">Where the networks live.</param>
-    public TrainingRunState(TrainingOptions options, int resolution, int channels, int labelDim, string datasetPath, Device device)
-        : this(options.Validate(), NewNetworks(options, resolution, channels, labelDim), datasetPath, device)
+    /// <param name="ranks">The processes that train the run together (each builds this state; rank 0's weights are broadcast); null: this one alone.</param>
+    /// <param name="dtype">The networks' precision: float32 as NVIDIA trains, or float64 for checks that compare runs to 1e-9.</param>
+    public TrainingRunState(TrainingOptions options, int resolution, int channels, int labelDim, string datasetPath, Device device, ICollective? ranks = null,
+        ScalarType dtype = ScalarType.Float32)
+        : this(options.Validate(), NewNetworks(options, resolution, channels, labelDim, dtype), datasetPath, device, ranks)
     {
         if (options.Growth is GrowthSchedule growth) SetLod(growth.Lod(0, resolution));
         using (no_grad()) GEma.load_state_dict(G.state_dict());
+        DataParallel.Broadcast(Ranks, G, D, GEma);
     }
 
-    TrainingRunState(TrainingOptions options, (Generator G, Discriminator D, Generator GEma) networks, string datasetPath, Device device)
+    TrainingRunState(TrainingOptions options, (Generator G, Discriminator D, Generator GEma) networks, string datasetPath, Device device, ICollective? ranks)
     {
+        Ranks = ranks ?? SingleProcess.Instance;
+        CheckBatchSplits(options, networks.G.Config.ImgResolution, Ranks.Size);
+        Share = new BatchShare(Ranks);
         Options = options;
         DatasetPath = datasetPath;
         (G, D, GEma) = networks;
@@ -82,15 +96,29 @@ public sealed class TrainingRunState : IDisposable
             Augment.to(device);
             if (options.Augment == AugmentMode.Ada) Ada = new AdaptiveAugment(options.AdaTarget, options.AdaInterval, options.AdaKimg);
         }
-        var augmentRandom = new GeneratorRandom(AugmentRandom);
+        var augmentRandom = new GeneratorRandom(AugmentRandom, Share);
         Loss = new StyleGan2Loss(G, D, LossRandom, options.StyleMixing, options.Gamma, plWeight: options.PlWeight,
             kind: options.Loss, wganLambda: options.WganLambda, wganEpsilon: options.WganEpsilon,
             augment: Augment is null ? null : images => Augment.forward(images, augmentRandom), blurInitSigma: options.BlurSigma,
-            blurFadeKimg: options.BlurFadeKimg, version: options.Input == SynthesisInput.Fourier ? LossVersion.StyleGan3 : LossVersion.StyleGan2Ada);
+            blurFadeKimg: options.BlurFadeKimg, version: options.Input == SynthesisInput.Fourier ? LossVersion.StyleGan3 : LossVersion.StyleGan2Ada, share: Share);
         Phases = TrainingPhase.Schedule(G, D, options.LearningRate, options.DLearningRate ?? options.LearningRate, 0, 0.99,
             options.PlWeight > 0 ? options.GRegInterval : null, options.DRegularized ? options.DRegInterval : null, options.FreezeD,
             discriminatorFirst: options.Growth is not null);
     }
+
+    // Each rank computes batch / ranks images of every minibatch (a growing run's batch changes with the resolution).
+    static void CheckBatchSplits(TrainingOptions options, int resolution, int ranks)
+    {
+        if (ranks == 1) return;
+        var batches = Enumerable.Range(2, Math.Max(1, (int)Math.Log2(resolution) - 1)).Select(log => options.BatchAt(1 << log)).Distinct();
+        foreach (int batch in batches)
+            if (batch % ranks != 0)
+                throw new InvalidValueException(nameof(options.Batch), $"a minibatch of {batch} images does not split evenly over {ranks} processes; " +
+                    $"choose a batch that is a multiple of {ranks} (each process computes batch / {ranks}), or run on a number of processes that divides it.");
+    }
+
+    /// <summary>The networks' precision.</summary>
+    public ScalarType DType => D.parameters().First().dtype;
 
     /// <summary>The level of detail the networks are at (0 unless they grow): G's, which D and G_ema follow.</summary>
     public double Lod => G.Synthesis.Lod;
@@ -103,7 +131,7 @@ public sealed class TrainingRunState : IDisposable
         D.Lod = lod;
     }
 
-    static (Generator, Discriminator, Generator) NewNetworks(TrainingOptions options, int resolution, int channels, int labelDim)
+    static (Generator, Discriminator, Generator) NewNetworks(TrainingOptions options, int resolution, int channels, int labelDim, ScalarType dtype)
     {
         if (options.ChannelBase < resolution)
             throw new InvalidValueException(nameof(options.ChannelBase), $"the channel base {options.ChannelBase} gives no channels at {resolution}x{resolution}; it must be at least the resolution.");
@@ -115,7 +143,14 @@ public sealed class TrainingRunState : IDisposable
         // G and G_ema, G's gradients and Adam moments, D's weights, gradients and moments.
         NetworkLimits.CheckFits(NetworkLimits.WeightCountLowerBound(gConfig) + NetworkLimits.WeightCountLowerBound(dConfig), null, source, copies: 5);
         manual_seed(options.Seed); // initial weights
-        return (new Generator(gConfig), new Discriminator(dConfig), new Generator(gConfig));
+        var (g, d, gEma) = (new Generator(gConfig), new Discriminator(dConfig), new Generator(gConfig));
+        if (dtype != ScalarType.Float32)
+        {
+            g.to(dtype);
+            d.to(dtype);
+            gEma.to(dtype);
+        }
+        return (g, d, gEma);
     }
 
     /// <summary>
@@ -126,7 +161,8 @@ public sealed class TrainingRunState : IDisposable
     /// <param name="data">The real images, which must have the size the networks were trained on.</param>
     /// <param name="device">Where the networks live.</param>
     /// <param name="schedule">New length, tick, snapshot and retention settings (null: as saved).</param>
-    public static TrainingRunState Resume(string path, ImageDataset data, Device device, TrainingSchedule? schedule = null)
+    /// <param name="ranks">The processes that continue the run together, as many as trained it or not (each reads the checkpoint); null: this one alone.</param>
+    public static TrainingRunState Resume(string path, ImageDataset data, Device device, TrainingSchedule? schedule = null, ICollective? ranks = null)
     {
         var networks = NetworkFile.Load(path);
         TrainingRunState? run = null;
@@ -150,8 +186,9 @@ public sealed class TrainingRunState : IDisposable
             if (g.CDim > 0 && data.LabelDim != g.CDim)
                 throw new InvalidDataException($"{path} is conditioned on {g.CDim} labels but {data.Path} has {data.LabelDim}; resume with the data it was trained on.");
 
-            run = new TrainingRunState(options, (networks.G, networks.D, networks.GEma), NetworkFile.Entry(networks.Metadata, "dataset", path), device);
+            run = new TrainingRunState(options, (networks.G, networks.D, networks.GEma), NetworkFile.Entry(networks.Metadata, "dataset", path), device, ranks);
             Checkpoint.RestoreState(networks, run, path);
+            DataParallel.Broadcast(run.Ranks, run.G, run.D, run.GEma);
             run.Counters = NetworkFile.Entry<TrainingCounters>(networks.Metadata, "counters", path);
             if (run.Counters.CurNimg < 0 || run.Counters.BatchIdx < 0)
                 throw new InvalidDataException($"{path} says {run.Counters.CurNimg} images and {run.Counters.BatchIdx} minibatches were done; the checkpoint is corrupt.");
@@ -184,15 +221,16 @@ public sealed class TrainingRunState : IDisposable
     /// <param name="labelDim">Label size of the new data (0: unconditional).</param>
     /// <param name="datasetPath">Where the new data came from.</param>
     /// <param name="device">Where the networks live.</param>
+    /// <param name="ranks">The processes that train the run together (each reads the source); null: this one alone.</param>
     /// <returns>The run, and what was not taken from the file.</returns>
     public static (TrainingRunState Run, IReadOnlyList<string> Notes) Transfer(TrainingOptions options, NetworkSet source, string sourcePath,
-        int resolution, int channels, int labelDim, string datasetPath, Device device)
+        int resolution, int channels, int labelDim, string datasetPath, Device device, ICollective? ranks = null)
     {
         var generator = source.G ?? source.GEma ?? throw new InvalidDataException($"{sourcePath} holds no generator to start from.");
         if (generator.Config.ImgResolution != resolution || generator.Config.ImgChannels != channels)
             throw new InvalidDataException($"{sourcePath} makes {generator.Config.ImgResolution}x{generator.Config.ImgResolution}x{generator.Config.ImgChannels} images " +
                 $"but the data is {resolution}x{resolution}x{channels}; prepare the data at the network's size with `stylegan dataset --resolution {generator.Config.ImgResolution}`.");
-        var run = new TrainingRunState(options, resolution, channels, labelDim, datasetPath, device);
+        var run = new TrainingRunState(options, resolution, channels, labelDim, datasetPath, device, ranks);
         try
         {
             var notes = new List<string>();
@@ -215,6 +253,7 @@ public sealed class TrainingRunState : IDisposable
                 }
             }
             run.GEma.eval();
+            DataParallel.Broadcast(run.Ranks, run.G, run.D, run.GEma);
             return (run, notes);
         }
         catch (InvalidDataException e)
