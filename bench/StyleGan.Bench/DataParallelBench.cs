@@ -24,7 +24,7 @@ public sealed record SplitResult(int Ranks, int ThreadsPerRank, double SecondsPe
 public sealed record ShapeTraffic(string Shape, long GParameters, long DParameters, double BytesPerMinibatch, double SecondsPerMinibatch, IReadOnlyDictionary<int, double> ProjectedSeconds);
 
 /// <summary>
-/// Data-parallel training on MPI: the quick-start preset at 1 rank x 2 threads against 2 ranks x 1 thread, the
+/// Data-parallel training on MPI: the quick-start preset at 1 rank x 2 threads against 2 ranks x 1 thread (and 1 x 1), the
 /// all-reduce of each bench shape's gradients (one per phase: G main every minibatch, G's regularization every 4th,
 /// D's main every minibatch and its R1 every 16th), and a projection to more ranks from the measured latency and
 /// bandwidth with the cost of a ring all-reduce, 2 (N - 1) latency + 2 (N - 1) / N bytes / bandwidth.
@@ -64,7 +64,7 @@ public static class DataParallelBench
         }).ToList();
 
         var splits = new List<SplitResult>();
-        foreach (var (ranks, threads) in new[] { (1, 2), (2, 1) })
+        foreach (var (ranks, threads) in new[] { (1, 2), (1, 1), (2, 1) })
             splits.Add(new SplitResult(ranks, threads, Child(ranks, ["--train-child", kimg.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads", threads.ToString()])
                 .Single().GetProperty("sec_per_kimg").GetDouble()));
         return (splits, reductions, traffic, latency, bandwidth);
@@ -159,15 +159,14 @@ public static class DataParallelBench
         using (module) return module.parameters().Sum(p => p.numel());
     }
 
-    // Least squares of t = a + bytes / bandwidth over the sweep; on 2 ranks a ring moves each byte once each way.
+    // The ring model's two numbers from the sweep: a ring of 2 ranks takes 2 latencies and moves each byte once, so
+    // the latency is half the smallest all-reduce's time and the bandwidth the slope between the two largest (a least
+    // squares fit over all sizes is ruled by the large ones and put the latency at 100 us, against 30 us measured).
     static (double Latency, double Bandwidth) Fit(List<AllReduceResult> sweep)
     {
-        double n = sweep.Count, sx = sweep.Sum(r => r.Bytes), sy = sweep.Sum(r => r.Seconds);
-        double sxx = sweep.Sum(r => r.Bytes * r.Bytes), sxy = sweep.Sum(r => r.Bytes * r.Seconds);
-        double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-        double intercept = (sy - slope * sx) / n;
-        // t(2) = 2 latency + bytes / bandwidth in the ring model.
-        return (Math.Max(intercept, 0) / 2, 1 / slope);
+        var bySize = sweep.OrderBy(r => r.Elements).ToList();
+        var (smaller, largest) = (bySize[^2], bySize[^1]);
+        return (bySize[0].Seconds / 2, (largest.Bytes - smaller.Bytes) / (largest.Seconds - smaller.Seconds));
     }
 
     static List<JsonElement> Child(int ranks, string[] args)
@@ -186,7 +185,9 @@ public static class DataParallelBench
         var stderr = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        var lines = output.Split('\n').Where(l => l.StartsWith(Marker, StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l[Marker.Length..]).RootElement).ToList();
+        // A line may start with the terminal set-up codes .NET writes under mpirun (ESC [?1h ESC =).
+        var lines = output.Split('\n').Where(l => l.Contains(Marker, StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l[(l.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..]).RootElement).ToList();
         if (process.ExitCode != 0 || lines.Count == 0)
             throw new InvalidOperationException($"bench child on {ranks} rank(s) {string.Join(' ', args)} failed (exit {process.ExitCode}): {stderr.Result}");
         return lines;

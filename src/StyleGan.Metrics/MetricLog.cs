@@ -34,7 +34,7 @@ public static class MetricLog
         ["metric"] = report.Metric.Name,
         ["total_time"] = report.Seconds,
         ["total_time_str"] = FormatTime(report.Seconds),
-        ["num_gpus"] = 1,
+        ["num_gpus"] = report.Ranks,
         ["snapshot_pkl"] = snapshot,
         ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
         ["kimg"] = kimg,

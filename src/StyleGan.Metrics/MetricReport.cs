@@ -7,7 +7,11 @@ namespace StyleGan.Metrics;
 /// <param name="GeneratedCount">Generated images (pairs for path length).</param>
 /// <param name="RealCount">Real images compared with (0 for IS and path length).</param>
 /// <param name="Seconds">Wall time of the evaluation; metrics of one feature network share their images, and each reports the whole group's time.</param>
-public sealed record MetricReport(MetricDefinition Metric, IReadOnlyDictionary<string, double> Results, string Features, int GeneratedCount, int RealCount, double Seconds);
+public sealed record MetricReport(MetricDefinition Metric, IReadOnlyDictionary<string, double> Results, string Features, int GeneratedCount, int RealCount, double Seconds)
+{
+    /// <summary>The processes that generated the images together (NVIDIA's num_gpus).</summary>
+    public int Ranks { get; init; } = 1;
+}
 
 /// <summary>Where an evaluation stands, for a progress bar.</summary>
 /// <param name="Stage">What is being done ("real images, Inception-v3").</param>

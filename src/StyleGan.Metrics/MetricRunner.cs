@@ -1,3 +1,4 @@
+using StyleGan.Distributed;
 using StyleGan.Images;
 using static TorchSharp.torch;
 
@@ -68,13 +69,15 @@ public static class MetricRunner
     /// they are fed exactly as the real ones.
     /// </summary>
     /// <param name="network">The feature network.</param>
-    /// <param name="sampleBatch">n to n generated images [n, C, H, W] in [-1, 1]; runs under no_grad.</param>
+    /// <param name="sampleBatch">n to n generated images [n, C, H, W] in [-1, 1] (this rank's rows of them, <see cref="BatchShare.Take(Tensor)"/>, where ranks share the work); runs under no_grad.</param>
     /// <param name="count">Number of images.</param>
     /// <param name="batchSize">Images per call of <paramref name="sampleBatch"/>.</param>
     /// <param name="progress">Called with the images done after each batch.</param>
+    /// <param name="share">The ranks that generate the images together, each its rows of every batch; every rank gets all the features. Null: this process alone.</param>
     public static (Tensor Features, Tensor? Probabilities) GeneratedFeatures(IFeatureNetwork network, Func<int, Tensor> sampleBatch, int count,
-        int batchSize = BatchSize, Action<int>? progress = null)
+        int batchSize = BatchSize, Action<int>? progress = null, BatchShare? share = null)
     {
+        share ??= BatchShare.Whole;
         using var _ = no_grad();
         var features = new List<Tensor>();
         var probabilities = new List<Tensor>();
@@ -85,10 +88,11 @@ public static class MetricRunner
                 using var scope = NewDisposeScope();
                 int n = Math.Min(batchSize, count - start);
                 var images = sampleBatch(n);
-                if (images.shape[0] != n) throw new InvalidOperationException($"Asked the sampler for {n} images, it returned {images.shape[0]}.");
+                long rows = share.Rows(n);
+                if (images.shape[0] != rows) throw new InvalidOperationException($"Asked the sampler for {rows} images, it returned {images.shape[0]}.");
                 var (batchFeatures, logits) = network.Extract(PixelRange.ToUint8(images));
-                features.Add(batchFeatures.to(float32).cpu().MoveToOuterDisposeScope());
-                if (logits is not null) probabilities.Add(nn.functional.softmax(logits, 1).to(float32).cpu().MoveToOuterDisposeScope());
+                features.Add(share.Gather(batchFeatures.to(float32).cpu(), n).MoveToOuterDisposeScope());
+                if (logits is not null) probabilities.Add(share.Gather(nn.functional.softmax(logits, 1).to(float32).cpu(), n).MoveToOuterDisposeScope());
                 progress?.Invoke(start + n);
             }
             return (cat(features, 0), probabilities.Count > 0 ? cat(probabilities, 0) : null);

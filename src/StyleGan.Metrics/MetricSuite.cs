@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StyleGan.Data;
+using StyleGan.Distributed;
 using StyleGan.Generation;
 using StyleGan.Networks;
 using static TorchSharp.torch;
@@ -11,7 +12,8 @@ namespace StyleGan.Metrics;
 /// Computes a list of metrics for a generator against a dataset, as NVIDIA's calc_metrics.py does, sharing what can
 /// be shared: the metrics of one feature network score one stream of generated images (the first N of it for a
 /// metric of N images) against the dataset's first images, whose features come from <see cref="StatisticsCache"/>
-/// when an earlier run extracted them. Path length draws its own pairs.
+/// when an earlier run extracted them. Path length draws its own pairs. Ranks that score together (mpirun) each
+/// generate their rows of every batch of the same stream, and rank 0 scores the gathered features.
 /// </summary>
 public static class MetricSuite
 {
@@ -34,17 +36,21 @@ public static class MetricSuite
     /// <param name="truncation">The truncation of the generated images (null: none, the distribution the metrics are defined on).</param>
     /// <param name="device">Where the generator runs (null: the CPU).</param>
     /// <param name="progress">Told how far each stage is.</param>
-    /// <returns>One report per metric, in the order given.</returns>
+    /// <param name="share">The ranks that score together: each generates its rows of the images of the feature metrics; the real
+    /// images, path length and equivariance are rank 0's alone. Null: this process alone.</param>
+    /// <returns>One report per metric, in the order given; none on ranks other than 0.</returns>
     public static IReadOnlyList<MetricReport> Evaluate(Generator generator, ImageDataset data, IReadOnlyList<MetricDefinition> metrics, FeatureNetworks networks,
-        ulong seed = 0, Truncation? truncation = null, Device? device = null, Action<MetricProgress>? progress = null)
+        ulong seed = 0, Truncation? truncation = null, Device? device = null, Action<MetricProgress>? progress = null, BatchShare? share = null)
     {
         foreach (var metric in metrics) CheckImageCount(metric.GeneratedCount);
         if (metrics.Any(m => m.Kind == MetricKind.Equivariance)) Equivariance.FourierInputOf(generator);
         device ??= CPU;
+        share ??= BatchShare.Whole;
         var reports = new Dictionary<MetricDefinition, MetricReport>();
         foreach (var group in metrics.Where(m => m.ScoresFeatures).GroupBy(m => m.Space))
-            foreach (var report in EvaluateGroup(generator, data, [.. group], networks.Features(group.Key), seed, truncation, device, progress))
+            foreach (var report in EvaluateGroup(generator, data, [.. group], networks.Features(group.Key), seed, truncation, device, progress, share))
                 reports[report.Metric] = report;
+        if (share.Ranks.Rank != 0) return [];
         foreach (var metric in metrics.Where(m => m.Kind == MetricKind.PathLength))
         {
             var watch = Stopwatch.StartNew();
@@ -63,7 +69,7 @@ public static class MetricSuite
             reports[metric] = new MetricReport(metric, new Dictionary<string, double> { [metric.Name] = psnr }, PixelsLabel, metric.GeneratedCount, 0,
                 watch.Elapsed.TotalSeconds);
         }
-        return metrics.Select(m => reports[m]).ToList();
+        return metrics.Select(m => reports[m] with { Ranks = share.Ranks.Size }).ToList();
     }
 
     /// <summary>What a report's <see cref="MetricReport.Features"/> says: the network and the leading digits of its weights' SHA-256.</summary>
@@ -87,8 +93,9 @@ public static class MetricSuite
     static string FeaturesLabel(string? digest, string name) => name + (digest is string d ? $", weights sha256 {d[..16]}" : ", weights in memory");
 
     static IEnumerable<MetricReport> EvaluateGroup(Generator generator, ImageDataset data, IReadOnlyList<MetricDefinition> group, IFeatureNetwork network,
-        ulong seed, Truncation? truncation, Device device, Action<MetricProgress>? progress)
+        ulong seed, Truncation? truncation, Device device, Action<MetricProgress>? progress, BatchShare share)
     {
+        bool scores = share.Ranks.Rank == 0;
         var watch = Stopwatch.StartNew();
         int RealCount(MetricDefinition m) => m.UsesReal ? Math.Min(data.Count, m.MaxReal ?? int.MaxValue) : 0;
         var realUsers = group.Where(m => m.UsesReal).ToList();
@@ -103,19 +110,21 @@ public static class MetricSuite
         FeatureStatistics? realStatistics = null;
         try
         {
-            if (realCount > 0 && keepRealFeatures)
+            if (realCount > 0 && keepRealFeatures && scores)
                 realFeatures = StatisticsCache.GetOrExtractFeatures(network, data, realCount,
                     () => MetricRunner.RealFeatures(network, realCount, ReadReal, progress: RealProgress)).Features;
-            else if (realCount > 0)
+            else if (realCount > 0 && scores)
                 realStatistics = StatisticsCache.GetOrExtract(network, data, realCount,
                     () => MetricRunner.RealStatistics(network, realCount, ReadReal, progress: RealProgress)).Statistics;
 
             int generatedCount = group.Max(m => m.GeneratedCount);
             var sampler = new Sampler(generator, device, MetricRunner.BatchSize);
             using var latents = new MetricLatents(generator.Config, data, seed);
-            (generated, probabilities) = MetricRunner.GeneratedFeatures(network, n => sampler.Generate(latents.Z(n), latents.Labels(n), truncation),
-                generatedCount, progress: done => progress?.Invoke(new MetricProgress($"generated images, {network.Name}", done, generatedCount)));
+            // Every rank draws each batch's latents and labels, and generates its rows.
+            (generated, probabilities) = MetricRunner.GeneratedFeatures(network, n => sampler.Generate(share.Take(latents.Z(n)), latents.Labels(n) is { } labels ? share.Take(labels) : null, truncation),
+                generatedCount, progress: done => progress?.Invoke(new MetricProgress($"generated images, {network.Name}", done, generatedCount)), share: share);
             var results = new List<MetricReport>();
+            if (!scores) return results;
             foreach (var metric in group)
             {
                 using var scope = NewDisposeScope();

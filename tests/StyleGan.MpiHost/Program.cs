@@ -11,8 +11,8 @@ namespace StyleGan.MpiHost;
 /// <summary>
 /// Runs as each rank of mpirun (or as one process alone) for the tests of data parallelism:
 /// <c>collectives REPORT</c> checks each collective call against sums every rank can compute, and
-/// <c>train DATA OUTDIR float32|float64 BATCH</c> trains one minibatch of the cpu-tiny preset (without augmentation,
-/// which is float32 only) in that precision and writes its checkpoint.
+/// <c>train DATA OUTDIR float32|float64 BATCH CFG</c> trains one minibatch of a preset (without augmentation, which
+/// is float32 only) in that precision and writes its checkpoint.
 /// </summary>
 public static class Program
 {
@@ -28,11 +28,11 @@ public static class Program
                 case ["collectives", var report]:
                     Collectives(ranks, report);
                     break;
-                case ["train", var data, var outdir, var precision, var batch]:
-                    Train(ranks, data, outdir, precision == "float64" ? ScalarType.Float64 : ScalarType.Float32, int.Parse(batch));
+                case ["train", var data, var outdir, var precision, var batch, var cfg]:
+                    Train(ranks, data, outdir, precision == "float64" ? ScalarType.Float64 : ScalarType.Float32, int.Parse(batch), cfg);
                     break;
                 default:
-                    Console.Error.WriteLine("usage: StyleGan.MpiHost collectives REPORT | train DATA OUTDIR float32|float64 BATCH");
+                    Console.Error.WriteLine("usage: StyleGan.MpiHost collectives REPORT | train DATA OUTDIR float32|float64 BATCH CFG");
                     return 2;
             }
         }
@@ -74,10 +74,10 @@ public static class Program
             File.WriteAllText(report, JsonSerializer.Serialize(new { size = n, failuresPerRank = counts.flatten().data<long>().ToArray(), failures }));
     }
 
-    static void Train(ICollective ranks, string dataPath, string outdir, ScalarType dtype, int batch)
+    static void Train(ICollective ranks, string dataPath, string outdir, ScalarType dtype, int batch, string cfg)
     {
         using var data = ImageDataset.Open(dataPath);
-        var options = Presets.Get("cpu-tiny", data.Resolution) with { Batch = batch, TotalKimg = batch / 1000.0, Augment = AugmentMode.Noaug, Seed = 7 };
+        var options = Presets.Get(cfg, data.Resolution) with { Batch = batch, TotalKimg = batch / 1000.0, Augment = AugmentMode.Noaug, Seed = 7 };
         using var run = new TrainingRunState(options, data.Resolution, data.Channels, data.LabelDim, Path.GetFullPath(dataPath), CPU, ranks, dtype);
         new TrainingLoop(run, data, outdir, CPU).Run(CancellationToken.None);
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using StyleGan.Data;
+using StyleGan.Distributed;
 using StyleGan.Files;
 using StyleGan.Metrics;
 using StyleGan.Networks;
@@ -9,7 +10,10 @@ using StyleGan.Training;
 
 namespace StyleGan.Cli.Commands;
 
-/// <summary><c>stylegan metrics</c>: NVIDIA's metrics (FID, KID, precision/recall, IS, PPL) and CMMD of networks, by name.</summary>
+/// <summary>
+/// <c>stylegan metrics</c>: NVIDIA's metrics (FID, KID, precision/recall, IS, PPL) and CMMD of networks, by name.
+/// Started by mpirun as several processes, they generate the images together; rank 0 prints and writes.
+/// </summary>
 public static class MetricsCommand
 {
     public static Command Create()
@@ -29,14 +33,15 @@ public static class MetricsCommand
             network, dataOption, num, trunc, seed, json, threads, device,
         };
         metricOptions.AddTo(command);
-        command.SetAction(parse => CliErrors.Run(parse, () =>
+        command.SetAction(parse => RankedRun.Run(parse, ranks =>
         {
+            bool writes = ranks.Rank == 0;
             string dataPath = parse.GetValue(dataOption) ?? BundledData.Mnist;
             // Checked before the minutes of scoring, not after.
             var metrics = metricOptions.Chosen(parse, parse.GetValue(num));
             if (metrics.Count == 0) throw new InvalidValueException(StandardMetrics.Setting, "no metric named; give at least one.");
             var files = metricOptions.Files(parse);
-            string? jsonPath = parse.GetValue(json) is string requested
+            string? jsonPath = parse.GetValue(json) is string requested && writes
                 ? new OutputRule("--json", force: false, [dataPath, files.Inception, files.Vgg16, files.Clip, files.Classifier, .. parse.GetValue(network)!]).AppendedFile(requested)
                 : null;
             var truncation = new Truncation(parse.GetValue(trunc));
@@ -45,7 +50,17 @@ public static class MetricsCommand
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             using var data = ImageDataset.Open(dataPath);
             using var networks = new FeatureNetworks(metrics, files, dev);
-            Console.WriteLine($"{data.Count} real images from {dataPath}.");
+            var share = new BatchShare(ranks);
+            if (!writes)
+            {
+                foreach (var path in parse.GetValue(network)!)
+                {
+                    using var loaded = NetworkFile.Load(path, NetworkParts.Sampler);
+                    MetricSuite.Evaluate(loaded.Sampler, data, metrics, networks, parse.GetValue(seed), truncation, dev, share: share);
+                }
+                return 0;
+            }
+            Console.WriteLine($"{data.Count} real images from {dataPath}{(ranks.Size > 1 ? $", the generated ones on {ranks.Size} processes" : "")}.");
             foreach (var metric in metrics) Console.WriteLine($"  {metric.Name}: {metric.Protocol}");
 
             // A row per result: any number of metrics stays readable at a terminal's width.
@@ -56,7 +71,7 @@ public static class MetricsCommand
                 double? kimg = Checkpoint.Counters(loaded, path)?.CurNimg / 1000.0;
                 NetworkReport.PrintSampler(loaded);
                 var reports = MetricOptions.WithProgress(progress =>
-                    MetricSuite.Evaluate(loaded.Sampler, data, metrics, networks, parse.GetValue(seed), truncation, dev, progress));
+                    MetricSuite.Evaluate(loaded.Sampler, data, metrics, networks, parse.GetValue(seed), truncation, dev, progress, share));
                 foreach (var report in reports)
                     foreach (var (name, value) in report.Results)
                         table.AddRow(Markup.Escape(Path.GetFileName(path)), kimg is null ? "-" : $"{kimg:F1}", name, $"{value:G6}", $"{report.Seconds:F0}");

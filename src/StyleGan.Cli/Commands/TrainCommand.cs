@@ -89,8 +89,8 @@ public static class TrainCommand
             var metrics = metricOptions.Chosen(parse);
             var dev = CommonOptions.Setup(parse.GetValue(threads), parse.GetValue(device)!);
             // Read before a run folder is made, so that a missing weights file stops the run now and leaves nothing
-            // behind, rather than at its first snapshot. Rank 0 alone scores the snapshots.
-            using var networks = metrics.Count > 0 && writes ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null;
+            // behind, rather than at its first snapshot. Every rank generates its share of the snapshots' images.
+            using var networks = metrics.Count > 0 ? new FeatureNetworks(metrics, metricOptions.Files(parse), dev) : null;
             string parent = parse.GetValue(outdir)!;
             string? resumeFrom = parse.GetValue(resume);
             string? checkpoint = resumeFrom switch
@@ -142,7 +142,7 @@ public static class TrainCommand
             {
                 using var stop = new GracefulStop();
                 TrainingOutcome Train(Action<TrainingProgress>? report) => new TrainingLoop(run, data, runFolder, dev, report,
-                    networks is null ? null : SnapshotMetrics.Logged(generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev))).Run(stop.Token);
+                    networks is null ? null : SnapshotMetrics.Logged(generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev, share: run.Share))).Run(stop.Token);
                 var outcome = writes ? TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0, Train) : Train(null);
                 if (!writes) return 0;
                 if (outcome == TrainingOutcome.Finished)

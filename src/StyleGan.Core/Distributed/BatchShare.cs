@@ -25,6 +25,9 @@ public sealed class BatchShare
     /// <summary>This rank's rows of a whole-minibatch tensor (rows along dimension 0).</summary>
     public Tensor Take(Tensor whole) => Ranks.Size == 1 ? whole : whole[TensorIndex.Slice(Ranks.Rank, null, Ranks.Size)];
 
+    /// <summary>How many of a whole minibatch's <paramref name="wholeRows"/> rows are this rank's.</summary>
+    public long Rows(long wholeRows) => (wholeRows - Ranks.Rank + Ranks.Size - 1) / Ranks.Size;
+
     /// <summary>This rank's elements of a whole-minibatch array.</summary>
     public T[] Take<T>(T[] whole) => Ranks.Size == 1 ? whole : whole.Where((_, i) => i % Ranks.Size == Ranks.Rank).ToArray();
 
@@ -35,6 +38,22 @@ public sealed class BatchShare
     /// <summary>Uniform numbers in [0, 1) for this rank's rows, as <see cref="Normal"/>.</summary>
     public Tensor Uniform(long[] shape, torch.Generator? generator, ScalarType? dtype = null, Device? device = null) =>
         Take(rand(WholeShape(shape), dtype: dtype, device: device, generator: generator));
+
+    /// <summary>
+    /// The whole minibatch [<paramref name="wholeRows"/>, ...] in order, from every rank's rows of it (<see cref="Take(Tensor)"/>'s):
+    /// each rank's rows, padded to the most any rank has, are gathered to every rank.
+    /// </summary>
+    public Tensor Gather(Tensor rows, long wholeRows)
+    {
+        if (Ranks.Size == 1) return rows;
+        int size = Ranks.Size;
+        long most = (wholeRows + size - 1) / size;
+        long[] rest = rows.shape.Skip(1).ToArray();
+        using var padded = rows.shape[0] == most ? rows.contiguous().clone() : cat([rows, zeros([most - rows.shape[0], .. rest], rows.dtype, rows.device)]);
+        using var gathered = Ranks.AllGather(padded);
+        // Whole row i is rank i % size's row i / size; a padding row would be past the end.
+        return gathered.transpose(0, 1).reshape([most * size, .. rest]).narrow(0, 0, wholeRows).clone();
+    }
 
     /// <summary>The mean over the ranks of a per-rank mean (over equal shares, the whole minibatch's mean), without gradient.</summary>
     public Tensor Mean(Tensor rankMean)

@@ -42,7 +42,8 @@ public sealed class TrainingLoop
     /// <param name="device">Where tensors are computed.</param>
     /// <param name="report">Called after every minibatch.</param>
     /// <param name="snapshotMetrics">Scores G_ema at each snapshot (not at an interruption, which should stop at once), e.g.
-    /// StyleGan.Metrics' SnapshotMetrics.Logged; its results go to TensorBoard (Metrics/NAME) and the progress line. Null: none.</param>
+    /// StyleGan.Metrics' SnapshotMetrics.Logged; its results go to TensorBoard (Metrics/NAME) and the progress line. Null: none.
+    /// Where ranks train together, every rank calls it (each generates its share of the images), and rank 0's results count.</param>
     public TrainingLoop(TrainingRunState run, ImageDataset data, string outdir, Device device, Action<TrainingProgress>? report = null,
         SnapshotScorer? snapshotMetrics = null)
     {
@@ -117,20 +118,27 @@ public sealed class TrainingLoop
                 tickWatch.Restart();
                 maintenanceSeconds = 0;
             }
-            if ((snapDue || stop) && writes)
+            if (snapDue || stop)
             {
                 var maintenance = Stopwatch.StartNew();
                 run.Counters = c = c with { SnapStartNimg = c.CurNimg };
                 var name = Checkpoint.FileName(c.CurNimg);
-                SaveGrid($"fakes{c.CurNimg / 1000:D6}.png");
-                Checkpoint.Save(Path.Combine(outdir, name), run);
-                Checkpoint.Prune(outdir, options.KeepSnapshots);
-                message = (message is null ? "" : message + "\n") + $"saved {name}";
+                if (writes)
+                {
+                    SaveGrid($"fakes{c.CurNimg / 1000:D6}.png");
+                    Checkpoint.Save(Path.Combine(outdir, name), run);
+                    Checkpoint.Prune(outdir, options.KeepSnapshots);
+                    message = (message is null ? "" : message + "\n") + $"saved {name}";
+                }
+                // Every rank generates its share of the metrics' images; rank 0 gets the results.
                 if (snapDue && snapshotMetrics is not null)
                 {
                     var results = snapshotMetrics(run.GEma, outdir, name, c.CurNimg / 1000.0);
-                    log!.WriteMetrics(c.CurNimg / 1000.0, results);
-                    message += "\n" + string.Join("  ", results.Select(kv => $"{kv.Key} {kv.Value:G5}"));
+                    if (writes)
+                    {
+                        log!.WriteMetrics(c.CurNimg / 1000.0, results);
+                        message += "\n" + string.Join("  ", results.Select(kv => $"{kv.Key} {kv.Value:G5}"));
+                    }
                 }
                 // Snapshots and metrics are maintenance, as in the official loop: the tick's sec/kimg leaves them out (a
                 // snapshot falls inside a tick where the snapshot interval is not a multiple of the tick's).
