@@ -11,9 +11,12 @@ public sealed class GracefulStop : IDisposable
 {
     readonly CancellationTokenSource cancel = new();
     readonly PosixSignalRegistration onInterrupt, onTerminate;
+    readonly bool announce;
 
-    public GracefulStop()
+    /// <param name="announce">Say so on the console when a signal comes (one rank of several says it for all).</param>
+    public GracefulStop(bool announce = true)
     {
+        this.announce = announce;
         onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
     }
@@ -26,7 +29,7 @@ public sealed class GracefulStop : IDisposable
         if (cancel.IsCancellationRequested) return; // a second signal stops at once
         signal.Cancel = true;
         cancel.Cancel();
-        AnsiConsole.MarkupLine($"[yellow]{signal.Signal}: stopping after this minibatch and saving a checkpoint (send it again to abort without saving).[/]");
+        if (announce) AnsiConsole.MarkupLine($"[yellow]{signal.Signal}: stopping after this minibatch and saving a checkpoint (send it again to abort without saving).[/]");
     }
 
     public void Dispose()

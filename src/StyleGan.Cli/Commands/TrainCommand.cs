@@ -140,7 +140,7 @@ public static class TrainCommand
             using (data)
             using (run)
             {
-                using var stop = new GracefulStop();
+                using var stop = new GracefulStop(announce: writes);
                 TrainingOutcome Train(Action<TrainingProgress>? report) => new TrainingLoop(run, data, runFolder, dev, report,
                     networks is null ? null : SnapshotMetrics.Logged(generator => MetricSuite.Evaluate(generator, data, metrics, networks, device: dev, share: run.Share))).Run(stop.Token);
                 var outcome = writes ? TrainingProgressView.Run(run.Options.TotalKimg, run.Counters.CurNimg / 1000.0, Train) : Train(null);
@@ -152,7 +152,7 @@ public static class TrainCommand
                 }
                 // The loop wrote this checkpoint on stopping; the line resumes exactly it, with what reading the data needed.
                 string written = Path.GetFullPath(Path.Combine(runFolder, Checkpoint.FileName(run.Counters.CurNimg)));
-                string[] again = ["stylegan", "train", "--resume", written,
+                string[] again = [.. ranks.Size > 1 ? ["mpirun", "-np", ranks.Size.ToString()] : Array.Empty<string>(), "stylegan", "train", "--resume", written,
                     .. parse.GetValue(dataOption) is string dataPath ? ["--data", Path.GetFullPath(dataPath)] : Array.Empty<string>(),
                     .. parse.GetValue(skipBad) ? ["--skip-bad"] : Array.Empty<string>(),
                     .. ValueOf(parse, metricOptions.Metrics, path: false), .. ValueOf(parse, metricOptions.Inception), .. ValueOf(parse, metricOptions.Vgg),

@@ -22,6 +22,9 @@ public static class CliHarness
     /// <summary>Sends a child process SIGINT, as Ctrl-C does.</summary>
     public static void Interrupt(System.Diagnostics.Process process) => Assert.Equal(0, Kill(process.Id, 2));
 
+    /// <summary>Sends a process SIGTERM, as a scheduler does.</summary>
+    public static void Terminate(int pid) => Assert.Equal(0, Kill(pid, 15));
+
     /// <param name="args">The command line after "stylegan".</param>
     public static (int ExitCode, string Error) Run(params string[] args)
     {

@@ -102,6 +102,29 @@ public sealed class DataParallelTrainingTests : IDisposable
         Assert.Equal(killedAt + 32, CountersOf(Checkpoint.Newest(runFolder)!).CurNimg);
     }
 
+    // A scheduler's SIGTERM to one rank: every rank stops at the same minibatch, rank 0 writes the checkpoint and
+    // prints the line that continues it on as many ranks.
+    [SkippableFact]
+    public void ASignalToOneRankStopsEveryRankWithACheckpoint()
+    {
+        var outdir = Path.Combine(folder, "runs");
+        var mpirun = Mpirun.Start(2, CliHarness.Tool, "train", "--data", CliHarness.TinyDataset(folder), "--outdir", outdir, "--kimg", "1000", "--batch", "8",
+            "--tick", "0.016", "--snap", "1000", "--threads", "1");
+        int rank1 = Mpirun.RankProcess(mpirun, 1);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (!(Directory.Exists(outdir) && Directory.EnumerateFiles(outdir, "stats.jsonl", SearchOption.AllDirectories).Any(f => new FileInfo(f).Length > 0))
+            && DateTime.UtcNow < deadline && !mpirun.HasExited)
+            Thread.Sleep(200);
+        Assert.False(mpirun.HasExited, "the run ended before the signal");
+        CliHarness.Terminate(rank1);
+        var (code, output) = Mpirun.Finish(mpirun, timeoutSeconds: 120);
+
+        Assert.True(code == 0, output);
+        var checkpoint = Checkpoint.Newest(Directory.GetDirectories(outdir).Single())!;
+        Assert.Contains($"continue with: mpirun -np 2 stylegan train --resume {checkpoint}", System.Text.RegularExpressions.Regex.Replace(output, @"\s*\n", " "));
+        Assert.True(CountersOf(checkpoint).CurNimg > 0);
+    }
+
     [SkippableFact]
     public void AMinibatchThatDoesNotSplitOverTheRanksIsRefusedNamingTheFlag()
     {
