@@ -11,7 +11,7 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>
 /// How a command ends on an error. What a user can fix (a bad value, a missing, unreadable or corrupt file, no
 /// libtorch) ends in one line on stderr and exit code 1, with the library's setting names turned into this tool's
-/// flags (<see cref="SettingFlags"/>), and a missing input named by the flag that gave it (see <see cref="MissingInputs"/>); a diverged run exits
+/// flags (<see cref="SettingFlags"/>), and a missing input named by the flag that gave it (see <see cref="MissingInputs"/>), as does a failed MPI call; a diverged run exits
 /// with 3; anything else is a bug and prints its stack trace, exiting with 70.
 /// </summary>
 public static partial class CliErrors
@@ -61,8 +61,9 @@ public static partial class CliErrors
 
     // A plain IOException is the file system's answer (disk full, a file in the way); its subclasses that are not
     // named here (end of stream, path too long) come from code that should have said more, so they count as bugs.
+    // A failed MPI call (a rank gone, the network down) is the environment's, told in one line that names the rank.
     static bool IsUserError(Exception e) => e is UsageException or TorchUnavailableException or InvalidDataException or FileNotFoundException
-        or DirectoryNotFoundException or UnauthorizedAccessException || e.GetType() == typeof(IOException);
+        or DirectoryNotFoundException or UnauthorizedAccessException or Distributed.CollectiveException || e.GetType() == typeof(IOException);
 
     /// <summary>
     /// The message as one line: a message may quote a file's content or a file name (a damaged pickle's string, a
