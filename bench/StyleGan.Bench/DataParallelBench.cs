@@ -174,27 +174,6 @@ public static class DataParallelBench
         return (bySize[0].Seconds / 2, (largest.Bytes - smaller.Bytes) / (largest.Seconds - smaller.Seconds));
     }
 
-    static List<JsonElement> Child(int ranks, string[] args)
-    {
-        var self = Environment.ProcessPath!;
-        string[] command = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [self, typeof(DataParallelBench).Assembly.Location, .. args] : [self, .. args];
-        var start = new ProcessStartInfo(ranks > 1 ? "mpirun" : command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (ranks > 1)
-        {
-            start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
-            start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
-            foreach (var arg in new[] { "-np", ranks.ToString() }.Concat(command)) start.ArgumentList.Add(arg);
-        }
-        else foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        // A line may start with the terminal set-up codes .NET writes under mpirun (ESC [?1h ESC =).
-        var lines = output.Split('\n').Where(l => l.Contains(Marker, StringComparison.Ordinal))
-            .Select(l => JsonDocument.Parse(l[(l.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..]).RootElement).ToList();
-        if (process.ExitCode != 0 || lines.Count == 0)
-            throw new InvalidOperationException($"bench child on {ranks} rank(s) {string.Join(' ', args)} failed (exit {process.ExitCode}): {stderr.Result}");
-        return lines;
-    }
+    static List<JsonElement> Child(int ranks, string[] args) =>
+        BenchChild.Results(Marker, args, ranks).Select(result => JsonDocument.Parse(result).RootElement).ToList();
 }

@@ -121,20 +121,7 @@ public static class MemoryBench
     public static MemoryResult InChild(string shape, string workload, int batch, int threads, int iters) =>
         Child(["--workload", $"{shape}/{workload}", "--batch", batch.ToString(), "--threads", threads.ToString(), "--iters", iters.ToString()]);
 
-    static MemoryResult Child(string[] args)
-    {
-        var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(MemoryBench).Assembly.Location);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"bench child {string.Join(' ', args)} failed (exit {process.ExitCode}): {stderr.Result}");
-        return JsonSerializer.Deserialize<MemoryResult>(line[Marker.Length..])!;
-    }
+    static MemoryResult Child(string[] args) => JsonSerializer.Deserialize<MemoryResult>(BenchChild.Results(Marker, args).First())!;
 
     public static Table Table(IEnumerable<MemoryResult> results, int threads)
     {
