@@ -51,17 +51,15 @@ public static class MetricsCommand
             using var data = ImageDataset.Open(dataPath);
             using var networks = new FeatureNetworks(metrics, files, dev);
             var share = new BatchShare(ranks);
-            if (!writes)
+            // Every rank generates its share of the images; rank 0 alone gets the reports, shows progress and prints.
+            IReadOnlyList<MetricReport> Score(Networks.Generator generator) => writes
+                ? MetricOptions.WithProgress(progress => MetricSuite.Evaluate(generator, data, metrics, networks, parse.GetValue(seed), truncation, dev, progress, share))
+                : MetricSuite.Evaluate(generator, data, metrics, networks, parse.GetValue(seed), truncation, dev, share: share);
+            if (writes)
             {
-                foreach (var path in parse.GetValue(network)!)
-                {
-                    using var loaded = NetworkFile.Load(path, NetworkParts.Sampler);
-                    MetricSuite.Evaluate(loaded.Sampler, data, metrics, networks, parse.GetValue(seed), truncation, dev, share: share);
-                }
-                return 0;
+                Console.WriteLine($"{data.Count} real images from {dataPath}{(ranks.Size > 1 ? $", the generated ones on {ranks.Size} processes" : "")}.");
+                foreach (var metric in metrics) Console.WriteLine($"  {metric.Name}: {metric.Protocol}");
             }
-            Console.WriteLine($"{data.Count} real images from {dataPath}{(ranks.Size > 1 ? $", the generated ones on {ranks.Size} processes" : "")}.");
-            foreach (var metric in metrics) Console.WriteLine($"  {metric.Name}: {metric.Protocol}");
 
             // A row per result: any number of metrics stays readable at a terminal's width.
             var table = new Table().AddColumn("network").AddColumn("kimg").AddColumn("result").AddColumn(new TableColumn("value").RightAligned()).AddColumn("seconds");
@@ -69,14 +67,14 @@ public static class MetricsCommand
             {
                 using var loaded = NetworkFile.Load(path, NetworkParts.Sampler);
                 double? kimg = Checkpoint.Counters(loaded, path)?.CurNimg / 1000.0;
-                NetworkReport.PrintSampler(loaded);
-                var reports = MetricOptions.WithProgress(progress =>
-                    MetricSuite.Evaluate(loaded.Sampler, data, metrics, networks, parse.GetValue(seed), truncation, dev, progress, share));
+                if (writes) NetworkReport.PrintSampler(loaded);
+                var reports = Score(loaded.Sampler);
                 foreach (var report in reports)
                     foreach (var (name, value) in report.Results)
                         table.AddRow(Markup.Escape(Path.GetFileName(path)), kimg is null ? "-" : $"{kimg:F1}", name, $"{value:G6}", $"{report.Seconds:F0}");
                 if (jsonPath is not null) MetricLog.Append(jsonPath, reports.Select(r => MetricLog.Line(r, Path.GetFileName(path), kimg)));
             }
+            if (!writes) return 0;
             AnsiConsole.Write(table);
             if (jsonPath is not null) Console.WriteLine($"Appended to {jsonPath}.");
             return 0;

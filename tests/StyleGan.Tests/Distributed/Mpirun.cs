@@ -23,11 +23,17 @@ public static class Mpirun
     public static Process Start(int ranks, params string[] args)
     {
         Require();
-        var start = new ProcessStartInfo(Path_!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        // Root in CI containers; more ranks than cores where a machine has fewer.
+        // More ranks than cores where a machine has fewer.
+        return Launch(Path_!, ["--oversubscribe", "-np", ranks.ToString(), CliHarness.Dotnet, .. args]);
+    }
+
+    // A child process, stdout and stderr captured; Open MPI's consent to run as root (CI containers) is in its environment.
+    static Process Launch(string file, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
         start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
-        foreach (var arg in (string[])["--oversubscribe", "-np", ranks.ToString(), CliHarness.Dotnet, .. args]) start.ArgumentList.Add(arg);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
         return Process.Start(start)!;
     }
 
@@ -55,9 +61,7 @@ public static class Mpirun
     /// <summary>Runs `dotnet ARGS` as one process alone (no mpirun), to the end; fails the test unless it exits with 0.</summary>
     public static string RunAlone(params string[] args)
     {
-        var start = new ProcessStartInfo(CliHarness.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        var (code, output) = Finish(Process.Start(start)!);
+        var (code, output) = Finish(Launch(CliHarness.Dotnet, args));
         Assert.True(code == 0, $"dotnet {string.Join(" ", args)} exited with {code}:\n{output}");
         return output;
     }
